@@ -1,0 +1,127 @@
+// Command vod-emulator serves a local emulator of Huawei Cloud VOD's CDN
+// preheat API (see package internal/emulator), for trying the provider and
+// for acceptance tests without a cloud account.
+//
+//	vod-emulator --listen 127.0.0.1:0 --access-key AK --secret-key SK --project-id PID \
+//	    [--security-token T] [--processing-time 10s] [--seed tasks.json]
+//
+// Credentials default from HW_ACCESS_KEY, HW_SECRET_KEY, HW_PROJECT_ID and
+// HW_SECURITY_TOKEN. The only stdout output is one line,
+// "listening on http://HOST:PORT"; logs go to stderr and never carry secrets.
+// It serves until SIGINT or SIGTERM, then shuts down gracefully.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/vodprovider/terraform-provider-vod/internal/emulator"
+)
+
+// shutdownGrace bounds how long in-flight requests may take on shutdown.
+const shutdownGrace = 5 * time.Second
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	switch {
+	case err == nil, errors.Is(err, flag.ErrHelp):
+	default:
+		fmt.Fprintln(os.Stderr, "vod-emulator:", err)
+		stop()
+		os.Exit(1)
+	}
+}
+
+type options struct {
+	listen, accessKey, secretKey, projectID, securityToken, seed string
+	processingTime                                               time.Duration
+}
+
+func parseFlags(args []string, stderr io.Writer) (options, error) {
+	var o options
+	fs := flag.NewFlagSet("vod-emulator", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&o.listen, "listen", "127.0.0.1:8080", "address to listen on (port 0 picks a free port)")
+	fs.StringVar(&o.accessKey, "access-key", os.Getenv("HW_ACCESS_KEY"), "access key accepted (default $HW_ACCESS_KEY)")
+	fs.StringVar(&o.secretKey, "secret-key", os.Getenv("HW_SECRET_KEY"), "secret key for verifying signatures (default $HW_SECRET_KEY)")
+	fs.StringVar(&o.projectID, "project-id", os.Getenv("HW_PROJECT_ID"), "project id accepted (default $HW_PROJECT_ID)")
+	fs.StringVar(&o.securityToken, "security-token", os.Getenv("HW_SECURITY_TOKEN"), "require this X-Security-Token (default $HW_SECURITY_TOKEN)")
+	fs.DurationVar(&o.processingTime, "processing-time", emulator.DefaultProcessingTime, "how long each URL stays processing; 0 finishes immediately")
+	fs.StringVar(&o.seed, "seed", "", "JSON file of tasks to preload")
+	if err := fs.Parse(args); err != nil {
+		return o, err
+	}
+	if fs.NArg() > 0 {
+		return o, fmt.Errorf("unexpected arguments: %v", fs.Args())
+	}
+	var missing []string
+	for _, m := range []struct{ value, name string }{
+		{o.accessKey, "--access-key (or HW_ACCESS_KEY)"},
+		{o.secretKey, "--secret-key (or HW_SECRET_KEY)"},
+		{o.projectID, "--project-id (or HW_PROJECT_ID)"},
+	} {
+		if m.value == "" {
+			missing = append(missing, m.name)
+		}
+	}
+	if len(missing) > 0 {
+		return o, fmt.Errorf("missing required settings: %v", missing)
+	}
+	if o.processingTime < 0 {
+		return o, errors.New("--processing-time must not be negative")
+	}
+	return o, nil
+}
+
+// run starts the emulator, prints the listening line to stdout and serves
+// until ctx is cancelled.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	o, err := parseFlags(args, stderr)
+	if err != nil {
+		return err
+	}
+	logger := log.New(stderr, "vod-emulator: ", log.LstdFlags)
+	processing := o.processingTime
+	if processing == 0 {
+		processing = -1 // the library reads 0 as "default"; the flag's 0 means immediate
+	}
+	srv := emulator.New(emulator.Config{
+		AccessKey:      o.accessKey,
+		SecretKey:      o.secretKey,
+		ProjectID:      o.projectID,
+		SecurityToken:  o.securityToken,
+		ProcessingTime: processing,
+		Logf:           logger.Printf,
+	})
+	if o.seed != "" {
+		if err := srv.LoadSeedFile(o.seed); err != nil {
+			return err
+		}
+	}
+	baseURL, shutdown, err := emulator.Start(o.listen, srv)
+	if err != nil {
+		return err
+	}
+	if _, err := fmt.Fprintf(stdout, "listening on %s\n", baseURL); err != nil {
+		_ = shutdown(context.Background())
+		return err
+	}
+	logger.Printf("serving project %s (security token required: %t, processing time %s)",
+		o.projectID, o.securityToken != "", o.processingTime)
+
+	<-ctx.Done()
+	logger.Printf("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+	defer cancel()
+	return shutdown(shutdownCtx)
+}

@@ -1,0 +1,167 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/vodprovider/terraform-provider-vod/internal/emulator"
+)
+
+// safeBuffer collects stderr from the server goroutines.
+type safeBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (s *safeBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *safeBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// signedGet queries a task the way the SDK would sign it.
+func signedGet(t *testing.T, url, ak, sk, projectID string) *http.Response {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set(emulator.HeaderProjectID, projectID)
+	date := time.Now().UTC().Format(emulator.SDKDateFormat)
+	req.Header.Set(emulator.HeaderSDKDate, date)
+	signed := []string{"x-project-id", "x-sdk-date"}
+	canonical, err := emulator.CanonicalRequest(req, signed, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sig := emulator.Sign(sk, emulator.StringToSign(date, canonical))
+	req.Header.Set("Authorization", emulator.Algorithm+" Access="+ak+", SignedHeaders="+strings.Join(signed, ";")+", Signature="+sig)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp
+}
+
+func TestRunServesUntilCancelled(t *testing.T) {
+	const ak, sk, pid = "AKCMD", "SKCMD-secret-value", "0123456789abcdef0123456789abcdef"
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	stdoutR, stdoutW := io.Pipe()
+	stderr := &safeBuffer{}
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"--listen", "127.0.0.1:0", "--access-key", ak, "--secret-key", sk,
+			"--project-id", pid, "--processing-time", "0s", "--seed", "../../internal/emulator/testdata/tasks.json"},
+			stdoutW, stderr)
+		stdoutW.Close()
+	}()
+
+	lines := bufio.NewScanner(stdoutR)
+	if !lines.Scan() {
+		t.Fatalf("no listening line; run returned %v", <-done)
+	}
+	baseURL, ok := strings.CutPrefix(lines.Text(), "listening on ")
+	if !ok || !strings.HasPrefix(baseURL, "http://127.0.0.1:") {
+		t.Fatalf("first stdout line = %q", lines.Text())
+	}
+
+	preheat := baseURL + "/v1.0/" + pid + "/asset/preheating"
+	resp := signedGet(t, preheat+"?task_id=0a1b2c3d4e5f60718293a4b5c6d7e8f9", ak, sk, pid)
+	var body struct {
+		PreheatingResults []emulator.URLSeed `json:"preheating_results"`
+	}
+	err := json.NewDecoder(resp.Body).Decode(&body)
+	resp.Body.Close()
+	if err != nil || resp.StatusCode != http.StatusOK || len(body.PreheatingResults) != 3 ||
+		body.PreheatingResults[1].Status != "succeed" {
+		t.Fatalf("seeded query: %d %v %+v", resp.StatusCode, err, body)
+	}
+	resp = signedGet(t, preheat+"?task_id=x", ak, "wrong", pid)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusUnauthorized {
+		t.Fatalf("wrong key: %d", resp.StatusCode)
+	}
+
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("run: %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("run did not stop after cancel")
+	}
+	if lines.Scan() {
+		t.Errorf("extra stdout output: %q", lines.Text())
+	}
+	if _, err := http.Get(preheat); err == nil {
+		t.Error("server still answering after shutdown")
+	}
+	if logs := stderr.String(); strings.Contains(logs, sk) || !strings.Contains(logs, "rejected") {
+		t.Errorf("stderr leaks the secret or lacks the rejection reason:\n%s", logs)
+	}
+}
+
+func TestRunFlagErrors(t *testing.T) {
+	for _, env := range []string{"HW_ACCESS_KEY", "HW_SECRET_KEY", "HW_PROJECT_ID", "HW_SECURITY_TOKEN"} {
+		t.Setenv(env, "")
+	}
+	cases := map[string][]string{
+		"missing credentials": {"--listen", "127.0.0.1:0"},
+		"negative processing": {"--access-key", "a", "--secret-key", "s", "--project-id", "p", "--processing-time", "-1s"},
+		"stray argument":      {"--access-key", "a", "--secret-key", "s", "--project-id", "p", "extra"},
+		"missing seed file":   {"--access-key", "a", "--secret-key", "s", "--project-id", "p", "--seed", "nope.json"},
+		"bad listen address":  {"--access-key", "a", "--secret-key", "s", "--project-id", "p", "--listen", "256.0.0.1:bad"},
+	}
+	for name, args := range cases {
+		t.Run(name, func(t *testing.T) {
+			var stdout strings.Builder
+			err := run(context.Background(), args, &stdout, io.Discard)
+			if err == nil {
+				t.Fatal("run succeeded")
+			}
+			if stdout.Len() != 0 {
+				t.Errorf("stdout = %q, want nothing", stdout.String())
+			}
+		})
+	}
+	var stdout strings.Builder
+	err := run(context.Background(), []string{}, &stdout, io.Discard)
+	for _, flagName := range []string{"--access-key", "--secret-key", "--project-id"} {
+		if err == nil || !strings.Contains(err.Error(), flagName) {
+			t.Errorf("error %v does not name %s", err, flagName)
+		}
+	}
+}
+
+func TestRunReadsEnvironment(t *testing.T) {
+	t.Setenv("HW_ACCESS_KEY", "AKENV")
+	t.Setenv("HW_SECRET_KEY", "SKENV")
+	t.Setenv("HW_PROJECT_ID", "PIDENV")
+	t.Setenv("HW_SECURITY_TOKEN", "")
+	o, err := parseFlags([]string{"--listen", "127.0.0.1:0"}, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o.accessKey != "AKENV" || o.secretKey != "SKENV" || o.projectID != "PIDENV" {
+		t.Fatalf("options from env = %+v", o)
+	}
+	o, err = parseFlags([]string{"--access-key", "AKFLAG"}, io.Discard)
+	if err != nil || o.accessKey != "AKFLAG" {
+		t.Fatalf("flag should win over env: %+v %v", o, err)
+	}
+}

@@ -1,0 +1,271 @@
+// Package emulator is a local, in-process stand-in for Huawei Cloud VOD's CDN
+// preheat API as reached through Huawei API Gateway: it verifies
+// SDK-HMAC-SHA256 signatures, answers with the gateway's and VOD's error
+// bodies, simulates preheat progress on a controllable clock and can inject
+// faults (throttling, 5xx, HTML error pages, latency) so clients can be
+// tested for retry and error handling without a cloud account.
+//
+// Request pipeline, in order: injected fault (if queued) → route match
+// (404 APIGW.0101) → body read (413 over 1 MiB) → signature and credential
+// checks (401 APIGW.0301) → project check (401 APIGW.0301) → VOD logic.
+package emulator
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Defaults applied by New for zero Config fields.
+const (
+	DefaultProcessingTime = 2 * time.Second
+	DefaultMaxClockSkew   = 15 * time.Minute
+	// MaxBodyBytes bounds request bodies; a preheat body is tiny.
+	MaxBodyBytes = 1 << 20
+)
+
+// Config describes the single tenant the emulator serves.
+type Config struct {
+	AccessKey string
+	SecretKey string
+	ProjectID string
+	// SecurityToken, when non-empty, makes the credentials temporary: every
+	// request must carry a signed X-Security-Token equal to it. When empty,
+	// a request that sends a token is refused.
+	SecurityToken string
+	// ProcessingTime is how long each simulated URL stays "processing" after
+	// its task is created or seeded. Zero means DefaultProcessingTime (2s);
+	// a negative value means URLs finish immediately.
+	ProcessingTime time.Duration
+	// Now is the emulator's clock (default time.Now); tests swap it to move
+	// time forward or to make a client's X-Sdk-Date look stale.
+	Now func() time.Time
+	// MaxClockSkew is the largest accepted |Now - X-Sdk-Date|; zero means 15m.
+	MaxClockSkew time.Duration
+	// Logf, when set, receives one line per request and the reason for each
+	// rejected signature. Secrets are never passed to it.
+	Logf func(format string, args ...any)
+}
+
+// RecordedRequest is what the emulator remembers about each request; it holds
+// no headers or bodies so no secret can leak through it.
+type RecordedRequest struct {
+	Method    string
+	Path      string
+	Query     string // raw query string
+	Status    int    // status answered; 0 if the client went away during a fault delay
+	RequestID string // the X-Request-Id sent back
+	Faulted   bool   // an injected fault was consumed by this request
+}
+
+// Server is the emulator; it implements http.Handler and is safe for
+// concurrent use.
+type Server struct {
+	cfg      Config
+	verifier Verifier
+
+	mu       sync.Mutex
+	tasks    map[string]*task
+	faults   []Fault
+	received int
+	records  []RecordedRequest
+}
+
+// New returns an emulator for cfg, filling defaults for zero fields.
+func New(cfg Config) *Server {
+	if cfg.ProcessingTime == 0 {
+		cfg.ProcessingTime = DefaultProcessingTime
+	}
+	if cfg.MaxClockSkew == 0 {
+		cfg.MaxClockSkew = DefaultMaxClockSkew
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	return &Server{
+		cfg: cfg,
+		verifier: Verifier{
+			AccessKey:     cfg.AccessKey,
+			SecretKey:     cfg.SecretKey,
+			SecurityToken: cfg.SecurityToken,
+			MaxClockSkew:  cfg.MaxClockSkew,
+			Now:           cfg.Now,
+		},
+		tasks: make(map[string]*task),
+	}
+}
+
+// RequestCount is the number of requests received so far, rejected and
+// faulted ones included (counted on arrival, so in-flight ones count too).
+func (s *Server) RequestCount() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.received
+}
+
+// Requests returns a copy of the finished requests in completion order.
+func (s *Server) Requests() []RecordedRequest {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]RecordedRequest(nil), s.records...)
+}
+
+// ServeHTTP answers one request like API Gateway in front of VOD.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	requestID := newHexID()
+	w.Header().Set("X-Request-Id", requestID)
+	sw := &statusWriter{ResponseWriter: w}
+
+	fault, faulted := s.arrive()
+	defer func() {
+		s.finish(RecordedRequest{
+			Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery,
+			Status: sw.status, RequestID: requestID, Faulted: faulted,
+		})
+	}()
+
+	if faulted && !s.applyFault(sw, r, fault) {
+		return
+	}
+	s.serve(sw, r)
+}
+
+// arrive counts the request and pops the next queued fault, if any.
+func (s *Server) arrive() (Fault, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.received++
+	if len(s.faults) == 0 {
+		return Fault{}, false
+	}
+	f := s.faults[0]
+	s.faults = s.faults[1:]
+	return f, true
+}
+
+func (s *Server) finish(rec RecordedRequest) {
+	s.mu.Lock()
+	s.records = append(s.records, rec)
+	s.mu.Unlock()
+	s.logf("%s %s -> %d (request id %s)", rec.Method, rec.Path, rec.Status, rec.RequestID)
+}
+
+func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+	projectID, ok := matchRoute(r)
+	if !ok {
+		writeError(w, http.StatusNotFound, "APIGW.0101",
+			"The API does not exist or has not been published in the environment")
+		return
+	}
+
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBodyBytes))
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			writeError(w, http.StatusRequestEntityTooLarge, "APIGW.0201", "Request entity too large")
+			return
+		}
+		writeError(w, http.StatusBadRequest, "APIGW.0201", "Bad request: the request body could not be read")
+		return
+	}
+
+	if err := s.verifier.Verify(r, body); err != nil {
+		s.logf("rejected %s %s: %v", r.Method, r.URL.Path, err)
+		writeError(w, http.StatusUnauthorized, "APIGW.0301",
+			"Incorrect IAM authentication information: verify aksk signature fail")
+		return
+	}
+	// A project other than the credentials' own is an authentication failure
+	// (401, not 403) so that clients never retry it, as with a bad signature.
+	header := r.Header.Get(HeaderProjectID)
+	if projectID != s.cfg.ProjectID || (header != "" && header != s.cfg.ProjectID) {
+		s.logf("rejected %s %s: project id does not match the credentials", r.Method, r.URL.Path)
+		writeError(w, http.StatusUnauthorized, "APIGW.0301",
+			"Incorrect IAM authentication information: the project id does not match the credentials")
+		return
+	}
+
+	switch r.Method {
+	case http.MethodGet:
+		s.handleQuery(w, r)
+	case http.MethodPost:
+		s.handleCreate(w, body)
+	}
+}
+
+// matchRoute accepts GET and POST on /v1.0/{project_id}/asset/preheating and
+// returns the project id. The gateway publishes APIs per method and path, so a
+// wrong method is "API does not exist" too.
+func matchRoute(r *http.Request) (string, bool) {
+	if r.Method != http.MethodGet && r.Method != http.MethodPost {
+		return "", false
+	}
+	parts := strings.Split(r.URL.Path, "/")
+	if len(parts) != 5 || parts[0] != "" || parts[1] != "v1.0" || parts[2] == "" ||
+		parts[3] != "asset" || parts[4] != "preheating" {
+		return "", false
+	}
+	return parts[2], true
+}
+
+func (s *Server) logf(format string, args ...any) {
+	if s.cfg.Logf != nil {
+		s.cfg.Logf(format, args...)
+	}
+}
+
+// errorBody is the error shape shared by the gateway and VOD.
+type errorBody struct {
+	ErrorCode string `json:"error_code"`
+	ErrorMsg  string `json:"error_msg"`
+}
+
+func writeError(w http.ResponseWriter, status int, code, msg string) {
+	writeJSON(w, status, errorBody{ErrorCode: code, ErrorMsg: msg})
+}
+
+// writeJSON streams v to w; URLs are left unescaped ('&' stays '&').
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(v) // a write error means the client left; nothing to do
+}
+
+// errorJSON renders an error body as bytes, for fault defaults.
+func errorJSON(code, msg string) string {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(errorBody{ErrorCode: code, ErrorMsg: msg})
+	return buf.String()
+}
+
+// statusWriter remembers the status written, for RecordedRequest.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(status int) {
+	if w.status == 0 {
+		w.status = status
+	}
+	w.ResponseWriter.WriteHeader(status)
+}
+
+func (w *statusWriter) Write(p []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.ResponseWriter.Write(p)
+}
+
+// Unwrap lets http.ResponseController reach the underlying writer.
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }

@@ -1,0 +1,209 @@
+package emulator
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"os"
+	"strings"
+	"time"
+)
+
+// Preheat statuses VOD reports.
+const (
+	StatusProcessing = "processing"
+	StatusSucceed    = "succeed"
+	StatusFailed     = "failed"
+)
+
+// MaxURLsPerTask is VOD's limit on URLs in one preheat task.
+const MaxURLsPerTask = 10
+
+// URLSeed is one URL of a task. An empty Status means "simulate": the URL is
+// "processing" until Config.ProcessingTime has passed since the task was
+// created or seeded, then "failed" if the URL contains "fail" (case
+// insensitive) and "succeed" otherwise. A non-empty Status is fixed and is
+// returned verbatim forever, even one VOD never sends (e.g. "queued").
+type URLSeed struct {
+	URL    string `json:"url"`
+	Status string `json:"status"`
+}
+
+// task is immutable once stored, so readers may use it without the lock.
+type task struct {
+	created time.Time
+	urls    []URLSeed
+}
+
+// SeedTask registers (or replaces) a task under taskID, starting its clock now.
+func (s *Server) SeedTask(taskID string, urls []URLSeed) {
+	t := &task{created: s.cfg.Now(), urls: append([]URLSeed(nil), urls...)}
+	s.mu.Lock()
+	s.tasks[taskID] = t
+	s.mu.Unlock()
+}
+
+// CreateTask does what a successful POST does and returns the new task id
+// (32 lowercase hex characters). With no URLs, synthetic ones are derived from
+// assetID, as VOD preheats an asset's published playback URLs.
+func (s *Server) CreateTask(assetID string, urls []string) string {
+	if len(urls) == 0 {
+		urls = assetURLs(assetID)
+	}
+	seeds := make([]URLSeed, len(urls))
+	for i, u := range urls {
+		seeds[i] = URLSeed{URL: u}
+	}
+	id := newHexID()
+	s.SeedTask(id, seeds)
+	return id
+}
+
+// assetURLs stands in for an asset's playback URLs.
+func assetURLs(assetID string) []string {
+	base := "https://vod.example.com/asset/" + url.PathEscape(assetID)
+	return []string{base + "/index.m3u8", base + "/index.mp4"}
+}
+
+// TaskStatus returns the statuses a GET would report right now.
+func (s *Server) TaskStatus(taskID string) ([]URLSeed, bool) {
+	t := s.lookup(taskID)
+	if t == nil {
+		return nil, false
+	}
+	return s.results(t), true
+}
+
+func (s *Server) lookup(taskID string) *task {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.tasks[taskID]
+}
+
+// results resolves every URL's status at one instant, in the task's order.
+func (s *Server) results(t *task) []URLSeed {
+	done := s.cfg.ProcessingTime < 0 || !s.cfg.Now().Before(t.created.Add(s.cfg.ProcessingTime))
+	out := make([]URLSeed, len(t.urls))
+	for i, u := range t.urls {
+		out[i] = u
+		if u.Status != "" {
+			continue
+		}
+		switch {
+		case !done:
+			out[i].Status = StatusProcessing
+		case strings.Contains(strings.ToLower(u.URL), "fail"):
+			out[i].Status = StatusFailed
+		default:
+			out[i].Status = StatusSucceed
+		}
+	}
+	return out
+}
+
+// SeedFile is the format LoadSeedFile reads, for example:
+//
+//	{"tasks": [
+//	  {"task_id": "5199337c31c8e4622f1590735b13a263",
+//	   "urls": [{"url": "https://cdn.example.com/a.mp4", "status": "succeed"},
+//	            {"url": "https://cdn.example.com/b.mp4", "status": "queued"},
+//	            {"url": "https://cdn.example.com/c.mp4"}]}
+//	]}
+//
+// "status" is optional per URL; see URLSeed for what an absent one means.
+// Unknown fields are rejected so typos surface instead of being ignored.
+type SeedFile struct {
+	Tasks []SeedTaskEntry `json:"tasks"`
+}
+
+// SeedTaskEntry is one task of a SeedFile.
+type SeedTaskEntry struct {
+	TaskID string    `json:"task_id"`
+	URLs   []URLSeed `json:"urls"`
+}
+
+// LoadSeedFile seeds every task in the JSON file at path (format: SeedFile).
+// Nothing is seeded if the file is invalid.
+func (s *Server) LoadSeedFile(path string) error {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return fmt.Errorf("read seed file: %w", err)
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	var file SeedFile
+	if err := dec.Decode(&file); err != nil {
+		return fmt.Errorf("parse seed file %s: %w", path, err)
+	}
+	seen := make(map[string]bool, len(file.Tasks))
+	for i, entry := range file.Tasks {
+		switch {
+		case entry.TaskID == "":
+			return fmt.Errorf("seed file %s: task %d has no task_id", path, i)
+		case seen[entry.TaskID]:
+			return fmt.Errorf("seed file %s: task_id %q appears twice", path, entry.TaskID)
+		}
+		seen[entry.TaskID] = true
+		for j, u := range entry.URLs {
+			if u.URL == "" {
+				return fmt.Errorf("seed file %s: task %q url %d is empty", path, entry.TaskID, j)
+			}
+		}
+	}
+	for _, entry := range file.Tasks {
+		s.SeedTask(entry.TaskID, entry.URLs)
+	}
+	return nil
+}
+
+// createRequest is the POST body; both fields are optional on the wire.
+type createRequest struct {
+	AssetID string   `json:"asset_id"`
+	URLs    []string `json:"urls"`
+}
+
+func (s *Server) handleCreate(w http.ResponseWriter, body []byte) {
+	var req createRequest
+	if err := json.Unmarshal(body, &req); err != nil {
+		writeIllegalField(w, "body")
+		return
+	}
+	if len(req.URLs) > MaxURLsPerTask {
+		writeError(w, http.StatusBadRequest, "VOD.10086",
+			fmt.Sprintf("The number of preheating URLs exceeds the upper limit: at most %d URLs per task.", MaxURLsPerTask))
+		return
+	}
+	for _, u := range req.URLs {
+		if strings.TrimSpace(u) == "" {
+			writeIllegalField(w, "urls")
+			return
+		}
+	}
+	if req.AssetID == "" && len(req.URLs) == 0 {
+		writeIllegalField(w, "urls")
+		return
+	}
+	id := s.CreateTask(req.AssetID, req.URLs)
+	writeJSON(w, http.StatusAccepted, struct {
+		TaskID string `json:"task_id"`
+	}{id})
+}
+
+func (s *Server) handleQuery(w http.ResponseWriter, r *http.Request) {
+	taskID := r.URL.Query().Get("task_id")
+	t := s.lookup(taskID)
+	if taskID == "" || t == nil {
+		writeIllegalField(w, "task_id")
+		return
+	}
+	writeJSON(w, http.StatusOK, struct {
+		PreheatingResults []URLSeed `json:"preheating_results"`
+	}{s.results(t)})
+}
+
+func writeIllegalField(w http.ResponseWriter, field string) {
+	writeError(w, http.StatusBadRequest, "VOD.10053",
+		"The request parameter is illegal, illegal field: {"+field+"}.")
+}

@@ -1,0 +1,181 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+	sdkregion "github.com/huaweicloud/huaweicloud-sdk-go-v3/services/vod/v1/region"
+
+	"github.com/vodprovider/terraform-provider-vod/internal/vod"
+)
+
+// setting names a provider attribute and the environment variables that
+// stand in for it, in order of precedence.
+type setting struct {
+	attribute string
+	envVars   []string
+}
+
+var (
+	regionSetting        = setting{"region", []string{"HW_REGION_NAME"}}
+	projectIDSetting     = setting{"project_id", []string{"HW_PROJECT_ID", "HUAWEICLOUD_SDK_PROJECT_ID"}}
+	accessKeySetting     = setting{"access_key", []string{"HW_ACCESS_KEY", "HUAWEICLOUD_SDK_AK"}}
+	secretKeySetting     = setting{"secret_key", []string{"HW_SECRET_KEY", "HUAWEICLOUD_SDK_SK"}}
+	securityTokenSetting = setting{"security_token", []string{"HW_SECURITY_TOKEN", "HUAWEICLOUD_SDK_SECURITY_TOKEN"}}
+	endpointSetting      = setting{"endpoint", []string{"HW_VOD_ENDPOINT"}}
+	insecureSetting      = setting{"insecure", []string{"HW_INSECURE"}}
+	maxRetriesSetting    = setting{"max_retries", []string{"HW_MAX_RETRIES"}}
+)
+
+func (s setting) envList() string { return strings.Join(s.envVars, " or ") }
+
+func envDoc(s setting) string {
+	quoted := make([]string, len(s.envVars))
+	for i, name := range s.envVars {
+		quoted[i] = "`" + name + "`"
+	}
+	return "Environment: " + strings.Join(quoted, ", ") + "."
+}
+
+// lookup returns the attribute's value from the configuration or, when it is
+// null there, from the first environment variable that is set and not empty.
+func (s setting) lookup(value attr.Value, configured func() string, diags *diag.Diagnostics) (string, bool) {
+	if value.IsUnknown() {
+		diags.AddAttributeError(path.Root(s.attribute), "Unknown value for "+s.attribute,
+			fmt.Sprintf("The provider cannot be configured while %s depends on values known only after apply. "+
+				"Set it to a value known at plan time, or leave it out and set %s.", s.attribute, s.envList()))
+		return "", false
+	}
+	if !value.IsNull() {
+		return configured(), true
+	}
+	for _, name := range s.envVars {
+		if v := os.Getenv(name); v != "" {
+			return v, true
+		}
+	}
+	return "", false
+}
+
+// settings are the provider's inputs after the environment is applied.
+type settings struct {
+	region, projectID, accessKey, secretKey, securityToken, endpoint string
+	insecure                                                         bool
+	maxRetries                                                       int
+}
+
+func resolveSettings(c providerModel, diags *diag.Diagnostics) settings {
+	var s settings
+	s.region, _ = regionSetting.lookup(c.Region, c.Region.ValueString, diags)
+	s.projectID, _ = projectIDSetting.lookup(c.ProjectID, c.ProjectID.ValueString, diags)
+	s.accessKey, _ = accessKeySetting.lookup(c.AccessKey, c.AccessKey.ValueString, diags)
+	s.secretKey, _ = secretKeySetting.lookup(c.SecretKey, c.SecretKey.ValueString, diags)
+	s.securityToken, _ = securityTokenSetting.lookup(c.SecurityToken, c.SecurityToken.ValueString, diags)
+	s.endpoint, _ = endpointSetting.lookup(c.Endpoint, c.Endpoint.ValueString, diags)
+
+	if raw, ok := insecureSetting.lookup(c.Insecure, func() string { return strconv.FormatBool(c.Insecure.ValueBool()) }, diags); ok {
+		v, err := strconv.ParseBool(raw)
+		if err != nil {
+			diags.AddAttributeError(path.Root("insecure"), "Invalid insecure",
+				fmt.Sprintf("%s is %q; use true or false.", insecureSetting.envList(), raw))
+		}
+		s.insecure = v
+	}
+
+	s.maxRetries = DefaultMaxRetries
+	if raw, ok := maxRetriesSetting.lookup(c.MaxRetries, func() string { return strconv.FormatInt(c.MaxRetries.ValueInt64(), 10) }, diags); ok {
+		v, err := strconv.Atoi(raw)
+		if err != nil || v < 0 || v > MaxMaxRetries {
+			diags.AddAttributeError(path.Root("max_retries"), "Invalid max_retries",
+				fmt.Sprintf("max_retries (or %s) is %q; use a whole number from 0 to %d.", maxRetriesSetting.envList(), raw, MaxMaxRetries))
+		}
+		s.maxRetries = v
+	}
+
+	if diags.HasError() {
+		return s // a missing value may only be an unknown one
+	}
+	for _, required := range []struct {
+		value string
+		setting
+		what string
+	}{
+		{s.projectID, projectIDSetting, "the IAM project ID of the region"},
+		{s.accessKey, accessKeySetting, "an access key"},
+		{s.secretKey, secretKeySetting, "a secret key"},
+	} {
+		if required.value == "" {
+			diags.AddAttributeError(path.Root(required.attribute), "Missing "+required.attribute,
+				fmt.Sprintf("The vod provider needs %s: set %s in the provider block or %s.", required.what, required.attribute, required.envList()))
+		}
+	}
+	return s
+}
+
+// clientConfig picks the endpoint (endpoint wins over region) and returns
+// what vod.New needs.
+func (s settings) clientConfig(diags *diag.Diagnostics) vod.Config {
+	endpoint := s.endpoint
+	if endpoint != "" {
+		if _, err := vod.ParseEndpoint(endpoint); err != nil {
+			diags.AddAttributeError(path.Root("endpoint"), "Invalid endpoint",
+				fmt.Sprintf("endpoint (or %s): %v. Example: https://vod.cn-north-4.myhuaweicloud.com", endpointSetting.envList(), err))
+		}
+	} else {
+		endpoint = regionEndpoint(s.region, diags)
+	}
+	return vod.Config{
+		Endpoint:      endpoint,
+		ProjectID:     s.projectID,
+		AccessKey:     s.accessKey,
+		SecretKey:     s.secretKey,
+		SecurityToken: s.securityToken,
+		Insecure:      s.insecure,
+		MaxRetries:    s.maxRetries,
+	}
+}
+
+// regionEndpoint asks the SDK's region table, so the known regions follow
+// the SDK the provider is built with.
+func regionEndpoint(region string, diags *diag.Diagnostics) string {
+	if region == "" {
+		diags.AddAttributeError(path.Root("region"), "Missing region",
+			fmt.Sprintf("Set region (or %s), such as cn-north-4, or set endpoint (or %s) to the full base URL of the VOD API.",
+				regionSetting.envList(), endpointSetting.envList()))
+		return ""
+	}
+	r, err := sdkregion.SafeValueOf(region)
+	if err != nil || r == nil || len(r.Endpoints) == 0 {
+		diags.AddAttributeError(path.Root("region"), "Unknown region",
+			fmt.Sprintf("%v. Use one of those, or set endpoint (or %s) to the full base URL of the VOD API.", err, endpointSetting.envList()))
+		return ""
+	}
+	return r.Endpoints[0]
+}
+
+// logCall writes one line per HTTP exchange to Terraform's log. CallLog
+// carries no headers or bodies, so no credential or signature can leak.
+func logCall(ctx context.Context, call vod.CallLog) {
+	fields := map[string]any{
+		"method":      call.Method,
+		"path":        call.Path,
+		"query":       call.Query,
+		"attempt":     call.Attempt,
+		"status":      call.Status,
+		"duration_ms": call.Duration.Milliseconds(),
+		"request_id":  call.RequestID,
+	}
+	if call.Err != nil {
+		fields["error"] = call.Err.Error()
+		tflog.Warn(ctx, "VOD API request got no answer", fields)
+		return
+	}
+	tflog.Debug(ctx, "VOD API request", fields)
+}

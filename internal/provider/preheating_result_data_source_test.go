@@ -1,0 +1,280 @@
+package provider
+
+import (
+	"fmt"
+	"regexp"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/vodprovider/terraform-provider-vod/internal/emulator"
+)
+
+const dataSourceAddress = "data.vod_preheating_result.test"
+
+func expectAttr(name string, value knownvalue.Check) statecheck.StateCheck {
+	return statecheck.ExpectKnownValue(dataSourceAddress, tfjsonpath.New(name), value)
+}
+
+func urlStatus(url, status string) knownvalue.Check {
+	return knownvalue.ObjectExact(map[string]knownvalue.Check{
+		"url": knownvalue.StringExact(url), "status": knownvalue.StringExact(status),
+	})
+}
+
+func TestAccPreheatingResult_mixedStatusesWithoutWaiting(t *testing.T) {
+	emu := newTestEmulator(t, time.Hour)
+	emu.SeedTask(testTaskID, []emulator.URLSeed{
+		{URL: "https://cdn.example.com/a.mp4", Status: "succeed"},
+		{URL: "https://cdn.example.com/b.mp4", Status: "processing"},
+		{URL: "https://cdn.example.com/c.mp4", Status: "failed"},
+		{URL: "https://cdn.example.com/d.mp4", Status: "queued"}, // not in the docs: shown as it came
+	})
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []resource.TestStep{{
+			Config: emu.providerBlock() + fmt.Sprintf(`
+data "vod_preheating_result" "test" {
+  task_id = %q
+}`, testTaskID),
+			ConfigStateChecks: []statecheck.StateCheck{
+				expectAttr("id", knownvalue.StringExact(testTaskID)),
+				expectAttr("preheating_results", knownvalue.ListExact([]knownvalue.Check{
+					urlStatus("https://cdn.example.com/a.mp4", "succeed"),
+					urlStatus("https://cdn.example.com/b.mp4", "processing"),
+					urlStatus("https://cdn.example.com/c.mp4", "failed"),
+					urlStatus("https://cdn.example.com/d.mp4", "queued"),
+				})),
+				expectAttr("total", knownvalue.Int64Exact(4)),
+				expectAttr("processing", knownvalue.Int64Exact(1)),
+				expectAttr("succeed", knownvalue.Int64Exact(1)),
+				expectAttr("failed", knownvalue.Int64Exact(1)),
+				expectAttr("completed", knownvalue.Bool(false)),
+				expectAttr("all_succeeded", knownvalue.Bool(false)),
+			},
+		}},
+	})
+}
+
+func TestAccPreheatingResult_waitUntilComplete(t *testing.T) {
+	emu := newTestEmulator(t, 2*time.Second)
+	emu.SeedTask(testTaskID, []emulator.URLSeed{
+		{URL: "https://cdn.example.com/release/index.m3u8"},
+		{URL: "https://cdn.example.com/release/1080p.mp4"},
+	})
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []resource.TestStep{{
+			Config: emu.providerBlock() + fmt.Sprintf(`
+data "vod_preheating_result" "test" {
+  task_id             = %q
+  wait_for_completion = true
+  poll_interval       = "200ms"
+  fail_on_failed      = true
+}`, testTaskID),
+			ConfigStateChecks: []statecheck.StateCheck{
+				expectAttr("preheating_results", knownvalue.ListExact([]knownvalue.Check{
+					urlStatus("https://cdn.example.com/release/index.m3u8", "succeed"),
+					urlStatus("https://cdn.example.com/release/1080p.mp4", "succeed"),
+				})),
+				expectAttr("total", knownvalue.Int64Exact(2)),
+				expectAttr("processing", knownvalue.Int64Exact(0)),
+				expectAttr("succeed", knownvalue.Int64Exact(2)),
+				expectAttr("completed", knownvalue.Bool(true)),
+				expectAttr("all_succeeded", knownvalue.Bool(true)),
+			},
+		}},
+	})
+	// The first read began while the URLs were processing, so it had to poll.
+	if n := emu.RequestCount(); n < 3 {
+		t.Fatalf("the emulator saw %d requests; a wait over 2s at 200ms intervals needs more", n)
+	}
+}
+
+func TestAccPreheatingResult_failOnFailed(t *testing.T) {
+	emu := newTestEmulator(t, 500*time.Millisecond)
+	emu.SeedTask(testTaskID, []emulator.URLSeed{
+		{URL: "https://cdn.example.com/ok.mp4"},
+		{URL: "https://cdn.example.com/will-fail.mp4"}, // the emulator fails URLs containing "fail"
+	})
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []resource.TestStep{{
+			Config: emu.providerBlock() + fmt.Sprintf(`
+data "vod_preheating_result" "test" {
+  task_id             = %q
+  wait_for_completion = true
+  poll_interval       = "100ms"
+  fail_on_failed      = true
+}`, testTaskID),
+			ExpectError: errorMatching("Preheat failed", "1 of 2 URLs of preheat task "+testTaskID+" failed:", "https://cdn.example.com/will-fail.mp4"),
+		}},
+	})
+}
+
+func TestAccPreheatingResult_failedURLsWithoutFailOnFailed(t *testing.T) {
+	emu := newTestEmulator(t, -1) // URLs end at once
+	emu.SeedTask(testTaskID, []emulator.URLSeed{
+		{URL: "https://cdn.example.com/ok.mp4"},
+		{URL: "https://cdn.example.com/will-fail.mp4"},
+	})
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []resource.TestStep{{
+			Config: emu.providerBlock() + fmt.Sprintf(`
+data "vod_preheating_result" "test" {
+  task_id             = %q
+  wait_for_completion = true
+}`, testTaskID),
+			ConfigStateChecks: []statecheck.StateCheck{
+				expectAttr("failed", knownvalue.Int64Exact(1)),
+				expectAttr("succeed", knownvalue.Int64Exact(1)),
+				expectAttr("completed", knownvalue.Bool(true)),
+				expectAttr("all_succeeded", knownvalue.Bool(false)),
+			},
+		}},
+	})
+}
+
+func TestAccPreheatingResult_readTimeout(t *testing.T) {
+	emu := newTestEmulator(t, time.Hour)
+	emu.SeedTask(testTaskID, []emulator.URLSeed{
+		{URL: "https://cdn.example.com/done.mp4", Status: "succeed"},
+		{URL: "https://cdn.example.com/slow.mp4"},
+	})
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []resource.TestStep{{
+			Config: emu.providerBlock() + fmt.Sprintf(`
+data "vod_preheating_result" "test" {
+  task_id             = %q
+  wait_for_completion = true
+  poll_interval       = "200ms"
+  timeouts = {
+    read = "2s"
+  }
+}`, testTaskID),
+			ExpectError: errorMatching("Timed out waiting for the preheat task", "timed out after 2s", "last seen: 2 URLs: 1 processing, 1 succeed",
+				"still pending: https://cdn.example.com/slow.mp4", "The read timeout is 2s; raise timeouts.read"),
+		}},
+	})
+}
+
+func TestAccPreheatingResult_wrongSecretKeyIsNotRetried(t *testing.T) {
+	emu := newTestEmulator(t, time.Hour)
+	emu.SeedTask(testTaskID, []emulator.URLSeed{{URL: "https://cdn.example.com/a.mp4"}})
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []resource.TestStep{{
+			Config: emu.providerBlockWithSecret("not-the-secret-key") + fmt.Sprintf(`
+data "vod_preheating_result" "test" {
+  task_id = %q
+}`, testTaskID),
+			ExpectError: regexp.MustCompile(`(?s)VOD API error.*HTTP 401\s+Unauthorized,\s+error_code\s+APIGW.0301,\s+error_msg\s+"Incorrect\s+IAM\s+authentication\s+information:\s+verify\s+aksk\s+signature\s+fail",\s+X-Request-Id\s+[0-9a-f]{32}`),
+		}},
+	})
+	if n := emu.RequestCount(); n != 1 {
+		t.Fatalf("the emulator saw %d requests, want exactly 1: a 401 must not be retried", n)
+	}
+}
+
+func TestAccPreheatingResult_retriesAfterThrottling(t *testing.T) {
+	emu := newTestEmulator(t, time.Hour)
+	emu.SeedTask(testTaskID, []emulator.URLSeed{{URL: "https://cdn.example.com/a.mp4", Status: "succeed"}})
+	emu.InjectFaults(1, emulator.Fault429("1"))
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []resource.TestStep{{
+			Config: emu.providerBlock() + fmt.Sprintf(`
+data "vod_preheating_result" "test" {
+  task_id = %q
+}`, testTaskID),
+			ConfigStateChecks: []statecheck.StateCheck{
+				expectAttr("preheating_results", knownvalue.ListExact([]knownvalue.Check{
+					urlStatus("https://cdn.example.com/a.mp4", "succeed"),
+				})),
+				expectAttr("all_succeeded", knownvalue.Bool(true)),
+			},
+		}},
+	})
+	requests := emu.Requests()
+	if len(requests) < 2 || requests[0].Status != 429 || requests[1].Status != 200 {
+		t.Fatalf("want a 429 then a 200, got %+v", requests)
+	}
+}
+
+func TestAccPreheatingResult_serverErrorsExhaustRetries(t *testing.T) {
+	emu := newTestEmulator(t, time.Hour)
+	emu.SeedTask(testTaskID, []emulator.URLSeed{{URL: "https://cdn.example.com/a.mp4"}})
+	emu.InjectFaults(1, emulator.Fault503HTML())
+	emu.InjectFaults(10, emulator.Fault500())
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []resource.TestStep{{
+			Config: emu.providerBlock() + fmt.Sprintf(`
+data "vod_preheating_result" "test" {
+  task_id = %q
+}`, testTaskID),
+			ExpectError: regexp.MustCompile(`(?s)gave\s+up\s+after\s+3\s+attempts:.*HTTP\s+500\s+Internal\s+Server\s+Error,\s+error_code\s+APIGW.0601.*X-Request-Id\s+[0-9a-f]{32}`),
+		}},
+	})
+	if n := emu.RequestCount(); n != 3 {
+		t.Fatalf("the emulator saw %d requests, want 3 (1 + max_retries 2)", n)
+	}
+}
+
+func TestAccPreheatingResult_unknownTask(t *testing.T) {
+	emu := newTestEmulator(t, time.Hour)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []resource.TestStep{{
+			Config: emu.providerBlock() + `
+data "vod_preheating_result" "test" {
+  task_id = "00000000000000000000000000000000"
+}`,
+			ExpectError: regexp.MustCompile(`(?s)HTTP\s+400\s+Bad\s+Request,\s+error_code\s+VOD.10053.*task_id.*X-Request-Id\s+[0-9a-f]{32}`),
+		}},
+	})
+	if n := emu.RequestCount(); n != 1 {
+		t.Fatalf("the emulator saw %d requests, want exactly 1: a 400 must not be retried", n)
+	}
+}
+
+func TestAccPreheatingResult_validation(t *testing.T) {
+	emu := newTestEmulator(t, time.Hour)
+	cases := []struct {
+		name, arguments string
+		want            *regexp.Regexp
+	}{
+		{"empty task_id", `task_id = ""`, regexp.MustCompile(`(?s)Invalid task_id.*task_id is empty`)},
+		{"whitespace in task_id", `task_id = " 5199337c31c8e4622f1590735b13a263"`, regexp.MustCompile(`(?s)Invalid task_id.*has whitespace`)},
+		{"control character in task_id", `task_id = "5199337c\u0007"`, regexp.MustCompile(`(?s)Invalid task_id.*has a control character`)},
+		{"poll_interval not a duration", `
+  task_id       = "5199337c31c8e4622f1590735b13a263"
+  poll_interval = "5 seconds"`, regexp.MustCompile(`(?s)Invalid poll_interval.*"5 seconds".*such as "5s" or\s+"200ms"`)},
+		{"poll_interval too short", `
+  task_id       = "5199337c31c8e4622f1590735b13a263"
+  poll_interval = "1ns"`, regexp.MustCompile(`(?s)Invalid poll_interval.*at least 100ms`)},
+		{"read timeout not a duration", `
+  task_id  = "5199337c31c8e4622f1590735b13a263"
+  timeouts = { read = "soon" }`, errorMatching(`"soon" must be a string containing a sequence of decimal numbers`)},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProviders,
+				Steps: []resource.TestStep{{
+					Config:      emu.providerBlock() + "data \"vod_preheating_result\" \"test\" {\n" + tc.arguments + "\n}",
+					ExpectError: tc.want,
+				}},
+			})
+		})
+	}
+	if n := emu.RequestCount(); n != 0 {
+		t.Fatalf("invalid input sent %d requests; it must be rejected before any", n)
+	}
+}

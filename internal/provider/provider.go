@@ -1,0 +1,132 @@
+// Package provider holds the Terraform schemas of the VOD provider and the
+// translation between Terraform values and the internal/vod client.
+package provider
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/vodprovider/terraform-provider-vod/internal/vod"
+)
+
+// DefaultMaxRetries matches Huawei Cloud's own provider.
+const DefaultMaxRetries = 5
+
+// MaxMaxRetries bounds max_retries: beyond it a broken API is better reported than hammered.
+const MaxMaxRetries = 20
+
+var _ provider.Provider = (*VodProvider)(nil)
+
+// VodProvider is the vod provider.
+type VodProvider struct {
+	version string
+}
+
+// New returns a constructor of the provider, for providerserver and tests.
+func New(version string) func() provider.Provider {
+	return func() provider.Provider { return &VodProvider{version: version} }
+}
+
+type providerModel struct {
+	Region        types.String `tfsdk:"region"`
+	ProjectID     types.String `tfsdk:"project_id"`
+	AccessKey     types.String `tfsdk:"access_key"`
+	SecretKey     types.String `tfsdk:"secret_key"`
+	SecurityToken types.String `tfsdk:"security_token"`
+	Endpoint      types.String `tfsdk:"endpoint"`
+	Insecure      types.Bool   `tfsdk:"insecure"`
+	MaxRetries    types.Int64  `tfsdk:"max_retries"`
+}
+
+func (p *VodProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
+	resp.TypeName = "vod"
+	resp.Version = p.version
+}
+
+func (p *VodProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Reads the state of Huawei Cloud VOD CDN preheat tasks. " +
+			"Every setting may come from the environment instead; a value in the configuration wins.",
+		Attributes: map[string]schema.Attribute{
+			"region": schema.StringAttribute{
+				Optional:            true,
+				MarkdownDescription: "Region of the VOD service, such as `cn-north-4`; it picks `https://vod.{region}.myhuaweicloud.com`. " + envDoc(regionSetting),
+			},
+			"project_id": schema.StringAttribute{
+				Optional:            true,
+				MarkdownDescription: "IAM project ID of that region. Required, here or in the environment; it is never looked up behind your back. " + envDoc(projectIDSetting),
+			},
+			"access_key": schema.StringAttribute{
+				Optional:            true,
+				MarkdownDescription: "Access key (AK). " + envDoc(accessKeySetting),
+			},
+			"secret_key": schema.StringAttribute{
+				Optional:            true,
+				Sensitive:           true,
+				MarkdownDescription: "Secret key (SK). " + envDoc(secretKeySetting),
+			},
+			"security_token": schema.StringAttribute{
+				Optional:            true,
+				Sensitive:           true,
+				MarkdownDescription: "Security token of temporary credentials. " + envDoc(securityTokenSetting),
+			},
+			"endpoint": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "Full base URL of the VOD API, such as `https://vod.example.internal`. Overrides the region's; " +
+					"for private deployments and local emulators. " + envDoc(endpointSetting),
+			},
+			"insecure": schema.BoolAttribute{
+				Optional:            true,
+				MarkdownDescription: "Skip TLS certificate verification. Defaults to `false`. " + envDoc(insecureSetting),
+			},
+			"max_retries": schema.Int64Attribute{
+				Optional: true,
+				MarkdownDescription: fmt.Sprintf("How many times a throttled (429), failed (5xx) or unanswered request is retried, "+
+					"with jittered exponential backoff or the server's `Retry-After`. Other errors, 401 above all, are never retried. "+
+					"From 0 to %d; defaults to %d. ", MaxMaxRetries, DefaultMaxRetries) + envDoc(maxRetriesSetting),
+				Validators: []validator.Int64{int64validator.Between(0, MaxMaxRetries)},
+			},
+		},
+	}
+}
+
+func (p *VodProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
+	var config providerModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	settings := resolveSettings(config, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	clientConfig := settings.clientConfig(&resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	clientConfig.UserAgent = fmt.Sprintf("terraform-provider-vod/%s terraform/%s", p.version, req.TerraformVersion)
+	clientConfig.Logger = logCall
+	client, err := vod.New(clientConfig)
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot configure the vod provider", err.Error())
+		return
+	}
+	resp.DataSourceData = client
+	resp.ResourceData = client
+}
+
+func (p *VodProvider) DataSources(context.Context) []func() datasource.DataSource {
+	return []func() datasource.DataSource{NewPreheatingResultDataSource}
+}
+
+func (p *VodProvider) Resources(context.Context) []func() resource.Resource {
+	return nil
+}

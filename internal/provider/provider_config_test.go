@@ -1,0 +1,158 @@
+package provider
+
+import (
+	"fmt"
+	"regexp"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+
+	"github.com/vodprovider/terraform-provider-vod/internal/emulator"
+)
+
+var simpleDataSource = fmt.Sprintf(`
+data "vod_preheating_result" "test" {
+  task_id = %q
+}`, testTaskID)
+
+func TestAccProvider_configurationFromEnvironment(t *testing.T) {
+	clearProviderEnv(t)
+	emu := newTestEmulator(t, time.Hour)
+	emu.SeedTask(testTaskID, []emulator.URLSeed{{URL: "https://cdn.example.com/a.mp4", Status: "succeed"}})
+	t.Setenv("HW_VOD_ENDPOINT", emu.URL)
+	t.Setenv("HW_PROJECT_ID", testProjectID)
+	// The SDK's own names work too.
+	t.Setenv("HUAWEICLOUD_SDK_AK", testAccessKey)
+	t.Setenv("HUAWEICLOUD_SDK_SK", testSecretKey)
+	t.Setenv("HW_MAX_RETRIES", "0")
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []resource.TestStep{{
+			Config: `provider "vod" {}` + simpleDataSource,
+			ConfigStateChecks: []statecheck.StateCheck{
+				expectAttr("total", knownvalue.Int64Exact(1)),
+				expectAttr("all_succeeded", knownvalue.Bool(true)),
+			},
+		}},
+	})
+}
+
+func TestAccProvider_configurationWinsOverEnvironment(t *testing.T) {
+	clearProviderEnv(t)
+	emu := newTestEmulator(t, time.Hour)
+	emu.SeedTask(testTaskID, []emulator.URLSeed{{URL: "https://cdn.example.com/a.mp4", Status: "failed"}})
+	t.Setenv("HW_SECRET_KEY", "a-wrong-secret-from-the-environment")
+	t.Setenv("HW_VOD_ENDPOINT", "http://127.0.0.1:1")
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []resource.TestStep{{
+			Config: emu.providerBlock() + simpleDataSource,
+			ConfigStateChecks: []statecheck.StateCheck{
+				expectAttr("failed", knownvalue.Int64Exact(1)),
+			},
+		}},
+	})
+}
+
+func TestAccProvider_securityToken(t *testing.T) {
+	clearProviderEnv(t)
+	emu := emulator.New(emulator.Config{AccessKey: testAccessKey, SecretKey: testSecretKey, ProjectID: testProjectID, SecurityToken: "TOKENEXAMPLE"})
+	url, shutdown, err := emulator.Start("127.0.0.1:0", emu)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = shutdown(t.Context()) })
+	emu.SeedTask(testTaskID, []emulator.URLSeed{{URL: "https://cdn.example.com/a.mp4", Status: "succeed"}})
+	t.Setenv("HW_SECURITY_TOKEN", "TOKENEXAMPLE")
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []resource.TestStep{{
+			Config: fmt.Sprintf(`
+provider "vod" {
+  endpoint   = %q
+  project_id = %q
+  access_key = %q
+  secret_key = %q
+}`, url, testProjectID, testAccessKey, testSecretKey) + simpleDataSource,
+			ConfigStateChecks: []statecheck.StateCheck{expectAttr("total", knownvalue.Int64Exact(1))},
+		}},
+	})
+}
+
+func TestAccProvider_configurationErrors(t *testing.T) {
+	clearProviderEnv(t)
+	cases := []struct {
+		name, provider string
+		want           *regexp.Regexp
+	}{
+		{"missing everything", `provider "vod" {}`,
+			regexp.MustCompile(`(?s)Missing project_id.*HW_PROJECT_ID or\s+HUAWEICLOUD_SDK_PROJECT_ID`)},
+		{"missing secret key", `provider "vod" {
+  region     = "cn-north-4"
+  project_id = "p"
+  access_key = "ak"
+}`, regexp.MustCompile(`(?s)Missing secret_key.*HW_SECRET_KEY or HUAWEICLOUD_SDK_SK`)},
+		{"unknown region", `provider "vod" {
+  region     = "mars-north-1"
+  project_id = "p"
+  access_key = "ak"
+  secret_key = "sk"
+}`, regexp.MustCompile(`(?s)Unknown region.*mars-north-1.*cn-north-4.*HW_VOD_ENDPOINT`)},
+		{"no region and no endpoint", `provider "vod" {
+  project_id = "p"
+  access_key = "ak"
+  secret_key = "sk"
+}`, regexp.MustCompile(`(?s)Missing region.*HW_REGION_NAME.*HW_VOD_ENDPOINT`)},
+		{"malformed endpoint", `provider "vod" {
+  endpoint   = "ftp://vod.example.com"
+  project_id = "p"
+  access_key = "ak"
+  secret_key = "sk"
+}`, errorMatching("Invalid endpoint", "must start with https:// or http://")},
+		{"max_retries out of range", `provider "vod" {
+  region      = "cn-north-4"
+  project_id  = "p"
+  access_key  = "ak"
+  secret_key  = "sk"
+  max_retries = 99
+}`, regexp.MustCompile(`(?s)max_retries.*between 0 and 20`)},
+		{"unknown value at configure", `
+resource "terraform_data" "later" {
+  input = "known only after apply"
+}
+provider "vod" {
+  region     = "cn-north-4"
+  project_id = terraform_data.later.output
+  access_key = "ak"
+  secret_key = "sk"
+}`, regexp.MustCompile(`(?s)Unknown value for project_id.*HW_PROJECT_ID`)},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProviders,
+				Steps:                    []resource.TestStep{{Config: tc.provider + simpleDataSource, ExpectError: tc.want}},
+			})
+		})
+	}
+}
+
+func TestAccProvider_invalidEnvironmentValues(t *testing.T) {
+	clearProviderEnv(t)
+	t.Setenv("HW_REGION_NAME", "cn-north-4")
+	t.Setenv("HW_PROJECT_ID", "p")
+	t.Setenv("HW_ACCESS_KEY", "ak")
+	t.Setenv("HW_SECRET_KEY", "sk")
+	t.Setenv("HW_INSECURE", "sometimes")
+	t.Setenv("HW_MAX_RETRIES", "many")
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []resource.TestStep{{
+			Config:      `provider "vod" {}` + simpleDataSource,
+			ExpectError: regexp.MustCompile(`(?s)Invalid insecure.*HW_INSECURE is "sometimes".*Invalid max_retries.*"many"`),
+		}},
+	})
+}

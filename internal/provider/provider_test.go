@@ -1,0 +1,85 @@
+package provider
+
+import (
+	"fmt"
+	"net/http/httptest"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+
+	"github.com/vodprovider/terraform-provider-vod/internal/emulator"
+)
+
+const (
+	testAccessKey = "AKTESTEXAMPLE"
+	testSecretKey = "SKTESTEXAMPLE"
+	testProjectID = "0123456789abcdef0123456789abcdef"
+	testTaskID    = "5199337c31c8e4622f1590735b13a263"
+)
+
+// testAccProviders serves the provider in-process over protocol 6.
+var testAccProviders = map[string]func() (tfprotov6.ProviderServer, error){
+	"vod": providerserver.NewProtocol6WithError(New("test")()),
+}
+
+// testEmulator is a VOD emulator on 127.0.0.1 for one test.
+type testEmulator struct {
+	*emulator.Server
+	URL string
+}
+
+func newTestEmulator(t *testing.T, processingTime time.Duration) *testEmulator {
+	t.Helper()
+	emu := emulator.New(emulator.Config{
+		AccessKey:      testAccessKey,
+		SecretKey:      testSecretKey,
+		ProjectID:      testProjectID,
+		ProcessingTime: processingTime,
+	})
+	srv := httptest.NewServer(emu)
+	t.Cleanup(srv.Close)
+	return &testEmulator{Server: emu, URL: srv.URL}
+}
+
+// providerBlock configures the provider explicitly for the emulator.
+func (e *testEmulator) providerBlock() string {
+	return e.providerBlockWithSecret(testSecretKey)
+}
+
+func (e *testEmulator) providerBlockWithSecret(secretKey string) string {
+	return fmt.Sprintf(`
+provider "vod" {
+  endpoint    = %q
+  project_id  = %q
+  access_key  = %q
+  secret_key  = %q
+  max_retries = 2
+}
+`, e.URL, testProjectID, testAccessKey, secretKey)
+}
+
+// clearProviderEnv keeps a developer's own credentials out of a test.
+func clearProviderEnv(t *testing.T) {
+	t.Helper()
+	for _, s := range []setting{regionSetting, projectIDSetting, accessKeySetting, secretKeySetting,
+		securityTokenSetting, endpointSetting, insecureSetting, maxRetriesSetting} {
+		for _, name := range s.envVars {
+			t.Setenv(name, "")
+		}
+	}
+}
+
+// errorMatching matches an error that contains the fragments in order.
+// Terraform wraps diagnostics to its terminal width, so any space in a
+// fragment matches any run of whitespace, newlines included.
+func errorMatching(fragments ...string) *regexp.Regexp {
+	quoted := make([]string, len(fragments))
+	for i, f := range fragments {
+		quoted[i] = strings.Join(strings.Fields(regexp.QuoteMeta(f)), `\s+`)
+	}
+	return regexp.MustCompile(`(?s)` + strings.Join(quoted, `.*`))
+}

@@ -1,0 +1,73 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"time"
+	"unicode"
+
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+)
+
+// taskIDValidator rejects what cannot be a preheat task ID before any
+// request is sent: an empty value, whitespace and control characters.
+type taskIDValidator struct{}
+
+func (taskIDValidator) Description(context.Context) string {
+	return "must be a non-empty task ID without whitespace or control characters"
+}
+
+func (v taskIDValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (taskIDValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	value := req.ConfigValue.ValueString()
+	if value == "" {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid task_id",
+			"task_id is empty. Use the task_id returned when the preheat task was created, such as 5199337c31c8e4622f1590735b13a263.")
+		return
+	}
+	for i, r := range []rune(value) {
+		var problem string
+		switch {
+		case unicode.IsControl(r):
+			problem = "a control character"
+		case unicode.IsSpace(r):
+			problem = "whitespace"
+		default:
+			continue
+		}
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid task_id",
+			fmt.Sprintf("task_id %q has %s (%U) at position %d. A task ID has neither; "+
+				"use the task_id returned when the preheat task was created, such as 5199337c31c8e4622f1590735b13a263.", value, problem, r, i+1))
+		return
+	}
+}
+
+// minPollInterval keeps a typo such as "1ns" from hammering the API.
+const minPollInterval = 100 * time.Millisecond
+
+// pollIntervalValidator accepts a Go duration string of at least minPollInterval.
+type pollIntervalValidator struct{}
+
+func (pollIntervalValidator) Description(context.Context) string {
+	return fmt.Sprintf("must be a duration such as \"5s\" or \"200ms\", at least %s", minPollInterval)
+}
+
+func (v pollIntervalValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (pollIntervalValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	raw := req.ConfigValue.ValueString()
+	d, err := time.ParseDuration(raw)
+	if err != nil || d < minPollInterval {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid poll_interval",
+			fmt.Sprintf("poll_interval is %q; use a duration such as \"5s\" or \"200ms\" (units ms, s, m, h), at least %s.", raw, minPollInterval))
+	}
+}

@@ -1,0 +1,132 @@
+package vod
+
+import (
+	"strconv"
+	"strings"
+)
+
+// The statuses the VOD API documents for a preheated URL.
+const (
+	StatusProcessing = "processing"
+	StatusSucceed    = "succeed"
+	StatusFailed     = "failed"
+)
+
+// URLStatus is one URL of a preheat task and its status exactly as the API sent it.
+type URLStatus struct {
+	URL    string
+	Status string
+}
+
+// Task is what one query of a preheat task returned, in the API's order.
+type Task struct {
+	ID      string
+	Results []URLStatus
+}
+
+// Counts tallies a task's URLs by status. Other counts statuses the API docs
+// do not list; they are kept, not dropped, and count as still in progress.
+type Counts struct {
+	Total, Processing, Succeed, Failed, Other int
+}
+
+// isStatus compares case-insensitively: the API sends lowercase, the SDK's
+// enum spells the same values in uppercase.
+func isStatus(got, want string) bool { return strings.EqualFold(got, want) }
+
+func isFinal(status string) bool {
+	return isStatus(status, StatusSucceed) || isStatus(status, StatusFailed)
+}
+
+// Counts tallies the task's URLs by status.
+func (t Task) Counts() Counts {
+	c := Counts{Total: len(t.Results)}
+	for _, r := range t.Results {
+		switch {
+		case isStatus(r.Status, StatusProcessing):
+			c.Processing++
+		case isStatus(r.Status, StatusSucceed):
+			c.Succeed++
+		case isStatus(r.Status, StatusFailed):
+			c.Failed++
+		default:
+			c.Other++
+		}
+	}
+	return c
+}
+
+// Completed reports whether the task has URLs and every one of them has
+// ended. An empty list is not complete: the task may not be registered yet.
+func (t Task) Completed() bool {
+	if len(t.Results) == 0 {
+		return false
+	}
+	for _, r := range t.Results {
+		if !isFinal(r.Status) {
+			return false
+		}
+	}
+	return true
+}
+
+// AllSucceeded reports whether the task has URLs and every one succeeded.
+func (t Task) AllSucceeded() bool {
+	if len(t.Results) == 0 {
+		return false
+	}
+	for _, r := range t.Results {
+		if !isStatus(r.Status, StatusSucceed) {
+			return false
+		}
+	}
+	return true
+}
+
+// PendingURLs returns up to limit URLs that have not ended, in order.
+func (t Task) PendingURLs(limit int) []string {
+	return t.urlsWhere(limit, func(s string) bool { return !isFinal(s) })
+}
+
+// FailedURLs returns up to limit URLs whose preheat failed, in order.
+func (t Task) FailedURLs(limit int) []string {
+	return t.urlsWhere(limit, func(s string) bool { return isStatus(s, StatusFailed) })
+}
+
+func (t Task) urlsWhere(limit int, match func(status string) bool) []string {
+	var urls []string
+	for _, r := range t.Results {
+		if len(urls) == limit {
+			break
+		}
+		if match(r.Status) {
+			urls = append(urls, r.URL)
+		}
+	}
+	return urls
+}
+
+// Summary describes the task's progress in one line, for errors and logs.
+func (t Task) Summary() string {
+	c := t.Counts()
+	if c.Total == 0 {
+		return "the task has no URLs yet"
+	}
+	parts := []string{plural(c.Total, "URL")}
+	for _, p := range []struct {
+		n    int
+		name string
+	}{{c.Processing, StatusProcessing}, {c.Succeed, StatusSucceed}, {c.Failed, StatusFailed}, {c.Other, "in another status"}} {
+		if p.n > 0 {
+			parts = append(parts, strconv.Itoa(p.n)+" "+p.name)
+		}
+	}
+	return parts[0] + ": " + strings.Join(parts[1:], ", ")
+}
+
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return strconv.Itoa(n) + " " + noun + "s"
+}

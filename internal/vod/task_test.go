@@ -1,0 +1,60 @@
+package vod
+
+import (
+	"strings"
+	"testing"
+)
+
+func taskOf(statuses ...string) Task {
+	t := Task{ID: "t1"}
+	for i, s := range statuses {
+		t.Results = append(t.Results, URLStatus{URL: "https://cdn.example.com/" + string(rune('a'+i)) + ".mp4", Status: s})
+	}
+	return t
+}
+
+func TestTaskCompletion(t *testing.T) {
+	cases := []struct {
+		name                    string
+		task                    Task
+		completed, allSucceeded bool
+		counts                  Counts
+	}{
+		{"empty list is not complete", taskOf(), false, false, Counts{}},
+		{"processing", taskOf("processing", "succeed"), false, false, Counts{Total: 2, Processing: 1, Succeed: 1}},
+		{"all succeed", taskOf("succeed", "succeed"), true, true, Counts{Total: 2, Succeed: 2}},
+		{"mixed final", taskOf("succeed", "failed"), true, false, Counts{Total: 2, Succeed: 1, Failed: 1}},
+		{"unknown status is not complete", taskOf("succeed", "queued"), false, false, Counts{Total: 2, Succeed: 1, Other: 1}},
+		{"SDK enum spelling counts", taskOf("SUCCEED", "FAILED"), true, false, Counts{Total: 2, Succeed: 1, Failed: 1}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := tc.task.Completed(); got != tc.completed {
+				t.Errorf("Completed() = %v, want %v", got, tc.completed)
+			}
+			if got := tc.task.AllSucceeded(); got != tc.allSucceeded {
+				t.Errorf("AllSucceeded() = %v, want %v", got, tc.allSucceeded)
+			}
+			if got := tc.task.Counts(); got != tc.counts {
+				t.Errorf("Counts() = %+v, want %+v", got, tc.counts)
+			}
+		})
+	}
+}
+
+func TestTaskURLListsAndSummary(t *testing.T) {
+	task := taskOf("failed", "processing", "queued", "failed", "succeed")
+	if got := task.PendingURLs(1); len(got) != 1 || !strings.HasSuffix(got[0], "/b.mp4") {
+		t.Errorf("PendingURLs(1) = %v", got)
+	}
+	if got := task.FailedURLs(10); len(got) != 2 || !strings.HasSuffix(got[1], "/d.mp4") {
+		t.Errorf("FailedURLs(10) = %v", got)
+	}
+	want := "5 URLs: 1 processing, 1 succeed, 2 failed, 1 in another status"
+	if got := task.Summary(); got != want {
+		t.Errorf("Summary() = %q, want %q", got, want)
+	}
+	if got := taskOf().Summary(); got != "the task has no URLs yet" {
+		t.Errorf("empty Summary() = %q", got)
+	}
+}
