@@ -28,7 +28,7 @@ acc_passed=$(grep -cE '^--- PASS: TestAcc' "$log" || true)
 echo
 echo "acceptance tests passed: $acc_passed"
 echo "tests: $passed passed, $failed failed, $skipped skipped"
-grep -E '^\s*--- SKIP' -A1 "$log" | grep -vE '^\s*--- SKIP|^--$' | sed 's/^/  skipped: /' || true
+grep -E '^\s*--- SKIP' -B1 "$log" | grep -vE '^\s*--- SKIP|^--$' | sed 's/^ */  skipped: /' || true
 if [[ "$status" -ne 0 ]]; then
   echo "go test failed (exit $status); the full log follows the failures above." >&2
   grep -E -B2 -A30 '^\s*--- FAIL' "$log" | head -200 >&2 || true

@@ -52,10 +52,10 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs := flag.NewFlagSet("vod-emulator", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&o.listen, "listen", "127.0.0.1:8080", "address to listen on (port 0 picks a free port)")
-	fs.StringVar(&o.accessKey, "access-key", os.Getenv("HW_ACCESS_KEY"), "access key accepted (default $HW_ACCESS_KEY)")
-	fs.StringVar(&o.secretKey, "secret-key", os.Getenv("HW_SECRET_KEY"), "secret key for verifying signatures (default $HW_SECRET_KEY)")
-	fs.StringVar(&o.projectID, "project-id", os.Getenv("HW_PROJECT_ID"), "project id accepted (default $HW_PROJECT_ID)")
-	fs.StringVar(&o.securityToken, "security-token", os.Getenv("HW_SECURITY_TOKEN"), "require this X-Security-Token (default $HW_SECURITY_TOKEN)")
+	fs.StringVar(&o.accessKey, "access-key", "", "access key accepted (default $HW_ACCESS_KEY)")
+	fs.StringVar(&o.secretKey, "secret-key", "", "secret key for verifying signatures (default $HW_SECRET_KEY)")
+	fs.StringVar(&o.projectID, "project-id", "", "project id accepted (default $HW_PROJECT_ID)")
+	fs.StringVar(&o.securityToken, "security-token", "", "require this X-Security-Token (default $HW_SECURITY_TOKEN)")
 	fs.DurationVar(&o.processingTime, "processing-time", emulator.DefaultProcessingTime, "how long each URL stays processing; 0 finishes immediately")
 	fs.StringVar(&o.seed, "seed", "", "JSON file of tasks to preload")
 	if err := fs.Parse(args); err != nil {
@@ -63,6 +63,16 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	}
 	if fs.NArg() > 0 {
 		return o, fmt.Errorf("unexpected arguments: %v", fs.Args())
+	}
+	// Environment defaults are applied after parsing, so that -help never
+	// prints a secret as a flag's default value.
+	for _, fallback := range []struct {
+		value *string
+		env   string
+	}{{&o.accessKey, "HW_ACCESS_KEY"}, {&o.secretKey, "HW_SECRET_KEY"}, {&o.projectID, "HW_PROJECT_ID"}, {&o.securityToken, "HW_SECURITY_TOKEN"}} {
+		if *fallback.value == "" {
+			*fallback.value = os.Getenv(fallback.env)
+		}
 	}
 	var missing []string
 	for _, m := range []struct{ value, name string }{

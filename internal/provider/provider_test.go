@@ -34,6 +34,7 @@ type testEmulator struct {
 
 func newTestEmulator(t *testing.T, processingTime time.Duration) *testEmulator {
 	t.Helper()
+	clearProviderEnv(t)
 	emu := emulator.New(emulator.Config{
 		AccessKey:      testAccessKey,
 		SecretKey:      testSecretKey,

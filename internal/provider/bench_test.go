@@ -1,0 +1,89 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+
+	"github.com/vodprovider/terraform-provider-vod/internal/emulator"
+	"github.com/vodprovider/terraform-provider-vod/internal/vod"
+)
+
+// BenchmarkReadAndStore10kURLs measures what a read of a 10,000-URL task
+// costs the provider: the signed query to the emulator, decoding, and
+// storing the result in Terraform state. Goal: under 500ms per op.
+func BenchmarkReadAndStore10kURLs(b *testing.B) {
+	ctx := context.Background()
+	emu := emulator.New(emulator.Config{AccessKey: testAccessKey, SecretKey: testSecretKey, ProjectID: testProjectID, ProcessingTime: -1})
+	seeds := make([]emulator.URLSeed, 10000)
+	for i := range seeds {
+		seeds[i] = emulator.URLSeed{URL: fmt.Sprintf("https://cdn.example.com/vod/asset-%05d/index.m3u8", i)}
+	}
+	emu.SeedTask(testTaskID, seeds)
+	srv := httptest.NewServer(emu)
+	defer srv.Close()
+	client, err := vod.New(vod.Config{Endpoint: srv.URL, ProjectID: testProjectID, AccessKey: testAccessKey, SecretKey: testSecretKey})
+	if err != nil {
+		b.Fatal(err)
+	}
+	ds := &preheatingResultDataSource{client: client}
+	var schemaResp datasource.SchemaResponse
+	ds.Schema(ctx, datasource.SchemaRequest{}, &schemaResp)
+	stateType := schemaResp.Schema.Type().TerraformType(ctx)
+
+	b.ReportAllocs()
+	for b.Loop() {
+		task, err := client.QueryPreheating(ctx, testTaskID)
+		if err != nil {
+			b.Fatal(err)
+		}
+		var model preheatingResultModel
+		model.TaskID = types.StringValue(testTaskID)
+		model.Timeouts = timeouts.Value{Object: types.ObjectNull(map[string]attr.Type{"read": types.StringType})}
+		if diags := model.setResults(task); diags.HasError() {
+			b.Fatal(diags)
+		}
+		state := tfsdk.State{Schema: schemaResp.Schema, Raw: tftypes.NewValue(stateType, nil)}
+		if diags := state.Set(ctx, &model); diags.HasError() {
+			b.Fatal(diags)
+		}
+	}
+}
+
+// BenchmarkProviderConfigure measures Configure, which Terraform runs each
+// time it starts the provider: it must do no I/O.
+func BenchmarkProviderConfigure(b *testing.B) {
+	ctx := context.Background()
+	p := New("bench")()
+	var schemaResp provider.SchemaResponse
+	p.Schema(ctx, provider.SchemaRequest{}, &schemaResp)
+	configType := schemaResp.Schema.Type().TerraformType(ctx)
+	raw := tftypes.NewValue(configType, map[string]tftypes.Value{
+		"region":         tftypes.NewValue(tftypes.String, "cn-north-4"),
+		"project_id":     tftypes.NewValue(tftypes.String, testProjectID),
+		"access_key":     tftypes.NewValue(tftypes.String, testAccessKey),
+		"secret_key":     tftypes.NewValue(tftypes.String, testSecretKey),
+		"security_token": tftypes.NewValue(tftypes.String, nil),
+		"endpoint":       tftypes.NewValue(tftypes.String, nil),
+		"insecure":       tftypes.NewValue(tftypes.Bool, nil),
+		"max_retries":    tftypes.NewValue(tftypes.Number, nil),
+	})
+	req := provider.ConfigureRequest{TerraformVersion: "1.5.7", Config: tfsdk.Config{Schema: schemaResp.Schema, Raw: raw}}
+	b.ReportAllocs()
+	for b.Loop() {
+		var resp provider.ConfigureResponse
+		p.Configure(ctx, req, &resp)
+		if resp.Diagnostics.HasError() {
+			b.Fatal(resp.Diagnostics)
+		}
+	}
+}

@@ -1,0 +1,93 @@
+package provider
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflogtest"
+
+	"github.com/vodprovider/terraform-provider-vod/internal/vod"
+)
+
+func validateString(v validator.String, value types.String) string {
+	var resp validator.StringResponse
+	v.ValidateString(context.Background(), validator.StringRequest{Path: path.Root("attr"), ConfigValue: value}, &resp)
+	if !resp.Diagnostics.HasError() {
+		return ""
+	}
+	return resp.Diagnostics[0].Detail()
+}
+
+func TestTaskIDValidator(t *testing.T) {
+	for value, want := range map[string]string{
+		"5199337c31c8e4622f1590735b13a263":   "",
+		"":                                   "task_id is empty",
+		"5199337c 31c8":                      "has whitespace (U+0020) at position 9",
+		"5199337c\t":                         "has a control character (U+0009) at position 9",
+		"abc\u00a0":                          "has whitespace (U+00A0) at position 4",
+		"task-id_with.punctuation~and/slash": "",
+	} {
+		if got := validateString(taskIDValidator{}, types.StringValue(value)); !strings.Contains(got, want) || (want == "" && got != "") {
+			t.Errorf("task_id %q: got %q, want it to contain %q", value, got, want)
+		}
+	}
+	for _, v := range []types.String{types.StringNull(), types.StringUnknown()} {
+		if got := validateString(taskIDValidator{}, v); got != "" {
+			t.Errorf("%v: got %q; null and unknown values are checked later", v, got)
+		}
+	}
+}
+
+func TestPollIntervalValidator(t *testing.T) {
+	for value, ok := range map[string]bool{"5s": true, "200ms": true, "100ms": true, "1m30s": true, "99ms": false, "0s": false, "-5s": false, "5": false, "five seconds": false} {
+		if got := validateString(pollIntervalValidator{}, types.StringValue(value)); (got == "") != ok {
+			t.Errorf("poll_interval %q: got %q, want valid=%v", value, got, ok)
+		}
+	}
+}
+
+func TestLogCallWritesFieldsWithoutSecrets(t *testing.T) {
+	var buf bytes.Buffer
+	ctx := tflogtest.RootLogger(context.Background(), &buf)
+	logCall(ctx, vod.CallLog{Method: "GET", Path: "/v1.0/p/asset/preheating", Query: "task_id=t", Attempt: 2, Status: 429,
+		Duration: 15 * time.Millisecond, RequestID: "abc"})
+	logCall(ctx, vod.CallLog{Method: "GET", Path: "/v1.0/p/asset/preheating", Attempt: 1, Err: errors.New("connection refused")})
+	entries, err := tflogtest.MultilineJSONDecode(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(entries) != 2 {
+		t.Fatalf("got %d log entries: %v", len(entries), entries)
+	}
+	first := entries[0]
+	if first["status"] != float64(429) || first["request_id"] != "abc" || first["attempt"] != float64(2) || first["duration_ms"] != float64(15) || first["@level"] != "debug" {
+		t.Errorf("first entry = %v", first)
+	}
+	if entries[1]["@level"] != "warn" || entries[1]["error"] != "connection refused" {
+		t.Errorf("second entry = %v", entries[1])
+	}
+}
+
+func TestDescribeReadError(t *testing.T) {
+	apiErr := &vod.APIError{Method: "GET", Path: "/v1.0/p/asset/preheating", HTTPStatus: 400, ErrorCode: "VOD.10053", ErrorMsg: "illegal field: {task_id}.", RequestID: "rid"}
+	summary, detail := describeReadError(apiErr, "t1", time.Minute)
+	for _, want := range []string{"HTTP 400", "error_code VOD.10053", `error_msg "illegal field: {task_id}."`, "X-Request-Id rid", "t1"} {
+		if !strings.Contains(detail, want) {
+			t.Errorf("detail %q lacks %q", detail, want)
+		}
+	}
+	if summary != "VOD API error" {
+		t.Errorf("summary = %q", summary)
+	}
+	waitErr := &vod.WaitError{TaskID: "t1", Waited: time.Second, Cause: context.Canceled}
+	if summary, _ := describeReadError(waitErr, "t1", time.Minute); summary != "Stopped waiting for the preheat task" {
+		t.Errorf("cancelled wait summary = %q", summary)
+	}
+}

@@ -1,0 +1,327 @@
+package vod
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/vodprovider/terraform-provider-vod/internal/emulator"
+)
+
+const (
+	testAK      = "AKTESTEXAMPLE"
+	testSK      = "SKTESTEXAMPLE"
+	testProject = "0123456789abcdef0123456789abcdef"
+	testTask    = "5199337c31c8e4622f1590735b13a263"
+)
+
+// harness is a client wired to an in-process emulator, with its sleeps and
+// log lines recorded instead of slept and written.
+type harness struct {
+	emu    *emulator.Server
+	client *Client
+	mu     sync.Mutex
+	calls  []CallLog
+	sleeps []time.Duration
+}
+
+func newHarness(t testing.TB, emuConfig emulator.Config, adjust func(*Config)) *harness {
+	t.Helper()
+	emuConfig.AccessKey, emuConfig.ProjectID = testAK, testProject
+	if emuConfig.SecretKey == "" {
+		emuConfig.SecretKey = testSK
+	}
+	if emuConfig.ProcessingTime == 0 {
+		emuConfig.ProcessingTime = time.Hour
+	}
+	h := &harness{emu: emulator.New(emuConfig)}
+	srv := httptest.NewServer(h.emu)
+	t.Cleanup(srv.Close)
+	cfg := Config{
+		Endpoint: srv.URL, ProjectID: testProject, AccessKey: testAK, SecretKey: testSK, MaxRetries: 3,
+		Logger: func(_ context.Context, call CallLog) {
+			h.mu.Lock()
+			defer h.mu.Unlock()
+			h.calls = append(h.calls, call)
+		},
+	}
+	if adjust != nil {
+		adjust(&cfg)
+	}
+	client, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	client.sleep = func(ctx context.Context, d time.Duration) error {
+		h.mu.Lock()
+		h.sleeps = append(h.sleeps, d)
+		h.mu.Unlock()
+		return ctx.Err()
+	}
+	h.client = client
+	return h
+}
+
+func TestQueryPreheatingKeepsOrderAndUnknownStatuses(t *testing.T) {
+	h := newHarness(t, emulator.Config{}, nil)
+	h.emu.SeedTask(testTask, []emulator.URLSeed{
+		{URL: "https://cdn.example.com/b.mp4", Status: "failed"},
+		{URL: "https://cdn.example.com/a.mp4", Status: "queued"},
+		{URL: "https://cdn.example.com/c.mp4", Status: "succeed"},
+	})
+	task, err := h.client.QueryPreheating(context.Background(), testTask)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []URLStatus{
+		{"https://cdn.example.com/b.mp4", "failed"},
+		{"https://cdn.example.com/a.mp4", "queued"},
+		{"https://cdn.example.com/c.mp4", "succeed"},
+	}
+	if fmt.Sprint(task.Results) != fmt.Sprint(want) || task.ID != testTask {
+		t.Fatalf("got %+v, want %+v", task, want)
+	}
+}
+
+func TestQueryPreheatingLargeTask(t *testing.T) {
+	h := newHarness(t, emulator.Config{}, nil)
+	seeds := make([]emulator.URLSeed, 10000)
+	for i := range seeds {
+		seeds[i] = emulator.URLSeed{URL: fmt.Sprintf("https://cdn.example.com/%05d.ts", i), Status: "succeed"}
+	}
+	h.emu.SeedTask(testTask, seeds)
+	task, err := h.client.QueryPreheating(context.Background(), testTask)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(task.Results) != 10000 || task.Results[9999].URL != "https://cdn.example.com/09999.ts" || !task.AllSucceeded() {
+		t.Fatalf("got %d results, last %+v", len(task.Results), task.Results[len(task.Results)-1])
+	}
+}
+
+func TestCreatePreheatingThenQuery(t *testing.T) {
+	h := newHarness(t, emulator.Config{}, nil)
+	id, err := h.client.CreatePreheating(context.Background(), "", []string{"https://cdn.example.com/a.mp4"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	task, err := h.client.QueryPreheating(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(id) != 32 || len(task.Results) != 1 || task.Results[0].Status != StatusProcessing {
+		t.Fatalf("id %q, task %+v", id, task)
+	}
+}
+
+func TestCreatePreheatingRejectsBadInputBeforeSending(t *testing.T) {
+	h := newHarness(t, emulator.Config{}, nil)
+	eleven := make([]string, 11)
+	for i := range eleven {
+		eleven[i] = fmt.Sprintf("https://cdn.example.com/%d.mp4", i)
+	}
+	if _, err := h.client.CreatePreheating(context.Background(), "", eleven); err == nil || !strings.Contains(err.Error(), "at most 10 URLs, got 11") {
+		t.Errorf("11 URLs: err = %v", err)
+	}
+	if _, err := h.client.CreatePreheating(context.Background(), "", nil); err == nil {
+		t.Error("no asset and no URL: want an error")
+	}
+	if n := h.emu.RequestCount(); n != 0 {
+		t.Fatalf("%d requests sent for invalid input", n)
+	}
+}
+
+func TestCreatePreheatingIsNotRetriedOnServerError(t *testing.T) {
+	h := newHarness(t, emulator.Config{}, nil)
+	h.emu.InjectFaults(1, emulator.Fault500())
+	_, err := h.client.CreatePreheating(context.Background(), "asset-1", nil)
+	if apiErr, ok := AsAPIError(err); !ok || apiErr.HTTPStatus != 500 {
+		t.Fatalf("err = %v, want the 500", err)
+	}
+	if n := h.emu.RequestCount(); n != 1 {
+		t.Fatalf("%d requests: a create must not be repeated after a 500 (it may have been done)", n)
+	}
+	h.emu.InjectFaults(1, emulator.Fault429("1"))
+	if _, err := h.client.CreatePreheating(context.Background(), "asset-1", nil); err != nil {
+		t.Fatalf("a throttled create is retried: %v", err)
+	}
+}
+
+func TestUnauthorizedIsNotRetried(t *testing.T) {
+	h := newHarness(t, emulator.Config{SecretKey: "the-real-secret"}, nil)
+	h.emu.SeedTask(testTask, []emulator.URLSeed{{URL: "https://cdn.example.com/a.mp4"}})
+	_, err := h.client.QueryPreheating(context.Background(), testTask)
+	apiErr, ok := AsAPIError(err)
+	if !ok || apiErr.HTTPStatus != 401 || apiErr.ErrorCode != "APIGW.0301" || len(apiErr.RequestID) != 32 {
+		t.Fatalf("err = %#v", err)
+	}
+	if n := h.emu.RequestCount(); n != 1 {
+		t.Fatalf("%d requests, want 1: a retried 401 locks the access key", n)
+	}
+	for _, secret := range []string{testSK, "the-real-secret"} {
+		if strings.Contains(err.Error(), secret) {
+			t.Fatalf("the error shows a secret: %v", err)
+		}
+	}
+}
+
+func TestThrottlingHonoursRetryAfter(t *testing.T) {
+	h := newHarness(t, emulator.Config{}, nil)
+	h.emu.SeedTask(testTask, []emulator.URLSeed{{URL: "https://cdn.example.com/a.mp4", Status: "succeed"}})
+	h.emu.InjectFaults(1, emulator.Fault429("7"))
+	if _, err := h.client.QueryPreheating(context.Background(), testTask); err != nil {
+		t.Fatal(err)
+	}
+	if len(h.sleeps) != 1 || h.sleeps[0] != 7*time.Second {
+		t.Fatalf("slept %v, want exactly the 7s Retry-After", h.sleeps)
+	}
+}
+
+func TestServerErrorsBackOffThenGiveUp(t *testing.T) {
+	h := newHarness(t, emulator.Config{}, func(c *Config) { c.MaxRetries = 2 })
+	h.emu.SeedTask(testTask, []emulator.URLSeed{{URL: "https://cdn.example.com/a.mp4"}})
+	h.emu.InjectFaults(5, emulator.Fault503HTML())
+	_, err := h.client.QueryPreheating(context.Background(), testTask)
+	var exhausted *RetriesExhaustedError
+	if !errors.As(err, &exhausted) || exhausted.Attempts != 3 {
+		t.Fatalf("err = %v, want RetriesExhaustedError after 3 attempts", err)
+	}
+	msg := err.Error()
+	if !strings.Contains(msg, "HTTP 503") || !strings.Contains(msg, `"503 Service Temporarily Unavailable"`) || strings.Contains(msg, "<") {
+		t.Fatalf("want a readable 503 message without HTML, got %q", msg)
+	}
+	if n := h.emu.RequestCount(); n != 3 || len(h.sleeps) != 2 {
+		t.Fatalf("requests %d, sleeps %v", n, h.sleeps)
+	}
+}
+
+func TestBackoffIsExponentialJitteredAndCapped(t *testing.T) {
+	c := &Client{cfg: Config{RetryBaseDelay: time.Second, RetryMaxDelay: 30 * time.Second}}
+	c.jitter = func() float64 { return 1 }
+	for attempt, want := range map[int]time.Duration{1: time.Second, 2: 2 * time.Second, 3: 4 * time.Second, 6: 30 * time.Second, 60: 30 * time.Second} {
+		if got := c.backoff(attempt, 0); got != want {
+			t.Errorf("backoff(%d) with full jitter = %s, want %s", attempt, got, want)
+		}
+	}
+	c.jitter = func() float64 { return 0 }
+	if got := c.backoff(3, 0); got != 2*time.Second {
+		t.Errorf("backoff(3) with no jitter = %s, want half of 4s", got)
+	}
+	if got := c.backoff(3, 9*time.Second); got != 9*time.Second {
+		t.Errorf("Retry-After must win: got %s", got)
+	}
+}
+
+func TestConnectionErrorsAreRetried(t *testing.T) {
+	srv := httptest.NewServer(http.NotFoundHandler())
+	endpoint := srv.URL
+	srv.Close() // nothing listens there any more
+	var attempts int
+	client, err := New(Config{Endpoint: endpoint, ProjectID: testProject, AccessKey: testAK, SecretKey: testSK, MaxRetries: 2,
+		Logger: func(context.Context, CallLog) { attempts++ }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	client.sleep = func(context.Context, time.Duration) error { return nil }
+	_, err = client.QueryPreheating(context.Background(), testTask)
+	var transportErr *TransportError
+	if !errors.As(err, &transportErr) || attempts != 3 {
+		t.Fatalf("err = %v after %d attempts", err, attempts)
+	}
+}
+
+func TestCancellationStopsTheRequestInFlight(t *testing.T) {
+	h := newHarness(t, emulator.Config{}, nil)
+	h.emu.SeedTask(testTask, []emulator.URLSeed{{URL: "https://cdn.example.com/a.mp4"}})
+	h.emu.InjectFaults(1, emulator.FaultDelay(time.Minute))
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(100*time.Millisecond, cancel)
+	start := time.Now()
+	_, err := h.client.QueryPreheating(ctx, testTask)
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v, want context.Canceled", err)
+	}
+	if elapsed := time.Since(start); elapsed > 10*time.Second {
+		t.Fatalf("returned after %s; the request in flight was not cancelled", elapsed)
+	}
+	if n := h.emu.RequestCount(); n != 1 {
+		t.Fatalf("%d requests: nothing may be sent after cancellation", n)
+	}
+}
+
+func TestRetryAfterBeyondTheDeadlineFailsAtOnce(t *testing.T) {
+	h := newHarness(t, emulator.Config{}, nil)
+	h.emu.InjectFaults(1, emulator.Fault429("3600"))
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	_, err := h.client.QueryPreheating(ctx, testTask)
+	if err == nil || !strings.Contains(err.Error(), "after the deadline") || len(h.sleeps) != 0 {
+		t.Fatalf("err = %v, sleeps %v", err, h.sleeps)
+	}
+}
+
+func TestSecurityTokenIsSent(t *testing.T) {
+	h := newHarness(t, emulator.Config{SecurityToken: "TOKENEXAMPLE"}, func(c *Config) { c.SecurityToken = "TOKENEXAMPLE" })
+	h.emu.SeedTask(testTask, []emulator.URLSeed{{URL: "https://cdn.example.com/a.mp4", Status: "succeed"}})
+	if _, err := h.client.QueryPreheating(context.Background(), testTask); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestCallLogsCarryNoSecrets(t *testing.T) {
+	h := newHarness(t, emulator.Config{SecurityToken: "TOKENEXAMPLE"}, func(c *Config) { c.SecurityToken = "TOKENEXAMPLE" })
+	h.emu.SeedTask(testTask, []emulator.URLSeed{{URL: "https://cdn.example.com/a.mp4"}})
+	h.emu.InjectFaults(1, emulator.Fault429("1"))
+	if _, err := h.client.QueryPreheating(context.Background(), testTask); err != nil {
+		t.Fatal(err)
+	}
+	if len(h.calls) != 2 || h.calls[0].Status != 429 || h.calls[1].Status != 200 || h.calls[1].Attempt != 2 || h.calls[1].RequestID == "" {
+		t.Fatalf("calls = %+v", h.calls)
+	}
+	logged := fmt.Sprintf("%+v", h.calls)
+	for _, secret := range []string{testSK, "TOKENEXAMPLE", "Signature", "Authorization"} {
+		if strings.Contains(logged, secret) {
+			t.Fatalf("call logs contain %q: %s", secret, logged)
+		}
+	}
+}
+
+func TestNewRejectsBadConfig(t *testing.T) {
+	good := Config{Endpoint: "https://vod.cn-north-4.myhuaweicloud.com", ProjectID: "p", AccessKey: "ak", SecretKey: "sk"}
+	cases := map[string]func(*Config){
+		"empty endpoint":   func(c *Config) { c.Endpoint = "" },
+		"relative":         func(c *Config) { c.Endpoint = "vod.example.com" },
+		"query":            func(c *Config) { c.Endpoint = "https://vod.example.com/?x=1" },
+		"no project":       func(c *Config) { c.ProjectID = "" },
+		"no secret":        func(c *Config) { c.SecretKey = "" },
+		"negative retries": func(c *Config) { c.MaxRetries = -1 },
+	}
+	for name, breakIt := range cases {
+		cfg := good
+		breakIt(&cfg)
+		if _, err := New(cfg); err == nil {
+			t.Errorf("%s: want an error", name)
+		}
+	}
+	if _, err := New(good); err != nil {
+		t.Fatalf("good config: %v", err)
+	}
+}
+
+func TestParseRetryAfter(t *testing.T) {
+	now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	for value, want := range map[string]time.Duration{
+		"": 0, "3": 3 * time.Second, "-1": 0, "soon": 0,
+		now.Add(90 * time.Second).Format(http.TimeFormat): 90 * time.Second,
+	} {
+		if got := parseRetryAfter(value, now); got != want {
+			t.Errorf("parseRetryAfter(%q) = %s, want %s", value, got, want)
+		}
+	}
+}
