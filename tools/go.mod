@@ -1,6 +1,6 @@
 module github.com/vodprovider/terraform-provider-vod/tools
 
-go 1.26.8
+go 1.25.8
 
 tool github.com/hashicorp/terraform-plugin-docs/cmd/tfplugindocs
 

@@ -108,7 +108,8 @@ func (s *Server) RequestCount() int {
 	return s.received
 }
 
-// Requests returns a copy of the finished requests in completion order.
+// Requests returns a copy of the finished requests in completion order (the
+// most recent ones, when there were more than maxRecords).
 func (s *Server) Requests() []RecordedRequest {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -148,8 +149,15 @@ func (s *Server) arrive() (Fault, bool) {
 	return f, true
 }
 
+// maxRecords bounds the request history, so a long-running emulator does
+// not grow without end; tests look at far fewer.
+const maxRecords = 10000
+
 func (s *Server) finish(rec RecordedRequest) {
 	s.mu.Lock()
+	if len(s.records) == maxRecords {
+		s.records = append(s.records[:0], s.records[maxRecords/2:]...)
+	}
 	s.records = append(s.records, rec)
 	s.mu.Unlock()
 	s.logf("%s %s -> %d (request id %s)", rec.Method, rec.Path, rec.Status, rec.RequestID)

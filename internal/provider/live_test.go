@@ -26,19 +26,16 @@ func TestAccLive_preheatingResult(t *testing.T) {
 	if len(missing) > 0 {
 		t.Skipf("live test against Huawei Cloud: set %s (missing: %s)", strings.Join(liveEnv, ", "), strings.Join(missing, ", "))
 	}
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProviders,
-		Steps: []resource.TestStep{{
-			Config: fmt.Sprintf(`
+	runStep(t, resource.TestStep{
+		Config: fmt.Sprintf(`
 provider "vod" {}
 
 data "vod_preheating_result" "test" {
   task_id = %q
 }`, os.Getenv("HW_VOD_PREHEAT_TASK_ID")),
-			ConfigStateChecks: []statecheck.StateCheck{
-				expectAttr("id", knownvalue.StringExact(os.Getenv("HW_VOD_PREHEAT_TASK_ID"))),
-				expectAttr("total", knownvalue.NotNull()),
-			},
-		}},
+		ConfigStateChecks: []statecheck.StateCheck{
+			expectAttr("id", knownvalue.StringExact(os.Getenv("HW_VOD_PREHEAT_TASK_ID"))),
+			expectAttr("total", knownvalue.NotNull()),
+		},
 	})
 }

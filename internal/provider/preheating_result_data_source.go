@@ -126,6 +126,11 @@ func (d *preheatingResultDataSource) Configure(_ context.Context, req datasource
 }
 
 func (d *preheatingResultDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	if d.client == nil {
+		resp.Diagnostics.AddError("The vod provider is not configured",
+			"The data source was read before the provider was configured. This is a bug in the provider; please report it.")
+		return
+	}
 	var model preheatingResultModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &model)...)
 	if resp.Diagnostics.HasError() {

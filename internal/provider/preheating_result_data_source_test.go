@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"fmt"
 	"regexp"
 	"testing"
 	"time"
@@ -34,29 +33,23 @@ func TestAccPreheatingResult_mixedStatusesWithoutWaiting(t *testing.T) {
 		{URL: "https://cdn.example.com/c.mp4", Status: "failed"},
 		{URL: "https://cdn.example.com/d.mp4", Status: "queued"}, // not in the docs: shown as it came
 	})
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProviders,
-		Steps: []resource.TestStep{{
-			Config: emu.providerBlock() + fmt.Sprintf(`
-data "vod_preheating_result" "test" {
-  task_id = %q
-}`, testTaskID),
-			ConfigStateChecks: []statecheck.StateCheck{
-				expectAttr("id", knownvalue.StringExact(testTaskID)),
-				expectAttr("preheating_results", knownvalue.ListExact([]knownvalue.Check{
-					urlStatus("https://cdn.example.com/a.mp4", "succeed"),
-					urlStatus("https://cdn.example.com/b.mp4", "processing"),
-					urlStatus("https://cdn.example.com/c.mp4", "failed"),
-					urlStatus("https://cdn.example.com/d.mp4", "queued"),
-				})),
-				expectAttr("total", knownvalue.Int64Exact(4)),
-				expectAttr("processing", knownvalue.Int64Exact(1)),
-				expectAttr("succeed", knownvalue.Int64Exact(1)),
-				expectAttr("failed", knownvalue.Int64Exact(1)),
-				expectAttr("completed", knownvalue.Bool(false)),
-				expectAttr("all_succeeded", knownvalue.Bool(false)),
-			},
-		}},
+	runStep(t, resource.TestStep{
+		Config: emu.readConfig(""),
+		ConfigStateChecks: []statecheck.StateCheck{
+			expectAttr("id", knownvalue.StringExact(testTaskID)),
+			expectAttr("preheating_results", knownvalue.ListExact([]knownvalue.Check{
+				urlStatus("https://cdn.example.com/a.mp4", "succeed"),
+				urlStatus("https://cdn.example.com/b.mp4", "processing"),
+				urlStatus("https://cdn.example.com/c.mp4", "failed"),
+				urlStatus("https://cdn.example.com/d.mp4", "queued"),
+			})),
+			expectAttr("total", knownvalue.Int64Exact(4)),
+			expectAttr("processing", knownvalue.Int64Exact(1)),
+			expectAttr("succeed", knownvalue.Int64Exact(1)),
+			expectAttr("failed", knownvalue.Int64Exact(1)),
+			expectAttr("completed", knownvalue.Bool(false)),
+			expectAttr("all_succeeded", knownvalue.Bool(false)),
+		},
 	})
 }
 
@@ -66,28 +59,23 @@ func TestAccPreheatingResult_waitUntilComplete(t *testing.T) {
 		{URL: "https://cdn.example.com/release/index.m3u8"},
 		{URL: "https://cdn.example.com/release/1080p.mp4"},
 	})
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProviders,
-		Steps: []resource.TestStep{{
-			Config: emu.providerBlock() + fmt.Sprintf(`
-data "vod_preheating_result" "test" {
-  task_id             = %q
+	runStep(t, resource.TestStep{
+		Config: emu.readConfig(`
   wait_for_completion = true
   poll_interval       = "200ms"
   fail_on_failed      = true
-}`, testTaskID),
-			ConfigStateChecks: []statecheck.StateCheck{
-				expectAttr("preheating_results", knownvalue.ListExact([]knownvalue.Check{
-					urlStatus("https://cdn.example.com/release/index.m3u8", "succeed"),
-					urlStatus("https://cdn.example.com/release/1080p.mp4", "succeed"),
-				})),
-				expectAttr("total", knownvalue.Int64Exact(2)),
-				expectAttr("processing", knownvalue.Int64Exact(0)),
-				expectAttr("succeed", knownvalue.Int64Exact(2)),
-				expectAttr("completed", knownvalue.Bool(true)),
-				expectAttr("all_succeeded", knownvalue.Bool(true)),
-			},
-		}},
+`),
+		ConfigStateChecks: []statecheck.StateCheck{
+			expectAttr("preheating_results", knownvalue.ListExact([]knownvalue.Check{
+				urlStatus("https://cdn.example.com/release/index.m3u8", "succeed"),
+				urlStatus("https://cdn.example.com/release/1080p.mp4", "succeed"),
+			})),
+			expectAttr("total", knownvalue.Int64Exact(2)),
+			expectAttr("processing", knownvalue.Int64Exact(0)),
+			expectAttr("succeed", knownvalue.Int64Exact(2)),
+			expectAttr("completed", knownvalue.Bool(true)),
+			expectAttr("all_succeeded", knownvalue.Bool(true)),
+		},
 	})
 	// The first read began while the URLs were processing, so it had to poll.
 	if n := emu.RequestCount(); n < 3 {
@@ -101,18 +89,13 @@ func TestAccPreheatingResult_failOnFailed(t *testing.T) {
 		{URL: "https://cdn.example.com/ok.mp4"},
 		{URL: "https://cdn.example.com/will-fail.mp4"}, // the emulator fails URLs containing "fail"
 	})
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProviders,
-		Steps: []resource.TestStep{{
-			Config: emu.providerBlock() + fmt.Sprintf(`
-data "vod_preheating_result" "test" {
-  task_id             = %q
+	runStep(t, resource.TestStep{
+		Config: emu.readConfig(`
   wait_for_completion = true
   poll_interval       = "100ms"
   fail_on_failed      = true
-}`, testTaskID),
-			ExpectError: errorMatching("Preheat failed", "1 of 2 URLs of preheat task "+testTaskID+" failed:", "https://cdn.example.com/will-fail.mp4"),
-		}},
+`),
+		ExpectError: errorMatching("Preheat failed", "1 of 2 URLs of preheat task "+testTaskID+" failed:", "https://cdn.example.com/will-fail.mp4"),
 	})
 }
 
@@ -122,21 +105,16 @@ func TestAccPreheatingResult_failedURLsWithoutFailOnFailed(t *testing.T) {
 		{URL: "https://cdn.example.com/ok.mp4"},
 		{URL: "https://cdn.example.com/will-fail.mp4"},
 	})
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProviders,
-		Steps: []resource.TestStep{{
-			Config: emu.providerBlock() + fmt.Sprintf(`
-data "vod_preheating_result" "test" {
-  task_id             = %q
+	runStep(t, resource.TestStep{
+		Config: emu.readConfig(`
   wait_for_completion = true
-}`, testTaskID),
-			ConfigStateChecks: []statecheck.StateCheck{
-				expectAttr("failed", knownvalue.Int64Exact(1)),
-				expectAttr("succeed", knownvalue.Int64Exact(1)),
-				expectAttr("completed", knownvalue.Bool(true)),
-				expectAttr("all_succeeded", knownvalue.Bool(false)),
-			},
-		}},
+`),
+		ConfigStateChecks: []statecheck.StateCheck{
+			expectAttr("failed", knownvalue.Int64Exact(1)),
+			expectAttr("succeed", knownvalue.Int64Exact(1)),
+			expectAttr("completed", knownvalue.Bool(true)),
+			expectAttr("all_succeeded", knownvalue.Bool(false)),
+		},
 	})
 }
 
@@ -146,36 +124,26 @@ func TestAccPreheatingResult_readTimeout(t *testing.T) {
 		{URL: "https://cdn.example.com/done.mp4", Status: "succeed"},
 		{URL: "https://cdn.example.com/slow.mp4"},
 	})
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProviders,
-		Steps: []resource.TestStep{{
-			Config: emu.providerBlock() + fmt.Sprintf(`
-data "vod_preheating_result" "test" {
-  task_id             = %q
+	runStep(t, resource.TestStep{
+		Config: emu.readConfig(`
   wait_for_completion = true
   poll_interval       = "200ms"
   timeouts = {
     read = "2s"
   }
-}`, testTaskID),
-			ExpectError: errorMatching("Timed out waiting for the preheat task", "timed out after 2s", "last seen: 2 URLs: 1 processing, 1 succeed",
-				"still pending: https://cdn.example.com/slow.mp4", "The read timeout is 2s; raise timeouts.read"),
-		}},
+`),
+		ExpectError: regexp.MustCompile(`(?s)Timed out waiting for the preheat task.*timed\s+out\s+after\s+2(\.\d)?s.*` +
+			`last\s+seen:\s+2\s+URLs:\s+1\s+processing,\s+1\s+succeed.*` +
+			`still\s+pending:\s+https://cdn\.example\.com/slow\.mp4.*The\s+read\s+timeout\s+is\s+2s`),
 	})
 }
 
 func TestAccPreheatingResult_wrongSecretKeyIsNotRetried(t *testing.T) {
 	emu := newTestEmulator(t, time.Hour)
 	emu.SeedTask(testTaskID, []emulator.URLSeed{{URL: "https://cdn.example.com/a.mp4"}})
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProviders,
-		Steps: []resource.TestStep{{
-			Config: emu.providerBlockWithSecret("not-the-secret-key") + fmt.Sprintf(`
-data "vod_preheating_result" "test" {
-  task_id = %q
-}`, testTaskID),
-			ExpectError: regexp.MustCompile(`(?s)VOD API error.*HTTP 401\s+Unauthorized,\s+error_code\s+APIGW.0301,\s+error_msg\s+"Incorrect\s+IAM\s+authentication\s+information:\s+verify\s+aksk\s+signature\s+fail",\s+X-Request-Id\s+[0-9a-f]{32}`),
-		}},
+	runStep(t, resource.TestStep{
+		Config:      emu.readConfigWithSecret("not-the-secret-key", ""),
+		ExpectError: regexp.MustCompile(`(?s)VOD API error.*HTTP 401\s+Unauthorized,\s+error_code\s+APIGW.0301,\s+error_msg\s+"Incorrect\s+IAM\s+authentication\s+information:\s+verify\s+aksk\s+signature\s+fail",\s+X-Request-Id\s+[0-9a-f]{32}`),
 	})
 	if n := emu.RequestCount(); n != 1 {
 		t.Fatalf("the emulator saw %d requests, want exactly 1: a 401 must not be retried", n)
@@ -186,20 +154,14 @@ func TestAccPreheatingResult_retriesAfterThrottling(t *testing.T) {
 	emu := newTestEmulator(t, time.Hour)
 	emu.SeedTask(testTaskID, []emulator.URLSeed{{URL: "https://cdn.example.com/a.mp4", Status: "succeed"}})
 	emu.InjectFaults(1, emulator.Fault429("1"))
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProviders,
-		Steps: []resource.TestStep{{
-			Config: emu.providerBlock() + fmt.Sprintf(`
-data "vod_preheating_result" "test" {
-  task_id = %q
-}`, testTaskID),
-			ConfigStateChecks: []statecheck.StateCheck{
-				expectAttr("preheating_results", knownvalue.ListExact([]knownvalue.Check{
-					urlStatus("https://cdn.example.com/a.mp4", "succeed"),
-				})),
-				expectAttr("all_succeeded", knownvalue.Bool(true)),
-			},
-		}},
+	runStep(t, resource.TestStep{
+		Config: emu.readConfig(""),
+		ConfigStateChecks: []statecheck.StateCheck{
+			expectAttr("preheating_results", knownvalue.ListExact([]knownvalue.Check{
+				urlStatus("https://cdn.example.com/a.mp4", "succeed"),
+			})),
+			expectAttr("all_succeeded", knownvalue.Bool(true)),
+		},
 	})
 	requests := emu.Requests()
 	if len(requests) < 2 || requests[0].Status != 429 || requests[1].Status != 200 {
@@ -212,15 +174,9 @@ func TestAccPreheatingResult_serverErrorsExhaustRetries(t *testing.T) {
 	emu.SeedTask(testTaskID, []emulator.URLSeed{{URL: "https://cdn.example.com/a.mp4"}})
 	emu.InjectFaults(1, emulator.Fault503HTML())
 	emu.InjectFaults(10, emulator.Fault500())
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProviders,
-		Steps: []resource.TestStep{{
-			Config: emu.providerBlock() + fmt.Sprintf(`
-data "vod_preheating_result" "test" {
-  task_id = %q
-}`, testTaskID),
-			ExpectError: regexp.MustCompile(`(?s)gave\s+up\s+after\s+3\s+attempts:.*HTTP\s+500\s+Internal\s+Server\s+Error,\s+error_code\s+APIGW.0601.*X-Request-Id\s+[0-9a-f]{32}`),
-		}},
+	runStep(t, resource.TestStep{
+		Config:      emu.readConfig(""),
+		ExpectError: regexp.MustCompile(`(?s)gave\s+up\s+after\s+3\s+attempts:.*HTTP\s+500\s+Internal\s+Server\s+Error,\s+error_code\s+APIGW.0601.*X-Request-Id\s+[0-9a-f]{32}`),
 	})
 	if n := emu.RequestCount(); n != 3 {
 		t.Fatalf("the emulator saw %d requests, want 3 (1 + max_retries 2)", n)
@@ -229,15 +185,9 @@ data "vod_preheating_result" "test" {
 
 func TestAccPreheatingResult_unknownTask(t *testing.T) {
 	emu := newTestEmulator(t, time.Hour)
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProviders,
-		Steps: []resource.TestStep{{
-			Config: emu.providerBlock() + `
-data "vod_preheating_result" "test" {
-  task_id = "00000000000000000000000000000000"
-}`,
-			ExpectError: regexp.MustCompile(`(?s)HTTP\s+400\s+Bad\s+Request,\s+error_code\s+VOD.10053.*task_id.*X-Request-Id\s+[0-9a-f]{32}`),
-		}},
+	runStep(t, resource.TestStep{
+		Config:      emu.providerBlock() + dataBlock(`task_id = "00000000000000000000000000000000"`),
+		ExpectError: regexp.MustCompile(`(?s)HTTP\s+400\s+Bad\s+Request,\s+error_code\s+VOD.10053.*task_id.*X-Request-Id\s+[0-9a-f]{32}`),
 	})
 	if n := emu.RequestCount(); n != 1 {
 		t.Fatalf("the emulator saw %d requests, want exactly 1: a 400 must not be retried", n)
@@ -265,13 +215,7 @@ func TestAccPreheatingResult_validation(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			resource.Test(t, resource.TestCase{
-				ProtoV6ProviderFactories: testAccProviders,
-				Steps: []resource.TestStep{{
-					Config:      emu.providerBlock() + "data \"vod_preheating_result\" \"test\" {\n" + tc.arguments + "\n}",
-					ExpectError: tc.want,
-				}},
-			})
+			runStep(t, resource.TestStep{Config: emu.providerBlock() + dataBlock(tc.arguments), ExpectError: tc.want})
 		})
 	}
 	if n := emu.RequestCount(); n != 0 {

@@ -13,10 +13,7 @@ import (
 	"github.com/vodprovider/terraform-provider-vod/internal/emulator"
 )
 
-var simpleDataSource = fmt.Sprintf(`
-data "vod_preheating_result" "test" {
-  task_id = %q
-}`, testTaskID)
+var simpleDataSource = dataBlock(fmt.Sprintf("task_id = %q", testTaskID))
 
 func TestAccProvider_configurationFromEnvironment(t *testing.T) {
 	clearProviderEnv(t)
@@ -28,15 +25,12 @@ func TestAccProvider_configurationFromEnvironment(t *testing.T) {
 	t.Setenv("HUAWEICLOUD_SDK_AK", testAccessKey)
 	t.Setenv("HUAWEICLOUD_SDK_SK", testSecretKey)
 	t.Setenv("HW_MAX_RETRIES", "0")
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProviders,
-		Steps: []resource.TestStep{{
-			Config: `provider "vod" {}` + simpleDataSource,
-			ConfigStateChecks: []statecheck.StateCheck{
-				expectAttr("total", knownvalue.Int64Exact(1)),
-				expectAttr("all_succeeded", knownvalue.Bool(true)),
-			},
-		}},
+	runStep(t, resource.TestStep{
+		Config: `provider "vod" {}` + simpleDataSource,
+		ConfigStateChecks: []statecheck.StateCheck{
+			expectAttr("total", knownvalue.Int64Exact(1)),
+			expectAttr("all_succeeded", knownvalue.Bool(true)),
+		},
 	})
 }
 
@@ -46,14 +40,11 @@ func TestAccProvider_configurationWinsOverEnvironment(t *testing.T) {
 	emu.SeedTask(testTaskID, []emulator.URLSeed{{URL: "https://cdn.example.com/a.mp4", Status: "failed"}})
 	t.Setenv("HW_SECRET_KEY", "a-wrong-secret-from-the-environment")
 	t.Setenv("HW_VOD_ENDPOINT", "http://127.0.0.1:1")
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProviders,
-		Steps: []resource.TestStep{{
-			Config: emu.providerBlock() + simpleDataSource,
-			ConfigStateChecks: []statecheck.StateCheck{
-				expectAttr("failed", knownvalue.Int64Exact(1)),
-			},
-		}},
+	runStep(t, resource.TestStep{
+		Config: emu.providerBlock() + simpleDataSource,
+		ConfigStateChecks: []statecheck.StateCheck{
+			expectAttr("failed", knownvalue.Int64Exact(1)),
+		},
 	})
 }
 
@@ -67,18 +58,15 @@ func TestAccProvider_securityToken(t *testing.T) {
 	t.Cleanup(func() { _ = shutdown(t.Context()) })
 	emu.SeedTask(testTaskID, []emulator.URLSeed{{URL: "https://cdn.example.com/a.mp4", Status: "succeed"}})
 	t.Setenv("HW_SECURITY_TOKEN", "TOKENEXAMPLE")
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProviders,
-		Steps: []resource.TestStep{{
-			Config: fmt.Sprintf(`
+	runStep(t, resource.TestStep{
+		Config: fmt.Sprintf(`
 provider "vod" {
   endpoint   = %q
   project_id = %q
   access_key = %q
   secret_key = %q
 }`, url, testProjectID, testAccessKey, testSecretKey) + simpleDataSource,
-			ConfigStateChecks: []statecheck.StateCheck{expectAttr("total", knownvalue.Int64Exact(1))},
-		}},
+		ConfigStateChecks: []statecheck.StateCheck{expectAttr("total", knownvalue.Int64Exact(1))},
 	})
 }
 
@@ -132,10 +120,7 @@ provider "vod" {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			resource.Test(t, resource.TestCase{
-				ProtoV6ProviderFactories: testAccProviders,
-				Steps:                    []resource.TestStep{{Config: tc.provider + simpleDataSource, ExpectError: tc.want}},
-			})
+			runStep(t, resource.TestStep{Config: tc.provider + simpleDataSource, ExpectError: tc.want})
 		})
 	}
 }
@@ -148,11 +133,8 @@ func TestAccProvider_invalidEnvironmentValues(t *testing.T) {
 	t.Setenv("HW_SECRET_KEY", "sk")
 	t.Setenv("HW_INSECURE", "sometimes")
 	t.Setenv("HW_MAX_RETRIES", "many")
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProviders,
-		Steps: []resource.TestStep{{
-			Config:      `provider "vod" {}` + simpleDataSource,
-			ExpectError: regexp.MustCompile(`(?s)Invalid insecure.*HW_INSECURE is "sometimes".*Invalid max_retries.*"many"`),
-		}},
+	runStep(t, resource.TestStep{
+		Config:      `provider "vod" {}` + simpleDataSource,
+		ExpectError: regexp.MustCompile(`(?s)Invalid insecure.*HW_INSECURE is "sometimes".*Invalid max_retries.*"many"`),
 	})
 }

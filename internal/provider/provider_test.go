@@ -10,6 +10,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
 	"github.com/vodprovider/terraform-provider-vod/internal/emulator"
 )
@@ -44,6 +45,27 @@ func newTestEmulator(t *testing.T, processingTime time.Duration) *testEmulator {
 	srv := httptest.NewServer(emu)
 	t.Cleanup(srv.Close)
 	return &testEmulator{Server: emu, URL: srv.URL}
+}
+
+// readConfig configures the provider for the emulator and reads testTaskID
+// with the data source's other arguments.
+func (e *testEmulator) readConfig(arguments string) string {
+	return e.readConfigWithSecret(testSecretKey, arguments)
+}
+
+func (e *testEmulator) readConfigWithSecret(secretKey, arguments string) string {
+	return e.providerBlockWithSecret(secretKey) + dataBlock(fmt.Sprintf("task_id = %q\n%s", testTaskID, arguments))
+}
+
+// dataBlock is the data source under test with the given arguments.
+func dataBlock(arguments string) string {
+	return "\ndata \"vod_preheating_result\" \"test\" {\n" + arguments + "\n}\n"
+}
+
+// runStep runs one acceptance test step with the provider served in-process.
+func runStep(t *testing.T, step resource.TestStep) {
+	t.Helper()
+	resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: testAccProviders, Steps: []resource.TestStep{step}})
 }
 
 // providerBlock configures the provider explicitly for the emulator.

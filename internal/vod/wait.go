@@ -49,11 +49,12 @@ func (e *WaitError) Error() string {
 
 func (e *WaitError) Unwrap() error { return e.Cause }
 
+// roundDuration keeps a message readable: "2.1s", "4m10s", not "2.100349s".
 func roundDuration(d time.Duration) time.Duration {
 	if d >= 10*time.Second {
 		return d.Round(time.Second)
 	}
-	return d.Round(10 * time.Millisecond)
+	return d.Round(100 * time.Millisecond)
 }
 
 // Poller queries a task once.
