@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/vodprovider/terraform-provider-vod/internal/vod"
 )
@@ -152,7 +153,14 @@ func (d *preheatingResultDataSource) Read(ctx context.Context, req datasource.Re
 	var task vod.Task
 	var err error
 	if model.WaitForCompletion.ValueBool() {
-		task, err = d.client.WaitForPreheating(ctx, taskID, pollInterval)
+		task, err = vod.Wait(ctx, taskID, pollInterval, func(ctx context.Context) (vod.Task, error) {
+			task, err := d.client.QueryPreheating(ctx, taskID)
+			if err == nil {
+				// INFO, so that TF_LOG=INFO shows a long wait's progress.
+				tflog.Info(ctx, "Preheat task progress", map[string]any{"task_id": taskID, "progress": task.Summary()})
+			}
+			return task, err
+		})
 	} else {
 		task, err = d.client.QueryPreheating(ctx, taskID)
 	}

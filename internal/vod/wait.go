@@ -97,10 +97,3 @@ func Wait(ctx context.Context, taskID string, interval time.Duration, poll Polle
 		}
 	}
 }
-
-// WaitForPreheating polls the task until it completes or ctx ends.
-func (c *Client) WaitForPreheating(ctx context.Context, taskID string, interval time.Duration) (Task, error) {
-	return Wait(ctx, taskID, interval, func(ctx context.Context) (Task, error) {
-		return c.QueryPreheating(ctx, taskID)
-	})
-}
