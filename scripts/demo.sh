@@ -19,8 +19,8 @@ go build -o "$work/vod-emulator" ./cmd/vod-emulator
 export HW_ACCESS_KEY=DEMOACCESSKEY HW_SECRET_KEY=DEMOSECRETKEY HW_PROJECT_ID=0123456789abcdef0123456789abcdef
 
 echo "==> Starting the emulator on 127.0.0.1 (each URL preheats in 6s; seeded from examples/demo/tasks.json)"
+# It reads the credentials from the environment, so no key shows in ps.
 "$work/vod-emulator" --listen 127.0.0.1:0 --processing-time 6s --seed examples/demo/tasks.json \
-  --access-key "$HW_ACCESS_KEY" --secret-key "$HW_SECRET_KEY" --project-id "$HW_PROJECT_ID" \
   >"$work/emulator.out" 2>"$work/emulator.log" &
 emulator_pid=$!
 trap 'kill "$emulator_pid" 2>/dev/null || true; wait "$emulator_pid" 2>/dev/null || true' EXIT

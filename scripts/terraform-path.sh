@@ -1,20 +1,21 @@
 #!/usr/bin/env bash
-# Prints the absolute path of the Terraform CLI the tests and the demo use,
-# building it from the Go module proxy first when it is missing.
-# TERRAFORM=/path/to/terraform overrides it (any 1.x from 1.5 on works).
+# Prints the absolute path of the Terraform CLI the tests, the demo and the
+# docs use. By default that is Terraform v1.5.7, built once with go install
+# from the Go module proxy into a cache folder of its own (it never replaces
+# a terraform you already have). TERRAFORM=/path/to/terraform uses yours
+# instead (1.5 or newer).
 set -euo pipefail
 export CHECKPOINT_DISABLE=1
-TERRAFORM_VERSION="${TERRAFORM_VERSION:-1.5.7}"
 if [[ -n "${TERRAFORM:-}" ]]; then
-  command -v "$TERRAFORM"
+  command -v "$TERRAFORM" || { echo "TERRAFORM=$TERRAFORM is not an executable" >&2; exit 1; }
   exit 0
 fi
-bin_dir="$(go env GOPATH)/bin"
-tf="$bin_dir/terraform"
-if [[ -x "$tf" ]] && "$tf" version -json 2>/dev/null | grep -q "\"terraform_version\": \"$TERRAFORM_VERSION\""; then
-  echo "$tf"
-  exit 0
+version="${TERRAFORM_VERSION:-1.5.7}"
+dir="${XDG_CACHE_HOME:-$HOME/.cache}/terraform-provider-vod/terraform-v$version"
+tf="$dir/terraform"
+if [[ ! -x "$tf" ]]; then
+  echo "Building Terraform CLI v$version into $dir with go install (2 to 6 minutes the first time)..." >&2
+  mkdir -p "$dir"
+  CGO_ENABLED=0 GOBIN="$dir" go install "github.com/hashicorp/terraform@v$version" >&2
 fi
-echo "Building Terraform CLI v$TERRAFORM_VERSION with go install (about 5 minutes the first time)..." >&2
-CGO_ENABLED=0 GOBIN="$bin_dir" go install "github.com/hashicorp/terraform@v$TERRAFORM_VERSION" >&2
 echo "$tf"
