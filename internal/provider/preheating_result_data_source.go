@@ -170,8 +170,8 @@ func (d *preheatingResultDataSource) Read(ctx context.Context, req datasource.Re
 		return
 	}
 	if model.FailOnFailed.ValueBool() {
-		if diag, failed := failedPreheatDiagnostic(task); failed {
-			resp.Diagnostics.Append(diag)
+		if failure, failed := failedPreheatDiagnostic(task); failed {
+			resp.Diagnostics.Append(failure)
 			return
 		}
 	}
