@@ -1,21 +1,58 @@
 #!/usr/bin/env bash
-# Prints the absolute path of the Terraform CLI the tests, the demo and the
-# docs use. By default that is Terraform v1.5.7, built once with go install
-# from the Go module proxy into a cache folder of its own (it never replaces
-# a terraform you already have). TERRAFORM=/path/to/terraform uses yours
-# instead (1.5 or newer).
+# Prints the absolute path of the Terraform CLI that the tests, the demo and
+# the docs use, and says on stderr, in one line, which one it chose and why.
+# In order:
+#   1. TERRAFORM=/path/to/terraform, when set (any version);
+#   2. TERRAFORM_VERSION=X.Y.Z, when set: that release, built once into the cache;
+#   3. a terraform on PATH of at least TERRAFORM_MIN_VERSION (default 1.14.0,
+#      the first with actions);
+#   4. the cached build of the default release (1.16.3);
+#   5. otherwise it builds that release from the Go module proxy into
+#      ~/.cache/terraform-provider-vod/ (a few minutes, once per machine).
+# It never replaces a terraform you already have.
 set -euo pipefail
 export CHECKPOINT_DISABLE=1
+cd "$(dirname "$0")/.."
+default_version=1.16.3
+min_version="${TERRAFORM_MIN_VERSION:-1.14.0}"
+cache="${XDG_CACHE_HOME:-$HOME/.cache}/terraform-provider-vod"
+
+version_of() {
+  "$1" version -json 2>/dev/null | sed -n 's/.*"terraform_version": *"\([^"]*\)".*/\1/p'
+}
+at_least() { # at_least HAVE WANT
+  [[ -n "$1" && "$(printf '%s\n%s\n' "$2" "$1" | sort -V | head -n1)" == "$2" ]]
+}
+chose() { echo "Terraform CLI: $1" >&2; }
+
 if [[ -n "${TERRAFORM:-}" ]]; then
-  command -v "$TERRAFORM" || { echo "TERRAFORM=$TERRAFORM is not an executable" >&2; exit 1; }
+  tf="$(command -v "$TERRAFORM")" || { echo "TERRAFORM=$TERRAFORM is not an executable" >&2; exit 1; }
+  chose "$tf (v$(version_of "$tf"), from TERRAFORM)"
+  echo "$tf"
   exit 0
 fi
-version="${TERRAFORM_VERSION:-1.5.7}"
-dir="${XDG_CACHE_HOME:-$HOME/.cache}/terraform-provider-vod/terraform-v$version"
-tf="$dir/terraform"
-if [[ ! -x "$tf" ]]; then
-  echo "Building Terraform CLI v$version into $dir with go install (2 to 6 minutes the first time)..." >&2
-  mkdir -p "$dir"
-  CGO_ENABLED=0 GOBIN="$dir" go install "github.com/hashicorp/terraform@v$version" >&2
+
+version="${TERRAFORM_VERSION:-}"
+if [[ -z "$version" ]]; then
+  if found="$(command -v terraform)"; then
+    have="$(version_of "$found")"
+    if at_least "$have" "$min_version"; then
+      chose "$found (v$have, on PATH, at least $min_version)"
+      echo "$found"
+      exit 0
+    fi
+    skipped=", not $found (v${have:-unknown} < $min_version)"
+  fi
+  version=$default_version
+fi
+
+tf="$cache/terraform-v$version/terraform"
+if [[ -x "$tf" ]]; then
+  chose "$tf (v$version, cached build${skipped:-})"
+else
+  echo "Building Terraform CLI v$version into $(dirname "$tf") from the Go module proxy (2 to 6 minutes, once per machine)${skipped:-}..." >&2
+  scripts/build-terraform.sh "$version" "$(dirname "$tf").partial" >&2
+  mv "$(dirname "$tf").partial" "$(dirname "$tf")"
+  chose "$tf (v$version, just built)"
 fi
 echo "$tf"

@@ -20,7 +20,6 @@ import (
 )
 
 const (
-	defaultPollInterval = 5 * time.Second
 	defaultReadTimeout  = 20 * time.Minute
 	// failedURLsShown is how many failed URLs the fail_on_failed error lists.
 	failedURLsShown = 10
@@ -139,7 +138,7 @@ func (d *preheatingResultDataSource) Read(ctx context.Context, req datasource.Re
 	}
 	readTimeout, diags := model.Timeouts.Read(ctx, defaultReadTimeout)
 	resp.Diagnostics.Append(diags...)
-	pollInterval := defaultPollInterval
+	var pollInterval time.Duration // zero: the client's default schedule
 	if !model.PollInterval.IsNull() {
 		pollInterval, _ = time.ParseDuration(model.PollInterval.ValueString()) // checked by pollIntervalValidator
 	}

@@ -60,10 +60,16 @@ func roundDuration(d time.Duration) time.Duration {
 // Poller queries a task once.
 type Poller func(ctx context.Context) (Task, error)
 
+// DefaultPollInterval is the gap between polls when the caller sets none.
+const DefaultPollInterval = 5 * time.Second
+
 // Wait polls until the task is complete, poll returns an error that is not
-// ctx's, or ctx ends. Polls start at least interval apart. It is the single
-// wait loop of the provider.
+// ctx's, or ctx ends. Polls start at least interval apart; an interval of 0
+// means the default schedule. It is the single wait loop of the provider.
 func Wait(ctx context.Context, taskID string, interval time.Duration, poll Poller) (Task, error) {
+	if interval <= 0 {
+		interval = DefaultPollInterval
+	}
 	start := time.Now()
 	werr := &WaitError{TaskID: taskID}
 	stopped := func() (Task, error) {
