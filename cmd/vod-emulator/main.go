@@ -3,12 +3,23 @@
 // for acceptance tests without a cloud account.
 //
 //	vod-emulator --listen 127.0.0.1:0 --access-key AK --secret-key SK --project-id PID \
-//	    [--security-token T] [--processing-time 10s] [--seed tasks.json]
+//	    [--security-token T] [--processing-time 10s] [--seed tasks.json] \
+//	    [--quota-rps 2 --quota-burst 2] [--huawei-quota] [--quota-queries-per-minute N] \
+//	    [--quota-creates-per-minute N] [--quota-creates-per-day N]
+//
+// The quota flags turn on the tenant's API rate limits (emulator.Quota; all
+// off by default): over them the emulator answers 429 APIGW.0308 without
+// Retry-After, like API Gateway. --huawei-quota sets Huawei's documented
+// limits (100 queries and 10 creates a minute, 1000 preheat tasks a day)
+// for those not set by their own flag. Huawei documents no answer for the
+// exhausted daily quota: the same 429 is the emulator's choice.
 //
 // Credentials default from HW_ACCESS_KEY, HW_SECRET_KEY, HW_PROJECT_ID and
 // HW_SECURITY_TOKEN. The only stdout output is one line,
 // "listening on http://HOST:PORT"; logs go to stderr and never carry secrets.
-// It serves until SIGINT or SIGTERM, then shuts down gracefully.
+// It serves until SIGINT or SIGTERM, then shuts down gracefully and logs
+// how many requests it served, refused over the quota, and on how many
+// connections.
 package main
 
 import (
@@ -45,6 +56,8 @@ func main() {
 type options struct {
 	listen, accessKey, secretKey, projectID, securityToken, seed string
 	processingTime                                               time.Duration
+	quota                                                        emulator.Quota
+	huaweiQuota                                                  bool
 }
 
 func parseFlags(args []string, stderr io.Writer) (options, error) {
@@ -58,6 +71,12 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.securityToken, "security-token", "", "require this X-Security-Token (default $HW_SECURITY_TOKEN)")
 	fs.DurationVar(&o.processingTime, "processing-time", emulator.DefaultProcessingTime, "how long each URL stays processing; 0 finishes immediately")
 	fs.StringVar(&o.seed, "seed", "", "JSON file of tasks to preload")
+	fs.Float64Var(&o.quota.RequestsPerSecond, "quota-rps", 0, "tenant quota: requests per second, all APIs (0: off)")
+	fs.IntVar(&o.quota.Burst, "quota-burst", 0, "burst of --quota-rps (0: one second's worth)")
+	fs.IntVar(&o.quota.QueriesPerMinute, "quota-queries-per-minute", 0, "tenant quota: preheat queries per minute (0: off)")
+	fs.IntVar(&o.quota.CreatesPerMinute, "quota-creates-per-minute", 0, "tenant quota: preheat creates per minute (0: off)")
+	fs.IntVar(&o.quota.CreatesPerDay, "quota-creates-per-day", 0, "tenant quota: preheat tasks created per day (0: off)")
+	fs.BoolVar(&o.huaweiQuota, "huawei-quota", false, "Huawei's documented quota for every limit not set by its own flag")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
@@ -90,6 +109,23 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	if o.processingTime < 0 {
 		return o, errors.New("--processing-time must not be negative")
 	}
+	if q := o.quota; q.RequestsPerSecond < 0 || q.Burst < 0 || q.QueriesPerMinute < 0 || q.CreatesPerMinute < 0 || q.CreatesPerDay < 0 {
+		return o, errors.New("the --quota-* flags must not be negative")
+	}
+	if o.huaweiQuota {
+		for _, field := range []struct {
+			value      *int
+			documented int
+		}{
+			{&o.quota.QueriesPerMinute, emulator.HuaweiQuota.QueriesPerMinute},
+			{&o.quota.CreatesPerMinute, emulator.HuaweiQuota.CreatesPerMinute},
+			{&o.quota.CreatesPerDay, emulator.HuaweiQuota.CreatesPerDay},
+		} {
+			if *field.value == 0 {
+				*field.value = field.documented
+			}
+		}
+	}
 	return o, nil
 }
 
@@ -111,6 +147,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		ProjectID:      o.projectID,
 		SecurityToken:  o.securityToken,
 		ProcessingTime: processing,
+		Quota:          o.quota,
 		Logf:           logger.Printf,
 	})
 	if o.seed != "" {
@@ -126,12 +163,16 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		_ = shutdown(context.Background())
 		return err
 	}
-	logger.Printf("serving project %s (security token required: %t, processing time %s)",
-		o.projectID, o.securityToken != "", o.processingTime)
+	logger.Printf("serving project %s (security token required: %t, processing time %s, quota %+v)",
+		o.projectID, o.securityToken != "", o.processingTime, o.quota)
 
 	<-ctx.Done()
 	logger.Printf("shutting down")
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
 	defer cancel()
-	return shutdown(shutdownCtx)
+	err = shutdown(shutdownCtx)
+	// One line for scripts (bench/) to read.
+	logger.Printf("served %d requests, %d refused over the quota, on %d connections",
+		srv.RequestCount(), srv.Throttled(), srv.ConnectionsAccepted())
+	return err
 }

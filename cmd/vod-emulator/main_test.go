@@ -111,6 +111,9 @@ func TestRunServesUntilCancelled(t *testing.T) {
 	if _, err := http.Get(preheat); err == nil {
 		t.Error("server still answering after shutdown")
 	}
+	if logs := stderr.String(); !strings.Contains(logs, "served 2 requests, 0 refused over the quota, on ") {
+		t.Errorf("stderr lacks the closing figures:\n%s", logs)
+	}
 	if logs := stderr.String(); strings.Contains(logs, sk) || !strings.Contains(logs, "rejected") {
 		t.Errorf("stderr leaks the secret or lacks the rejection reason:\n%s", logs)
 	}
@@ -126,6 +129,7 @@ func TestRunFlagErrors(t *testing.T) {
 		"stray argument":      {"--access-key", "a", "--secret-key", "s", "--project-id", "p", "extra"},
 		"missing seed file":   {"--access-key", "a", "--secret-key", "s", "--project-id", "p", "--seed", "nope.json"},
 		"bad listen address":  {"--access-key", "a", "--secret-key", "s", "--project-id", "p", "--listen", "256.0.0.1:bad"},
+		"negative quota":      {"--access-key", "a", "--secret-key", "s", "--project-id", "p", "--quota-rps", "-2"},
 	}
 	for name, args := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -163,5 +167,21 @@ func TestRunReadsEnvironment(t *testing.T) {
 	o, err = parseFlags([]string{"--access-key", "AKFLAG"}, io.Discard)
 	if err != nil || o.accessKey != "AKFLAG" {
 		t.Fatalf("flag should win over env: %+v %v", o, err)
+	}
+}
+
+func TestQuotaFlags(t *testing.T) {
+	o, err := parseFlags([]string{"--access-key", "a", "--secret-key", "s", "--project-id", "p",
+		"--quota-rps", "2.5", "--quota-burst", "4", "--huawei-quota", "--quota-creates-per-day", "5"}, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := emulator.Quota{RequestsPerSecond: 2.5, Burst: 4, QueriesPerMinute: 100, CreatesPerMinute: 10, CreatesPerDay: 5}
+	if o.quota != want {
+		t.Fatalf("quota %+v, want %+v", o.quota, want)
+	}
+	o, err = parseFlags([]string{"--access-key", "a", "--secret-key", "s", "--project-id", "p"}, io.Discard)
+	if err != nil || o.quota != (emulator.Quota{}) {
+		t.Fatalf("quota %+v (%v), want all off by default", o.quota, err)
 	}
 }

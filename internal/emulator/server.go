@@ -7,7 +7,8 @@
 //
 // Request pipeline, in order: injected fault (if queued) → route match
 // (404 APIGW.0101) → body read (413 over 1 MiB) → signature and credential
-// checks (401 APIGW.0301) → project check (401 APIGW.0301) → VOD logic.
+// checks (401 APIGW.0301) → project check (401 APIGW.0301) → tenant quota
+// (429 APIGW.0308, see Quota) → VOD logic.
 package emulator
 
 import (
@@ -18,6 +19,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -47,6 +49,8 @@ type Config struct {
 	Now func() time.Time
 	// MaxClockSkew is the largest accepted |Now - X-Sdk-Date|; zero means 15m.
 	MaxClockSkew time.Duration
+	// Quota is the tenant's API rate limits; all off when zero.
+	Quota Quota
 	// Logf, when set, receives one line per request and the reason for each
 	// rejected signature. Secrets are never passed to it.
 	Logf func(format string, args ...any)
@@ -74,6 +78,11 @@ type Server struct {
 	faults   []Fault
 	received int
 	records  []RecordedRequest
+	quota    *QuotaGate
+	// throttled counts requests refused by the quota.
+	throttled int
+	// connections counts connections accepted by Start's listener.
+	connections atomic.Int64
 }
 
 // New returns an emulator for cfg, filling defaults for zero fields.
@@ -97,6 +106,7 @@ func New(cfg Config) *Server {
 			Now:           cfg.Now,
 		},
 		tasks: make(map[string]*task),
+		quota: NewQuotaGate(cfg.Quota),
 	}
 }
 
@@ -195,6 +205,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		s.logf("rejected %s %s: project id does not match the credentials", r.Method, r.URL.Path)
 		writeError(w, http.StatusUnauthorized, "APIGW.0301",
 			"Incorrect IAM authentication information: the project id does not match the credentials")
+		return
+	}
+
+	if !s.admit(w, r.Method) {
 		return
 	}
 

@@ -25,7 +25,7 @@ func Start(addr string, s *Server) (baseURL string, shutdown func(context.Contex
 		ReadHeaderTimeout: 10 * time.Second,
 		BaseContext:       func(net.Listener) context.Context { return base },
 	}
-	go func() { _ = srv.Serve(ln) }() // returns ErrServerClosed on shutdown
+	go func() { _ = srv.Serve(countingListener{ln, s}) }() // returns ErrServerClosed on shutdown
 	shutdown = func(ctx context.Context) error {
 		cancel()
 		return srv.Shutdown(ctx)
@@ -40,3 +40,21 @@ func newHexID() string {
 	_, _ = rand.Read(b[:]) // never fails since Go 1.24
 	return hex.EncodeToString(b[:])
 }
+
+// countingListener counts accepted connections, to show that clients reuse
+// them.
+type countingListener struct {
+	net.Listener
+	s *Server
+}
+
+func (l countingListener) Accept() (net.Conn, error) {
+	conn, err := l.Listener.Accept()
+	if err == nil {
+		l.s.connections.Add(1)
+	}
+	return conn, err
+}
+
+// ConnectionsAccepted is the number of connections Start's listener accepted.
+func (s *Server) ConnectionsAccepted() int64 { return s.connections.Load() }

@@ -76,6 +76,8 @@ func BenchmarkProviderConfigure(b *testing.B) {
 		"endpoint":       tftypes.NewValue(tftypes.String, nil),
 		"insecure":       tftypes.NewValue(tftypes.Bool, nil),
 		"max_retries":    tftypes.NewValue(tftypes.Number, nil),
+
+		"max_requests_per_second": tftypes.NewValue(tftypes.Number, nil),
 	})
 	req := provider.ConfigureRequest{TerraformVersion: "1.5.7", Config: tfsdk.Config{Schema: schemaResp.Schema, Raw: raw}}
 	b.ReportAllocs()

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"math"
 	"os"
 	"strconv"
 	"strings"
@@ -32,6 +33,7 @@ var (
 	endpointSetting      = setting{"endpoint", []string{"HW_VOD_ENDPOINT"}}
 	insecureSetting      = setting{"insecure", []string{"HW_INSECURE"}}
 	maxRetriesSetting    = setting{"max_retries", []string{"HW_MAX_RETRIES"}}
+	maxRPSSetting        = setting{"max_requests_per_second", []string{"HW_VOD_MAX_RPS"}}
 )
 
 func (s setting) envList() string { return strings.Join(s.envVars, " or ") }
@@ -69,6 +71,7 @@ type settings struct {
 	region, projectID, accessKey, secretKey, securityToken, endpoint string
 	insecure                                                         bool
 	maxRetries                                                       int
+	maxRequestsPerSecond                                             float64 // 0: no cap
 }
 
 func resolveSettings(c providerModel, diags *diag.Diagnostics) settings {
@@ -97,6 +100,15 @@ func resolveSettings(c providerModel, diags *diag.Diagnostics) settings {
 				fmt.Sprintf("max_retries (or %s) is %q; use a whole number from 0 to %d.", maxRetriesSetting.envList(), raw, MaxMaxRetries))
 		}
 		s.maxRetries = v
+	}
+
+	if raw, ok := maxRPSSetting.lookup(c.MaxRequestsPerSecond, func() string { return strconv.FormatFloat(c.MaxRequestsPerSecond.ValueFloat64(), 'g', -1, 64) }, diags); ok {
+		v, err := strconv.ParseFloat(raw, 64)
+		if err != nil || !(v > 0) || math.IsInf(v, 0) {
+			diags.AddAttributeError(path.Root(maxRPSSetting.attribute), "Invalid max_requests_per_second",
+				fmt.Sprintf("max_requests_per_second (or %s) is %q; use a number of requests per second above 0, such as 1.5, or leave it unset for the adaptive pace alone.", maxRPSSetting.envList(), raw))
+		}
+		s.maxRequestsPerSecond = v
 	}
 
 	if diags.HasError() {
@@ -139,6 +151,8 @@ func (s settings) clientConfig(diags *diag.Diagnostics) vod.Config {
 		SecurityToken: s.securityToken,
 		Insecure:      s.insecure,
 		MaxRetries:    s.maxRetries,
+
+		MaxRequestsPerSecond: s.maxRequestsPerSecond,
 	}
 }
 

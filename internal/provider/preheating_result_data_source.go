@@ -20,7 +20,7 @@ import (
 )
 
 const (
-	defaultReadTimeout  = 20 * time.Minute
+	defaultReadTimeout = 20 * time.Minute
 	// failedURLsShown is how many failed URLs the fail_on_failed error lists.
 	failedURLsShown = 10
 )
@@ -77,9 +77,10 @@ func (d *preheatingResultDataSource) Schema(ctx context.Context, _ datasource.Sc
 					"Bounded by `timeouts.read`. Defaults to `false`: one query, and the state as it is.",
 			},
 			"poll_interval": schema.StringAttribute{
-				Optional:            true,
-				MarkdownDescription: "Shortest gap between two polls while waiting, as a duration such as `\"5s\"` or `\"200ms\"`. Defaults to `\"5s\"`.",
-				Validators:          []validator.String{pollIntervalValidator{}},
+				Optional: true,
+				MarkdownDescription: "Fixed gap between two polls while waiting, as a duration such as `\"5s\"` or `\"200ms\"`. " +
+					"Unset, polls follow a schedule that grows with the wait (see Waiting in the docs).",
+				Validators: []validator.String{pollIntervalValidator{}},
 			},
 			"fail_on_failed": schema.BoolAttribute{
 				Optional: true,

@@ -44,6 +44,8 @@ type providerModel struct {
 	Endpoint      types.String `tfsdk:"endpoint"`
 	Insecure      types.Bool   `tfsdk:"insecure"`
 	MaxRetries    types.Int64  `tfsdk:"max_retries"`
+
+	MaxRequestsPerSecond types.Float64 `tfsdk:"max_requests_per_second"`
 }
 
 func (p *VodProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -93,6 +95,13 @@ func (p *VodProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 					"with jittered exponential backoff or the server's `Retry-After`. Other errors, 401 above all, are never retried. "+
 					"From 0 to %d; defaults to %d. ", MaxMaxRetries, DefaultMaxRetries) + envDoc(maxRetriesSetting),
 				Validators: []validator.Int64{int64validator.Between(0, MaxMaxRetries)},
+			},
+			"max_requests_per_second": schema.Float64Attribute{
+				Optional: true,
+				MarkdownDescription: "Most requests per second the provider sends, all reads, waits and creates of one Terraform run together. " +
+					"Unset, the pace adapts on its own: it slows when the API answers 429 (throttled) and speeds up again when it does not. " +
+					"Set it a little under the tenant's quota, such as `1.5` for Huawei's 100 queries a minute, to avoid 429s altogether. " +
+					"A number above 0. " + envDoc(maxRPSSetting),
 			},
 		},
 	}

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"fmt"
+	"net/http/httptest"
 	"regexp"
 	"testing"
 	"time"
@@ -9,6 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/vodprovider/terraform-provider-vod/internal/emulator"
 )
@@ -107,6 +109,13 @@ func TestAccProvider_configurationErrors(t *testing.T) {
   secret_key  = "sk"
   max_retries = 99
 }`, regexp.MustCompile(`(?s)max_retries.*between 0 and 20`)},
+		{"max_requests_per_second not positive", `provider "vod" {
+  region                  = "cn-north-4"
+  project_id              = "p"
+  access_key              = "ak"
+  secret_key              = "sk"
+  max_requests_per_second = 0
+}`, errorMatching("Invalid max_requests_per_second", `max_requests_per_second (or HW_VOD_MAX_RPS) is "0"; use a number of requests per second above 0`)},
 		{"unknown value at configure", `
 resource "terraform_data" "later" {
   input = "known only after apply"
@@ -133,8 +142,66 @@ func TestAccProvider_invalidEnvironmentValues(t *testing.T) {
 	t.Setenv("HW_SECRET_KEY", "sk")
 	t.Setenv("HW_INSECURE", "sometimes")
 	t.Setenv("HW_MAX_RETRIES", "many")
+	t.Setenv("HW_VOD_MAX_RPS", "fast")
 	runStep(t, resource.TestStep{
 		Config:      `provider "vod" {}` + simpleDataSource,
-		ExpectError: regexp.MustCompile(`(?s)Invalid insecure.*HW_INSECURE is "sometimes".*Invalid max_retries.*"many"`),
+		ExpectError: regexp.MustCompile(`(?s)Invalid insecure.*HW_INSECURE is "sometimes".*Invalid max_retries.*"many".*Invalid max_requests_per_second.*"fast"`),
 	})
+}
+
+// TestAccProvider_maxRequestsPerSecondKeepsUnderTheQuota reads three data
+// sources against a quota of 1 request a second (burst 2) with no retries:
+// capped at 0.8 a second the plan never meets a 429. Without the cap the
+// three reads leave within milliseconds and the third is refused (see
+// TestAccProvider_quotaWithoutCapIsThrottled), so the cap is what holds.
+func TestAccProvider_maxRequestsPerSecondKeepsUnderTheQuota(t *testing.T) {
+	emu := newQuotaEmulator(t)
+	runStep(t, resource.TestStep{
+		Config: emu.threeReads(`max_requests_per_second = 0.8`),
+		ConfigStateChecks: []statecheck.StateCheck{
+			statecheck.ExpectKnownValue("data.vod_preheating_result.c", tfjsonpath.New("total"), knownvalue.Int64Exact(1)),
+		},
+	})
+	if n := emu.Throttled(); n != 0 {
+		t.Fatalf("the emulator refused %d requests over its quota", n)
+	}
+}
+
+func TestAccProvider_quotaWithoutCapIsThrottled(t *testing.T) {
+	emu := newQuotaEmulator(t)
+	runStep(t, resource.TestStep{
+		Config:      emu.threeReads(""),
+		ExpectError: errorMatching("HTTP 429", "error_code APIGW.0308"),
+	})
+}
+
+// newQuotaEmulator serves one finished task under a quota of one request a
+// second with a burst of two.
+func newQuotaEmulator(t *testing.T) *testEmulator {
+	clearProviderEnv(t)
+	emu := emulator.New(emulator.Config{AccessKey: testAccessKey, SecretKey: testSecretKey, ProjectID: testProjectID,
+		Quota: emulator.Quota{RequestsPerSecond: 1, Burst: 2}})
+	srv := httptest.NewServer(emu)
+	t.Cleanup(srv.Close)
+	emu.SeedTask(testTaskID, []emulator.URLSeed{{URL: "https://cdn.example.com/a.mp4", Status: "succeed"}})
+	return &testEmulator{Server: emu, URL: srv.URL}
+}
+
+// threeReads reads the task three times, with no retries and the extra
+// provider arguments given.
+func (e *testEmulator) threeReads(providerArguments string) string {
+	config := fmt.Sprintf(`
+provider "vod" {
+  endpoint    = %q
+  project_id  = %q
+  access_key  = %q
+  secret_key  = %q
+  max_retries = 0
+  %s
+}
+`, e.URL, testProjectID, testAccessKey, testSecretKey, providerArguments)
+	for _, name := range []string{"a", "b", "c"} {
+		config += fmt.Sprintf("data \"vod_preheating_result\" %q {\n  task_id = %q\n}\n", name, testTaskID)
+	}
+	return config
 }

@@ -89,7 +89,7 @@ provider "vod" {
 func clearProviderEnv(t *testing.T) {
 	t.Helper()
 	for _, s := range []setting{regionSetting, projectIDSetting, accessKeySetting, secretKeySetting,
-		securityTokenSetting, endpointSetting, insecureSetting, maxRetriesSetting} {
+		securityTokenSetting, endpointSetting, insecureSetting, maxRetriesSetting, maxRPSSetting} {
 		for _, name := range s.envVars {
 			t.Setenv(name, "")
 		}

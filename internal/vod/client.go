@@ -9,6 +9,7 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"math"
 	"net/http"
 	"net/url"
 	"strings"
@@ -34,6 +35,9 @@ type Config struct {
 	SecurityToken string // temporary credentials only
 	Insecure      bool   // skip TLS verification
 	MaxRetries    int    // retries after the first attempt
+	// MaxRequestsPerSecond caps the pace of all requests; 0 leaves the
+	// adaptive limiter alone.
+	MaxRequestsPerSecond float64
 
 	AttemptTimeout time.Duration // one HTTP attempt; default 60s
 	RetryBaseDelay time.Duration // first backoff; default 1s
@@ -51,6 +55,7 @@ type Client struct {
 	transport   *http.Transport
 	sleep       func(context.Context, time.Duration) error
 	jitter      func() float64
+	limiter     *limiter // shared by every request of the client
 }
 
 // New checks cfg and builds a client. It makes no network call.
@@ -68,6 +73,9 @@ func New(cfg Config) (*Client, error) {
 	}
 	if cfg.MaxRetries < 0 {
 		return nil, fmt.Errorf("max retries must be zero or more, got %d", cfg.MaxRetries)
+	}
+	if cfg.MaxRequestsPerSecond < 0 || math.IsNaN(cfg.MaxRequestsPerSecond) || math.IsInf(cfg.MaxRequestsPerSecond, 0) {
+		return nil, fmt.Errorf("max requests per second must be a positive number, or 0 for no cap, got %v", cfg.MaxRequestsPerSecond)
 	}
 	// The project ID is always given, so the SDK never asks IAM for it.
 	credentials, err := basic.NewCredentialsBuilder().
@@ -94,8 +102,9 @@ func New(cfg Config) (*Client, error) {
 			IdleConnTimeout:     90 * time.Second,
 			TLSHandshakeTimeout: 10 * time.Second,
 		},
-		sleep:  sleepContext,
-		jitter: randomJitter,
+		sleep:   sleepContext,
+		jitter:  randomJitter,
+		limiter: newLimiter(cfg.MaxRequestsPerSecond),
 	}, nil
 }
 

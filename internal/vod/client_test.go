@@ -64,6 +64,8 @@ func newHarness(t testing.TB, emuConfig emulator.Config, adjust func(*Config)) *
 		h.mu.Unlock()
 		return ctx.Err()
 	}
+	// The limiter's pauses are measured in limiter_test.go, not here.
+	client.limiter.sleep = func(ctx context.Context, _ time.Duration) error { return ctx.Err() }
 	h.client = client
 	return h
 }

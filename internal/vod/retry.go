@@ -38,7 +38,12 @@ func (c *Client) withRetries(ctx context.Context, retryable retryPolicy, call fu
 		if err := ctx.Err(); err != nil {
 			return err
 		}
+		pass, err := c.limiter.wait(ctx)
+		if err != nil {
+			return fmt.Errorf("%w (while pacing attempt %d to the API quota)", err, attempt)
+		}
 		rt, err := c.attempt(ctx, attempt, call)
+		c.limiter.observe(pass, rt.status == http.StatusTooManyRequests, rt.retryAfter)
 		if err == nil {
 			return nil
 		}

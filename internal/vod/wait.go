@@ -60,20 +60,50 @@ func roundDuration(d time.Duration) time.Duration {
 // Poller queries a task once.
 type Poller func(ctx context.Context) (Task, error)
 
-// DefaultPollInterval is the gap between polls when the caller sets none.
-const DefaultPollInterval = 5 * time.Second
+// The default schedule (interval 0): the first query at once, then gaps of
+// about MinPollGap, then gaps of PollGapFraction of the time already waited,
+// capped at MaxPollGap. Each gap is shortened by up to a fifth at random, so
+// that many waits started together do not poll in lockstep. A task that
+// completes T after the first query is therefore seen at most
+// max(MinPollGap, PollGapFraction·T) late, and a wait of T costs about
+// log(T/10s)/log(1.18) + 6 queries instead of T/5s.
+const (
+	MinPollGap      = 2 * time.Second
+	MaxPollGap      = time.Minute
+	PollGapFraction = 0.2
+)
+
+// DefaultPollGap is the default schedule's gap before the next query, after
+// waiting for elapsed; jitter is in [0, 1).
+func DefaultPollGap(elapsed time.Duration, jitter float64) time.Duration {
+	gap := min(max(MinPollGap, time.Duration(PollGapFraction*float64(elapsed))), MaxPollGap)
+	return time.Duration(float64(gap) * (1 - 0.2*jitter))
+}
+
+// clock is what a wait needs of time, so the schedule can be measured on a
+// simulated clock.
+type clock struct {
+	now    func() time.Time
+	sleep  func(context.Context, time.Duration) error
+	jitter func() float64
+}
+
+var realClock = clock{now: time.Now, sleep: sleepContext, jitter: randomJitter}
 
 // Wait polls until the task is complete, poll returns an error that is not
 // ctx's, or ctx ends. Polls start at least interval apart; an interval of 0
-// means the default schedule. It is the single wait loop of the provider.
+// means the default schedule (DefaultPollGap). A throttled poll is retried
+// by the client, after the server's Retry-After when it sends one. It is the
+// single wait loop of the provider.
 func Wait(ctx context.Context, taskID string, interval time.Duration, poll Poller) (Task, error) {
-	if interval <= 0 {
-		interval = DefaultPollInterval
-	}
-	start := time.Now()
+	return realClock.wait(ctx, taskID, interval, poll)
+}
+
+func (c clock) wait(ctx context.Context, taskID string, interval time.Duration, poll Poller) (Task, error) {
+	start := c.now()
 	werr := &WaitError{TaskID: taskID}
 	stopped := func() (Task, error) {
-		werr.Waited, werr.Cause = time.Since(start), ctx.Err()
+		werr.Waited, werr.Cause = c.now().Sub(start), ctx.Err()
 		var last Task
 		if werr.Last != nil {
 			last = *werr.Last
@@ -84,7 +114,7 @@ func Wait(ctx context.Context, taskID string, interval time.Duration, poll Polle
 		if ctx.Err() != nil {
 			return stopped()
 		}
-		pollStart := time.Now()
+		pollStart := c.now()
 		task, err := poll(ctx)
 		werr.Polls++
 		if err != nil {
@@ -98,7 +128,11 @@ func Wait(ctx context.Context, taskID string, interval time.Duration, poll Polle
 		if task.Completed() {
 			return task, nil
 		}
-		if sleepContext(ctx, time.Until(pollStart.Add(interval))) != nil {
+		gap := interval
+		if gap <= 0 {
+			gap = DefaultPollGap(pollStart.Sub(start), c.jitter())
+		}
+		if c.sleep(ctx, pollStart.Add(gap).Sub(c.now())) != nil {
 			return stopped()
 		}
 	}

@@ -1,0 +1,129 @@
+package emulator
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+)
+
+const createBody = `{"urls":["https://cdn.example.com/a.mp4"]}`
+
+// wantThrottled checks a refusal looks like the gateway's: 429 APIGW.0308,
+// no Retry-After, and a message containing msgPart.
+func wantThrottled(t *testing.T, r reply, msgPart string) {
+	t.Helper()
+	if r.status != http.StatusTooManyRequests || r.errorCode(t) != "APIGW.0308" {
+		t.Fatalf("status %d body %s, want 429 APIGW.0308", r.status, r.body)
+	}
+	if ra := r.header.Get("Retry-After"); ra != "" {
+		t.Fatalf("Retry-After %q sent; the gateway sends none", ra)
+	}
+	if !strings.Contains(string(r.body), msgPart) {
+		t.Fatalf("body %s lacks %q", r.body, msgPart)
+	}
+}
+
+func TestQuotaRefillsAtItsRateAfterTheBurst(t *testing.T) {
+	h := newHarness(t, func(c *Config) { c.Quota = Quota{RequestsPerSecond: 2, Burst: 3} })
+	h.srv.SeedTask("t1", []URLSeed{{URL: "https://cdn.example.com/a.mp4", Status: "succeed"}})
+	for range 3 {
+		h.query(t, "t1").results(t)
+	}
+	wantThrottled(t, h.query(t, "t1"), "over ratelimit")
+	h.clock.Advance(400 * time.Millisecond) // 0.8 of a token
+	wantThrottled(t, h.query(t, "t1"), "over ratelimit")
+	h.clock.Advance(100 * time.Millisecond)
+	h.query(t, "t1").results(t)
+	if n := h.srv.Throttled(); n != 2 {
+		t.Fatalf("Throttled() = %d, want 2", n)
+	}
+}
+
+func TestQuotaBurstDefaultsToOneSecond(t *testing.T) {
+	h := newHarness(t, func(c *Config) { c.Quota = Quota{RequestsPerSecond: 2} })
+	h.srv.SeedTask("t1", []URLSeed{{URL: "https://cdn.example.com/a.mp4"}})
+	h.query(t, "t1").results(t)
+	h.query(t, "t1").results(t)
+	wantThrottled(t, h.query(t, "t1"), "over ratelimit")
+}
+
+func TestQuotaPerAPILimitsCountOnlyTheirAPI(t *testing.T) {
+	h := newHarness(t, func(c *Config) { c.Quota = Quota{CreatesPerMinute: 2, QueriesPerMinute: 3} })
+	id := h.create(t, createBody).taskID(t)
+	h.create(t, createBody).taskID(t)
+	wantThrottled(t, h.create(t, createBody), "limit:2, time:1 minute (creates)")
+	for range 3 {
+		h.query(t, id).results(t)
+	}
+	wantThrottled(t, h.query(t, id), "limit:3, time:1 minute (queries)")
+	h.clock.Advance(30 * time.Second) // one create and 1.5 queries come back
+	h.create(t, createBody).taskID(t)
+	h.query(t, id).results(t)
+	wantThrottled(t, h.query(t, id), "(queries)")
+}
+
+func TestQuotaDailyCreatesNameTheDailyQuota(t *testing.T) {
+	h := newHarness(t, func(c *Config) { c.Quota = Quota{CreatesPerDay: 3} })
+	for range 3 {
+		h.create(t, createBody).taskID(t)
+	}
+	wantThrottled(t, h.create(t, createBody), "daily quota of 3 preheat tasks")
+	h.clock.Advance(time.Hour)
+	wantThrottled(t, h.create(t, createBody), "daily quota")
+	h.clock.Advance(7 * time.Hour) // a third of a day: one task back
+	h.create(t, createBody).taskID(t)
+}
+
+// TestQuotaRefusalTakesNoOtherToken checks a request refused by one limit
+// does not use up another: refused creates leave the per-second bucket full.
+func TestQuotaRefusalTakesNoOtherToken(t *testing.T) {
+	h := newHarness(t, func(c *Config) { c.Quota = Quota{RequestsPerSecond: 1, Burst: 4, CreatesPerMinute: 1} })
+	id := h.create(t, createBody).taskID(t)
+	for range 5 {
+		wantThrottled(t, h.create(t, createBody), "(creates)")
+	}
+	for range 3 {
+		h.query(t, id).results(t)
+	}
+	wantThrottled(t, h.query(t, id), "over ratelimit")
+}
+
+func TestQuotaIsOffByDefaultAndSkipsUnauthenticatedRequests(t *testing.T) {
+	h := newHarness(t, nil)
+	h.srv.SeedTask("t1", []URLSeed{{URL: "https://cdn.example.com/a.mp4"}})
+	for range 50 {
+		h.query(t, "t1").results(t)
+	}
+	h = newHarness(t, func(c *Config) { c.Quota = Quota{RequestsPerSecond: 1} })
+	h.srv.SeedTask("t1", []URLSeed{{URL: "https://cdn.example.com/a.mp4"}})
+	for range 3 {
+		if r := h.send(t, http.MethodGet, preheatPath+"?task_id=t1", "", false); r.status != http.StatusUnauthorized {
+			t.Fatalf("unsigned: status %d", r.status)
+		}
+	}
+	h.query(t, "t1").results(t)
+}
+
+func TestStartCountsConnections(t *testing.T) {
+	srv := New(Config{AccessKey: testAK, SecretKey: testSK, ProjectID: testPID})
+	base, shutdown, err := Start("127.0.0.1:0", srv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = shutdown(context.Background()) }()
+	client := &http.Client{Transport: &http.Transport{}}
+	for range 5 {
+		resp, err := client.Get(base + "/")
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, _ = io.Copy(io.Discard, resp.Body) // drained, so the connection is reused
+		resp.Body.Close()
+	}
+	if n := srv.ConnectionsAccepted(); n != 1 {
+		t.Fatalf("5 requests on a kept-alive connection opened %d connections", n)
+	}
+}

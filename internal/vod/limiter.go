@@ -1,0 +1,186 @@
+package vod
+
+import (
+	"context"
+	"math"
+	"sync"
+	"time"
+)
+
+// The limiter's constants. The gateway's quota is unknown to the client and
+// answers over it carry no Retry-After, so the limiter learns it:
+//   - It starts by pacing requests at startRate and doubles that every
+//     second it is not throttled (slow start). Pacing, rather than letting
+//     Terraform's parallel reads out at once, means a small quota throttles
+//     one or two requests before the limiter reacts, not a whole burst.
+//   - On a 429 it cuts the pace to cutFactor of the rate the server was
+//     seen to accept (multiplicative decrease). One cut per round: a 429 for
+//     a request sent before the last cut says nothing about the new pace.
+//   - Then it grows the pace by probeGrowth a second (additive-like
+//     increase, proportional so it suits quotas of 2/s and 200/s alike),
+//     and goes back to doubling once probeWindow passed without a 429.
+const (
+	startRate = 200.0 // requests per second
+	minRate   = 0.1
+	maxRate   = 1e6 // beyond it the limiter is off in effect
+	cutFactor = 0.9
+	// quickCutFactor cuts again when 429s come too soon after counting
+	// started to measure the accepted rate (within minCountSpan).
+	quickCutFactor = 0.75
+	minCountSpan   = 500 * time.Millisecond
+	probeGrowth    = 0.02 // per second
+	probeWindow    = time.Minute
+	// acceptWindow is how far back served requests count toward the
+	// accepted rate used by the first cut.
+	acceptWindow = time.Second
+)
+
+// limiter paces every request of one Client, so that a whole terraform plan
+// stays near the tenant's API quota instead of bursting into 429s and
+// backoff. It is safe for concurrent use.
+type limiter struct {
+	now   func() time.Time
+	sleep func(context.Context, time.Duration) error
+	cap   float64 // max requests per second set by the user; 0 for none
+
+	mu         sync.Mutex
+	rate       float64   // current pace, requests per second
+	grown      time.Time // when rate last grew
+	next       time.Time // earliest start of the next request
+	pauseUntil time.Time // a Retry-After asks everyone to hold off
+	lastCut    time.Time // zero until the first 429
+	cuts       int       // how many times the pace was cut
+	// servedAt holds the answers not throttled since countedSince (bounded).
+	countedSince time.Time
+	servedAt     []time.Time
+}
+
+func newLimiter(capPerSecond float64) *limiter {
+	l := &limiter{now: time.Now, sleep: sleepContext, cap: capPerSecond, rate: startRate}
+	if capPerSecond > 0 {
+		l.rate = min(l.rate, capPerSecond)
+	}
+	return l
+}
+
+// ticket is a request let through by the limiter, for observe.
+type ticket struct {
+	pace int // the limiter's cuts when it was let through
+}
+
+// wait blocks until the caller may send, or ctx ends. A caller still
+// waiting when the pace is cut takes a new place at the new pace.
+func (l *limiter) wait(ctx context.Context) (ticket, error) {
+	for {
+		slot, t := l.reserve()
+		if d := slot.Sub(l.now()); d > 0 {
+			if err := l.sleep(ctx, d); err != nil {
+				return t, err
+			}
+		}
+		if err := ctx.Err(); err != nil || l.current(t) {
+			return t, err
+		}
+	}
+}
+
+// reserve takes the next place at the current pace.
+func (l *limiter) reserve() (time.Time, ticket) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	now := l.now()
+	l.grow(now)
+	slot := now
+	if l.next.After(slot) {
+		slot = l.next
+	}
+	if l.pauseUntil.After(slot) {
+		slot = l.pauseUntil
+	}
+	l.next = slot.Add(time.Duration(float64(time.Second) / l.rate))
+	return slot, ticket{pace: l.cuts}
+}
+
+// current reports whether the pace t was given at still holds.
+func (l *limiter) current(t ticket) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return t.pace == l.cuts
+}
+
+// observe feeds back the answer to a request let through with t.
+func (l *limiter) observe(t ticket, throttled bool, retryAfter time.Duration) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	now := l.now()
+	if retryAfter > 0 && now.Add(retryAfter).After(l.pauseUntil) {
+		l.pauseUntil = now.Add(retryAfter)
+	}
+	if !throttled {
+		if len(l.servedAt) < 100000 {
+			l.servedAt = append(l.servedAt, now)
+		}
+		return
+	}
+	if t.pace != l.cuts {
+		return // sent at an old pace: already answered for
+	}
+	l.grow(now)
+	accepted, measured := l.acceptedRate(now)
+	switch {
+	case !measured:
+		l.rate *= quickCutFactor
+	case accepted >= minRate:
+		l.rate = cutFactor * min(l.rate, accepted)
+	default:
+		l.rate /= 2 // nothing served lately: back off hard
+	}
+	l.rate = max(l.rate, minRate)
+	l.cuts++
+	l.lastCut, l.grown = now, now
+	if measured {
+		l.countedSince, l.servedAt = now, l.servedAt[:0]
+	}
+	// The server's bucket is empty: start the new pace from now.
+	l.next = now.Add(time.Duration(float64(time.Second) / l.rate))
+}
+
+// acceptedRate estimates the server's quota from what it served since
+// counting started at an earlier cut (the server's bucket was empty then
+// and is empty now), or, at the first cut, in the last acceptWindow. It
+// reports false when counting started too recently to tell.
+func (l *limiter) acceptedRate(now time.Time) (float64, bool) {
+	if !l.countedSince.IsZero() {
+		span := now.Sub(l.countedSince)
+		return float64(len(l.servedAt)) / span.Seconds(), span >= minCountSpan
+	}
+	n := 0
+	for _, at := range l.servedAt {
+		if now.Sub(at) <= acceptWindow {
+			n++
+		}
+	}
+	return float64(n) / acceptWindow.Seconds(), true
+}
+
+// grow raises the pace for the time passed since it last grew: slowly while
+// probing after a 429, doubling a second otherwise; never past the cap.
+func (l *limiter) grow(now time.Time) {
+	if l.grown.IsZero() {
+		l.grown = now
+	}
+	elapsed := now.Sub(l.grown).Seconds()
+	if elapsed <= 0 {
+		return
+	}
+	l.grown = now
+	if !l.lastCut.IsZero() && now.Sub(l.lastCut) < probeWindow {
+		l.rate *= 1 + probeGrowth*elapsed
+	} else {
+		l.rate *= math.Exp2(elapsed)
+	}
+	l.rate = min(l.rate, maxRate)
+	if l.cap > 0 {
+		l.rate = min(l.rate, l.cap)
+	}
+}

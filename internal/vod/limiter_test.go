@@ -1,0 +1,268 @@
+package vod
+
+import (
+	"context"
+	"errors"
+	"math/rand/v2"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/vodprovider/terraform-provider-vod/internal/emulator"
+)
+
+var epoch = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+
+// simulatedLimiter is a limiter on a settable clock whose sleeps are
+// recorded, not slept.
+func simulatedLimiter(capPerSecond float64) (*limiter, *time.Time, *[]time.Duration) {
+	now, sleeps := epoch, []time.Duration{}
+	l := newLimiter(capPerSecond)
+	l.now = func() time.Time { return now }
+	l.sleep = func(ctx context.Context, d time.Duration) error { sleeps = append(sleeps, d); return ctx.Err() }
+	return l, &now, &sleeps
+}
+
+func TestLimiterPacesFromTheStartAndDoublesWhileNotThrottled(t *testing.T) {
+	l, now, _ := simulatedLimiter(0)
+	var slots []time.Time
+	for range 3 {
+		slot, _ := l.reserve()
+		slots = append(slots, slot)
+	}
+	if slots[0] != epoch || slots[2].Sub(slots[1]) != 5*time.Millisecond {
+		t.Fatalf("places %v: want the first at once, then 5ms apart (200/s)", slots)
+	}
+	*now = now.Add(2 * time.Second)
+	l.reserve()
+	if l.rate != 4*startRate {
+		t.Fatalf("rate after 2s unthrottled %v, want %v", l.rate, 4*startRate)
+	}
+}
+
+func TestLimiterCutsOnceToTheAcceptedRateThenProbesSlowly(t *testing.T) {
+	l, now, _ := simulatedLimiter(0)
+	var sent []ticket
+	for range 5 {
+		_, pass := l.reserve()
+		sent = append(sent, pass)
+	}
+	*now = now.Add(30 * time.Millisecond)
+	l.observe(sent[0], false, 0)
+	l.observe(sent[1], false, 0)
+	for _, pass := range sent[2:] { // one burst, three 429s: one cut
+		l.observe(pass, true, 0)
+	}
+	if want := cutFactor * 2; l.rate != want {
+		t.Fatalf("rate after the cut %v, want %v (0.9 × the 2/s served)", l.rate, want)
+	}
+	if l.current(sent[4]) {
+		t.Fatal("a place given before the cut still holds")
+	}
+	*now = now.Add(10 * time.Second)
+	l.reserve()
+	if want := cutFactor * 2 * (1 + 10*probeGrowth); l.rate < want*0.999 || l.rate > want*1.001 {
+		t.Fatalf("rate 10s after the cut %v, want %v", l.rate, want)
+	}
+	*now = now.Add(probeWindow)
+	l.reserve()
+	if l.rate < 100 {
+		t.Fatalf("rate a probe window without 429 later %v: it should double again", l.rate)
+	}
+}
+
+// TestLimiterWaitRequeuesAfterACut checks a caller whose place was given at
+// the old pace waits again at the new one.
+func TestLimiterWaitRequeuesAfterACut(t *testing.T) {
+	l, now, sleeps := simulatedLimiter(0)
+	l.reserve()
+	_, pass := l.reserve()
+	cutDuringSleep := true
+	l.sleep = func(ctx context.Context, d time.Duration) error {
+		*sleeps = append(*sleeps, d)
+		*now = now.Add(d)
+		if cutDuringSleep {
+			cutDuringSleep = false
+			l.observe(pass, true, 0) // nothing served yet: the pace halves to 100/s
+		}
+		return nil
+	}
+	if _, err := l.wait(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	// The old place was 10ms away (200/s); the new pace, halved as nothing
+	// was served yet, puts the next place about 10ms after the cut.
+	if len(*sleeps) != 2 || (*sleeps)[0] != 10*time.Millisecond || (*sleeps)[1] < 9*time.Millisecond || (*sleeps)[1] > 10*time.Millisecond {
+		t.Fatalf("sleeps %v: want 10ms for the old place, then about 10ms for the new one", *sleeps)
+	}
+}
+
+func TestLimiterNeverExceedsTheCap(t *testing.T) {
+	l, now, sleeps := simulatedLimiter(2)
+	*now = now.Add(time.Hour)
+	for range 4 {
+		l.wait(context.Background())
+	}
+	if want := []time.Duration{0, 500 * time.Millisecond, time.Second, 1500 * time.Millisecond}; len(*sleeps) != 3 ||
+		(*sleeps)[0] != want[1] || (*sleeps)[2] != want[3] {
+		t.Fatalf("sleeps %v, want %v", *sleeps, want[1:])
+	}
+}
+
+func TestLimiterHoldsEveryoneForRetryAfter(t *testing.T) {
+	l, now, sleeps := simulatedLimiter(0)
+	pass, _ := l.wait(context.Background())
+	l.observe(pass, true, 7*time.Second)
+	*now = now.Add(time.Second)
+	l.wait(context.Background())
+	if got := (*sleeps)[len(*sleeps)-1]; got != 6*time.Second {
+		t.Fatalf("next request waits %s, want the 6s left of Retry-After", got)
+	}
+}
+
+func TestLimiterStopsWaitingWhenCtxEnds(t *testing.T) {
+	l := newLimiter(0.5)
+	l.wait(context.Background())
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	if _, err := l.wait(ctx); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("err = %v", err)
+	}
+	if waited := time.Since(start); waited > time.Second {
+		t.Fatalf("waited %s for a slot 2s away despite a 20ms deadline", waited)
+	}
+}
+
+// quotaRun is the outcome of a simulated plan against a quota.
+type quotaRun struct {
+	throttled, failed int
+	wall              time.Duration
+}
+
+// simulatePlan runs `reads` reads on `parallelism` workers, as terraform plan
+// does, against an emulator quota on a simulated clock: each request takes
+// 5ms, each worker 2ms between reads, throttled requests are retried after
+// the client's backoff up to maxRetries times. withLimiter false lets every
+// request out at once, as before the limiter.
+func simulatePlan(reads, parallelism int, quota emulator.Quota, withLimiter bool) quotaRun {
+	const latency, think, maxRetries = 5 * time.Millisecond, 2 * time.Millisecond, 5
+	rng := rand.New(rand.NewPCG(7, 8))
+	backoffs := &Client{cfg: Config{RetryBaseDelay: time.Second, RetryMaxDelay: 30 * time.Second}, jitter: rng.Float64}
+	l, now, _ := simulatedLimiter(0)
+	gate := emulator.NewQuotaGate(quota)
+	type event struct {
+		at       time.Time
+		worker   int
+		sentAt   time.Time // zero: the worker is ready to send
+		pass     ticket
+		placed   bool // holds a place from the limiter
+		attempt  int
+		answered bool
+		throttle bool
+	}
+	var queue []event
+	push := func(e event) { queue = append(queue, e) }
+	pop := func() event {
+		best := 0
+		for i := range queue {
+			if queue[i].at.Before(queue[best].at) {
+				best = i
+			}
+		}
+		e := queue[best]
+		queue = append(queue[:best], queue[best+1:]...)
+		return e
+	}
+	var run quotaRun
+	started := 0
+	for w := range min(parallelism, reads) {
+		push(event{at: epoch, worker: w, attempt: 1})
+		started++
+	}
+	for len(queue) > 0 {
+		e := pop()
+		*now = e.at
+		switch {
+		case !e.answered && e.sentAt.IsZero() && !e.placed: // ready: ask the limiter for a place
+			if !withLimiter {
+				push(event{at: e.at, worker: e.worker, sentAt: e.at, attempt: e.attempt})
+				continue
+			}
+			slot, pass := l.reserve()
+			push(event{at: slot, worker: e.worker, pass: pass, placed: true, attempt: e.attempt})
+		case e.placed: // its place came: send, unless the pace was cut meanwhile
+			if !l.current(e.pass) {
+				push(event{at: e.at, worker: e.worker, attempt: e.attempt})
+				continue
+			}
+			push(event{at: e.at, worker: e.worker, sentAt: e.at, pass: e.pass, attempt: e.attempt})
+		case !e.answered: // sent: the gateway decides
+			_, ok := gate.Admit(http.MethodGet, e.at)
+			push(event{at: e.at.Add(latency), worker: e.worker, sentAt: e.sentAt, pass: e.pass, attempt: e.attempt, answered: true, throttle: !ok})
+		default:
+			if withLimiter {
+				l.observe(e.pass, e.throttle, 0)
+			}
+			next := event{worker: e.worker, attempt: 1}
+			switch {
+			case e.throttle && e.attempt <= maxRetries:
+				run.throttled++
+				next.at, next.attempt = e.at.Add(backoffs.backoff(e.attempt, 0)), e.attempt+1
+			case e.throttle:
+				run.throttled++
+				run.failed++
+				fallthrough
+			case started < reads:
+				if started >= reads {
+					continue
+				}
+				started++
+				next.at = e.at.Add(think)
+			default:
+				run.wall = max(run.wall, e.at.Sub(epoch))
+				continue
+			}
+			push(next)
+		}
+	}
+	return run
+}
+
+// TestLimiterKeepsAPlanWithinTheQuota is the issue's two quota runs on a
+// simulated clock: with the limiter, 429s are at most 10% of the reads, no
+// read gives up, and the wall time is at most 1.25× reads ÷ rate. Without
+// it, the 2/s run fails, as measured on the real provider before.
+func TestLimiterKeepsAPlanWithinTheQuota(t *testing.T) {
+	for _, c := range []struct {
+		reads int
+		quota emulator.Quota
+	}{
+		{100, emulator.Quota{RequestsPerSecond: 2}},
+		{300, emulator.Quota{RequestsPerSecond: 30}},
+		{100, emulator.Quota{RequestsPerSecond: 2, Burst: 10}},
+		{300, emulator.Quota{RequestsPerSecond: 30, Burst: 60}},
+		{300, emulator.Quota{QueriesPerMinute: 100}},
+	} {
+		with := simulatePlan(c.reads, 10, c.quota, true)
+		without := simulatePlan(c.reads, 10, c.quota, false)
+		rate, burst := c.quota.RequestsPerSecond, float64(c.quota.Burst)
+		switch {
+		case rate == 0:
+			rate, burst = float64(c.quota.QueriesPerMinute)/60, float64(c.quota.QueriesPerMinute)
+		case burst == 0:
+			burst = rate
+		}
+		// The quota's floor: what the burst does not cover, at the rate.
+		floor := time.Duration((float64(c.reads) - burst) / rate * float64(time.Second))
+		t.Logf("%d reads at %+v: with limiter %d×429, %d failed, %s (floor %s); without %d×429, %d failed, %s",
+			c.reads, c.quota, with.throttled, with.failed, with.wall, floor, without.throttled, without.failed, without.wall)
+		if with.failed > 0 || with.throttled*10 > c.reads || with.wall > floor*5/4 {
+			t.Errorf("%d reads at %+v: %d×429, %d failed, wall %s; want ≤ %d×429, none failed, wall ≤ %s",
+				c.reads, c.quota, with.throttled, with.failed, with.wall, c.reads/10, floor*5/4)
+		}
+		if c.quota.RequestsPerSecond == 2 && without.failed == 0 {
+			t.Errorf("without the limiter no read failed at 2/s; the simulation no longer shows the problem")
+		}
+	}
+}
