@@ -54,6 +54,14 @@ type Config struct {
 	// Logf, when set, receives one line per request and the reason for each
 	// rejected signature. Secrets are never passed to it.
 	Logf func(format string, args ...any)
+
+	// TemporaryKeyLifetime, when set, makes the ECS metadata path hand out
+	// temporary keys valid that long, which the signature check accepts
+	// until they expire (identity.go). ProjectName is the project's IAM name
+	// (default DefaultProjectName); IAMDenied makes IAM refuse lookups (iam.go).
+	TemporaryKeyLifetime time.Duration
+	ProjectName          string
+	IAMDenied            bool
 }
 
 // RecordedRequest is what the emulator remembers about each request; it holds
@@ -72,6 +80,7 @@ type RecordedRequest struct {
 type Server struct {
 	cfg      Config
 	verifier Verifier
+	identity identity
 
 	mu       sync.Mutex
 	tasks    map[string]*task
@@ -96,7 +105,7 @@ func New(cfg Config) *Server {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	return &Server{
+	s := &Server{
 		cfg: cfg,
 		verifier: Verifier{
 			AccessKey:     cfg.AccessKey,
@@ -108,6 +117,8 @@ func New(cfg Config) *Server {
 		tasks: make(map[string]*task),
 		quota: NewQuotaGate(cfg.Quota),
 	}
+	s.verifier.Temporary = s.temporary
+	return s
 }
 
 // RequestCount is the number of requests received so far, rejected and
@@ -128,6 +139,16 @@ func (s *Server) Requests() []RecordedRequest {
 
 // ServeHTTP answers one request like API Gateway in front of VOD.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	// The metadata service and IAM share the emulator's address but not
+	// VOD's gateway: no faults, no request history.
+	switch r.URL.Path {
+	case MetadataSecurityKeyPath:
+		s.serveMetadata(w, r)
+		return
+	case IAMProjectsPath:
+		s.serveIAM(w, r)
+		return
+	}
 	requestID := newHexID()
 	w.Header().Set("X-Request-Id", requestID)
 	sw := &statusWriter{ResponseWriter: w}

@@ -249,6 +249,9 @@ type Verifier struct {
 	SecurityToken string // when set, a signed, equal X-Security-Token is required
 	MaxClockSkew  time.Duration
 	Now           func() time.Time
+	// Temporary, when set, finds the secret key and security token of an
+	// access key the emulator issued (see identity.go).
+	Temporary func(accessKey string) (secretKey, securityToken string, err error)
 }
 
 // Verify checks r (whose body was already read into body) and returns nil or
@@ -262,8 +265,9 @@ func (v Verifier) Verify(r *http.Request, body []byte) error {
 	if err != nil {
 		return err
 	}
-	if subtle.ConstantTimeCompare([]byte(auth.AccessKey), []byte(v.AccessKey)) != 1 {
-		return ErrUnknownAccessKey
+	secretKey, securityToken, err := v.credential(auth.AccessKey)
+	if err != nil {
+		return err
 	}
 	if !slices.Contains(auth.SignedHeaders, "x-sdk-date") {
 		return ErrDateNotSigned
@@ -276,14 +280,14 @@ func (v Verifier) Verify(r *http.Request, body []byte) error {
 	if skew := v.now().Sub(signedAt); skew > v.MaxClockSkew || -skew > v.MaxClockSkew {
 		return ErrClockSkew
 	}
-	if err := v.checkSecurityToken(r, auth.SignedHeaders); err != nil {
+	if err := checkSecurityToken(r, auth.SignedHeaders, securityToken); err != nil {
 		return err
 	}
 	canonical, err := CanonicalRequest(r, auth.SignedHeaders, body)
 	if err != nil {
 		return err
 	}
-	want := Sign(v.SecretKey, StringToSign(date, canonical))
+	want := Sign(secretKey, StringToSign(date, canonical))
 	if !hmac.Equal([]byte(want), []byte(strings.ToLower(auth.Signature))) {
 		return ErrSignatureMismatch
 	}
@@ -292,16 +296,16 @@ func (v Verifier) Verify(r *http.Request, body []byte) error {
 
 // checkSecurityToken enforces temporary-credential rules: a configured token
 // must be sent and signed; a token sent to permanent credentials is refused too.
-func (v Verifier) checkSecurityToken(r *http.Request, signedHeaders []string) error {
+func checkSecurityToken(r *http.Request, signedHeaders []string, securityToken string) error {
 	sent := r.Header.Get(HeaderSecurityToken)
-	if v.SecurityToken == "" {
+	if securityToken == "" {
 		if sent != "" {
 			return ErrSecurityToken
 		}
 		return nil
 	}
 	if !slices.Contains(signedHeaders, "x-security-token") ||
-		subtle.ConstantTimeCompare([]byte(sent), []byte(v.SecurityToken)) != 1 {
+		subtle.ConstantTimeCompare([]byte(sent), []byte(securityToken)) != 1 {
 		return ErrSecurityToken
 	}
 	return nil

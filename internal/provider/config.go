@@ -72,6 +72,7 @@ type settings struct {
 	insecure                                                         bool
 	maxRetries                                                       int
 	maxRequestsPerSecond                                             float64 // 0: no cap
+	auth                                                             authSettings
 }
 
 func resolveSettings(c providerModel, diags *diag.Diagnostics) settings {
@@ -82,6 +83,7 @@ func resolveSettings(c providerModel, diags *diag.Diagnostics) settings {
 	s.secretKey, _ = secretKeySetting.lookup(c.SecretKey, c.SecretKey.ValueString, diags)
 	s.securityToken, _ = securityTokenSetting.lookup(c.SecurityToken, c.SecurityToken.ValueString, diags)
 	s.endpoint, _ = endpointSetting.lookup(c.Endpoint, c.Endpoint.ValueString, diags)
+	s.auth = resolveAuthSettings(c.authModel, diags)
 
 	if raw, ok := insecureSetting.lookup(c.Insecure, func() string { return strconv.FormatBool(c.Insecure.ValueBool()) }, diags); ok {
 		v, err := strconv.ParseBool(raw)
@@ -114,20 +116,7 @@ func resolveSettings(c providerModel, diags *diag.Diagnostics) settings {
 	if diags.HasError() {
 		return s // a missing value may only be an unknown one
 	}
-	for _, required := range []struct {
-		value string
-		setting
-		what string
-	}{
-		{s.projectID, projectIDSetting, "the IAM project ID of the region"},
-		{s.accessKey, accessKeySetting, "an access key"},
-		{s.secretKey, secretKeySetting, "a secret key"},
-	} {
-		if required.value == "" {
-			diags.AddAttributeError(path.Root(required.attribute), "Missing "+required.attribute,
-				fmt.Sprintf("The vod provider needs %s: set %s in the provider block or %s.", required.what, required.attribute, required.envList()))
-		}
-	}
+	s.checkKeysAndProject(diags)
 	return s
 }
 
@@ -140,10 +129,12 @@ func (s settings) clientConfig(diags *diag.Diagnostics) vod.Config {
 			diags.AddAttributeError(path.Root("endpoint"), "Invalid endpoint",
 				fmt.Sprintf("endpoint (or %s): %v. Example: https://vod.cn-north-4.myhuaweicloud.com", endpointSetting.envList(), err))
 		}
+	} else if cloudEndpoint, ok := s.cloudEndpoint(); ok {
+		endpoint = cloudEndpoint
 	} else {
 		endpoint = regionEndpoint(s.region, diags)
 	}
-	return vod.Config{
+	cfg := vod.Config{
 		Endpoint:      endpoint,
 		ProjectID:     s.projectID,
 		AccessKey:     s.accessKey,
@@ -154,6 +145,8 @@ func (s settings) clientConfig(diags *diag.Diagnostics) vod.Config {
 
 		MaxRequestsPerSecond: s.maxRequestsPerSecond,
 	}
+	s.applyAuth(&cfg)
+	return cfg
 }
 
 // regionEndpoint asks the SDK's region table, so the known regions follow

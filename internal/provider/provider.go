@@ -46,6 +46,7 @@ type providerModel struct {
 	MaxRetries    types.Int64  `tfsdk:"max_retries"`
 
 	MaxRequestsPerSecond types.Float64 `tfsdk:"max_requests_per_second"`
+	authModel
 }
 
 func (p *VodProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -57,18 +58,20 @@ func (p *VodProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Reads the state of Huawei Cloud VOD CDN preheat tasks. " +
 			"Every setting may come from the environment instead; a value in the configuration wins.",
-		Attributes: map[string]schema.Attribute{
+		Attributes: withAuthAttributes(map[string]schema.Attribute{
 			"region": schema.StringAttribute{
 				Optional:            true,
 				MarkdownDescription: "Region of the VOD service, such as `cn-north-4`; it picks `https://vod.{region}.myhuaweicloud.com`. " + envDoc(regionSetting),
 			},
 			"project_id": schema.StringAttribute{
-				Optional:            true,
-				MarkdownDescription: "IAM project ID of that region. Required, here or in the environment; it is never looked up behind your back. " + envDoc(projectIDSetting),
+				Optional: true,
+				MarkdownDescription: "IAM project ID of that region. When not set, the ID of the project named `project_name` (default: the region's name) " +
+					"is looked up in IAM, once per provider run; when set, IAM is never called. " + envDoc(projectIDSetting),
 			},
 			"access_key": schema.StringAttribute{
-				Optional:            true,
-				MarkdownDescription: "Access key (AK). " + envDoc(accessKeySetting),
+				Optional: true,
+				MarkdownDescription: "Access key (AK). Credentials come from the first of these that has keys: the provider block, the environment, " +
+					"`shared_config_file`, the ECS metadata service. " + envDoc(accessKeySetting),
 			},
 			"secret_key": schema.StringAttribute{
 				Optional:            true,
@@ -103,7 +106,7 @@ func (p *VodProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 					"Set it a little under the tenant's quota, such as `1.5` for Huawei's 100 queries a minute, to avoid 429s altogether. " +
 					"A number above 0. " + envDoc(maxRPSSetting),
 			},
-		},
+		}),
 	}
 }
 

@@ -88,12 +88,14 @@ provider "vod" {
 // clearProviderEnv keeps a developer's own credentials out of a test.
 func clearProviderEnv(t *testing.T) {
 	t.Helper()
-	for _, s := range []setting{regionSetting, projectIDSetting, accessKeySetting, secretKeySetting,
-		securityTokenSetting, endpointSetting, insecureSetting, maxRetriesSetting, maxRPSSetting} {
+	for _, s := range append([]setting{regionSetting, projectIDSetting, accessKeySetting, secretKeySetting,
+		securityTokenSetting, endpointSetting, insecureSetting, maxRetriesSetting, maxRPSSetting}, authSettingList...) {
 		for _, name := range s.envVars {
 			t.Setenv(name, "")
 		}
 	}
+	// A test never probes a real metadata service: nothing listens here.
+	t.Setenv(metadataEndpointEnv, "http://127.0.0.1:1")
 }
 
 // errorMatching matches an error that contains the fragments in order.

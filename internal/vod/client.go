@@ -15,9 +15,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/auth"
-	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/auth/basic"
-	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/config"
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/sdkerr"
 	vodsdk "github.com/huaweicloud/huaweicloud-sdk-go-v3/services/vod/v1"
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/services/vod/v1/model"
@@ -29,8 +26,8 @@ const MaxURLsPerTask = 10
 // Config holds what New needs. Zero durations take the defaults noted.
 type Config struct {
 	Endpoint      string // base URL, such as https://vod.cn-north-4.myhuaweicloud.com
-	ProjectID     string
-	AccessKey     string
+	ProjectID     string // when empty, ProjectLookup finds it
+	AccessKey     string // when empty with SecretKey, KeyChain finds keys
 	SecretKey     string
 	SecurityToken string // temporary credentials only
 	Insecure      bool   // skip TLS verification
@@ -44,6 +41,10 @@ type Config struct {
 	RetryMaxDelay  time.Duration // backoff ceiling; default 30s
 	UserAgent      string
 	Logger         Logger
+
+	KeyChain         KeyChain      // credentials.go
+	ProjectLookup    ProjectLookup // project.go
+	SigningAlgorithm string        // one of SigningAlgorithms; empty means HmacSHA256
 }
 
 // Client calls the VOD preheating API. It is safe for concurrent use and
@@ -51,7 +52,9 @@ type Config struct {
 type Client struct {
 	cfg         Config
 	endpoint    string
-	credentials *auth.BasicCredentials
+	iamEndpoint string
+	keys        *keySource
+	project     projectCache
 	transport   *http.Transport
 	sleep       func(context.Context, time.Duration) error
 	jitter      func() float64
@@ -64,28 +67,27 @@ func New(cfg Config) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	for _, required := range []struct{ name, value string }{
-		{"project ID", cfg.ProjectID}, {"access key", cfg.AccessKey}, {"secret key", cfg.SecretKey},
-	} {
-		if required.value == "" {
-			return nil, fmt.Errorf("the %s is empty", required.name)
-		}
-	}
 	if cfg.MaxRetries < 0 {
 		return nil, fmt.Errorf("max retries must be zero or more, got %d", cfg.MaxRetries)
 	}
 	if cfg.MaxRequestsPerSecond < 0 || math.IsNaN(cfg.MaxRequestsPerSecond) || math.IsInf(cfg.MaxRequestsPerSecond, 0) {
 		return nil, fmt.Errorf("max requests per second must be a positive number, or 0 for no cap, got %v", cfg.MaxRequestsPerSecond)
 	}
-	// The project ID is always given, so the SDK never asks IAM for it.
-	credentials, err := basic.NewCredentialsBuilder().
-		WithAk(cfg.AccessKey).
-		WithSk(cfg.SecretKey).
-		WithSecurityToken(cfg.SecurityToken).
-		WithProjectId(cfg.ProjectID).
-		SafeBuild()
+	var iamEndpoint string
+	if cfg.ProjectID == "" {
+		if cfg.ProjectLookup.Name == "" {
+			return nil, errors.New("the project ID is empty and there is no project name to look it up by")
+		}
+		if iamEndpoint, err = ParseEndpoint(cfg.ProjectLookup.IAMEndpoint); err != nil {
+			return nil, fmt.Errorf("IAM endpoint: %w", err)
+		}
+	}
+	if cfg.SigningAlgorithm, err = checkSigningAlgorithm(cfg.SigningAlgorithm); err != nil {
+		return nil, err
+	}
+	keys, err := newKeySource(cfg)
 	if err != nil {
-		return nil, fmt.Errorf("building credentials: %w", err)
+		return nil, err
 	}
 	setDefault(&cfg.AttemptTimeout, 60*time.Second)
 	setDefault(&cfg.RetryBaseDelay, time.Second)
@@ -93,7 +95,8 @@ func New(cfg Config) (*Client, error) {
 	return &Client{
 		cfg:         cfg,
 		endpoint:    endpoint,
-		credentials: credentials,
+		iamEndpoint: iamEndpoint,
+		keys:        keys,
 		transport: &http.Transport{
 			Proxy:               http.ProxyFromEnvironment,
 			TLSClientConfig:     &tls.Config{InsecureSkipVerify: cfg.Insecure, MinVersion: tls.VersionTLS12}, //nolint:gosec // opt-in via insecure
@@ -206,14 +209,14 @@ func (c *Client) attempt(ctx context.Context, n int, call func(*vodsdk.VodClient
 	ctx, cancel := context.WithTimeout(ctx, c.cfg.AttemptTimeout)
 	defer cancel()
 	rt := &attemptTransport{ctx: ctx, base: c.transport, attempt: n, log: c.cfg.Logger}
-	httpConfig := config.DefaultHttpConfig().
-		WithHttpRoundTripper(rt).
-		WithTimeout(0). // the attempt's context bounds it instead
-		WithUserAgent(c.cfg.UserAgent)
+	credentials, err := c.currentCredentials(ctx)
+	if err != nil {
+		return rt, err
+	}
 	hc, err := vodsdk.VodClientBuilder().
 		WithEndpoints([]string{c.endpoint}).
-		WithCredential(c.credentials).
-		WithHttpConfig(httpConfig).
+		WithCredential(credentials).
+		WithHttpConfig(c.httpConfig(rt)).
 		SafeBuild()
 	if err != nil {
 		return rt, fmt.Errorf("building the SDK client: %w", err)

@@ -107,3 +107,57 @@ func stripTags(s string) string {
 	}
 	return b.String()
 }
+
+// ProfileError is a Huawei Cloud CLI config file that yields no keys. It
+// names the file and the profile, never what the file holds.
+type ProfileError struct {
+	File, Profile, Problem string
+}
+
+func (e *ProfileError) Error() string {
+	profile := e.Profile
+	if profile == "" {
+		profile = "(the current one)"
+	}
+	return fmt.Sprintf("shared config file %s, profile %s: %s", e.File, profile, e.Problem)
+}
+
+// NoKeysError says that no source yielded keys, listing those tried in order.
+type NoKeysError struct {
+	Tried    []string // sources that had no keys, before the metadata service
+	Metadata string   // the metadata service's base URL
+	Err      error    // why the metadata service gave none
+}
+
+func (e *NoKeysError) Error() string {
+	var b strings.Builder
+	b.WriteString("no credentials found. Sources tried, in order: ")
+	for i, source := range e.Tried {
+		fmt.Fprintf(&b, "%d) %s; ", i+1, source)
+	}
+	fmt.Fprintf(&b, "%d) the ECS metadata service at %s: %v. "+
+		"Set access_key and secret_key, name a Huawei Cloud CLI config file with shared_config_file, "+
+		"or run on an ECS instance with an IAM agency", len(e.Tried)+1, e.Metadata, e.Err)
+	return b.String()
+}
+
+func (e *NoKeysError) Unwrap() error { return e.Err }
+
+// ProjectLookupError is a failed search for the project ID by name in IAM.
+// Err, when set, is the IAM call's own error (an *APIError, say).
+type ProjectLookupError struct {
+	Name     string
+	Endpoint string
+	Problem  string
+	Err      error
+}
+
+func (e *ProjectLookupError) Error() string {
+	msg := fmt.Sprintf("looking up the ID of project %q in IAM at %s: %s", e.Name, e.Endpoint, e.Problem)
+	if e.Err != nil {
+		msg += ": " + e.Err.Error()
+	}
+	return msg + ". Set project_id (or HW_PROJECT_ID) to skip the lookup, or project_name to the project's exact name"
+}
+
+func (e *ProjectLookupError) Unwrap() error { return e.Err }

@@ -1,0 +1,140 @@
+package vod
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+)
+
+// KeyChain says where keys come from when Config.AccessKey and
+// Config.SecretKey are empty. The sources are tried in this order and the
+// first that yields keys wins: the caller's own (Config.AccessKey...), the
+// Huawei Cloud CLI config file when one is named, then the ECS metadata
+// service, which is only asked when nothing above yields keys.
+type KeyChain struct {
+	// CheckedSources describe where the caller already looked for keys (the
+	// provider block, environment variables), for the "no keys" error.
+	CheckedSources []string
+	// SharedConfigFile is a Huawei Cloud CLI (KooCLI) config file; it is read
+	// only when named. Profile picks one of its profiles; empty means the
+	// file's current profile.
+	SharedConfigFile string
+	Profile          string
+	// MetadataEndpoint is the ECS metadata service's base URL; empty means
+	// DefaultMetadataEndpoint.
+	MetadataEndpoint string
+	// MetadataTimeout bounds one metadata request; zero means
+	// DefaultMetadataTimeout, so a machine without the service fails fast.
+	MetadataTimeout time.Duration
+}
+
+// Keys are one set of AK/SK credentials. String and GoString hide the
+// values, so that a stray %v cannot print them.
+type Keys struct {
+	AccessKey     string
+	SecretKey     string
+	SecurityToken string
+	ExpiresAt     time.Time // zero for keys that do not expire
+	Source        string    // where they came from, for messages
+}
+
+func (k Keys) String() string   { return "keys from " + k.Source }
+func (k Keys) GoString() string { return k.String() }
+
+// Temporary credentials are refreshed when less than this (or a quarter of
+// their lifetime, if shorter) is left, so that no request is signed with keys
+// about to expire.
+const maxRefreshMargin = 10 * time.Minute
+
+// keySource hands out current keys. Fixed keys never change; fetched ones
+// (the metadata service's) are fetched on first use and again before they
+// expire, by one caller at a time. It is safe for concurrent use.
+type keySource struct {
+	fixed   *Keys                               // set for keys that never change
+	fetch   func(context.Context) (Keys, error) // otherwise this fetches them
+	explain func(error) error                   // turns a first failed fetch into the error shown
+	now     func() time.Time
+
+	mu        sync.Mutex
+	current   Keys
+	fetchedAt time.Time
+}
+
+func fixedKeySource(k Keys) *keySource { return &keySource{fixed: &k} }
+
+func fetchedKeySource(fetch func(context.Context) (Keys, error), explain func(error) error) *keySource {
+	return &keySource{fetch: fetch, explain: explain, now: time.Now}
+}
+
+// get returns keys valid now. The lock is held during a fetch, so concurrent
+// callers wait for one refresh instead of starting their own; the fetch is
+// bounded by its own short timeout.
+func (s *keySource) get(ctx context.Context) (Keys, error) {
+	if s.fixed != nil {
+		return *s.fixed, nil
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := s.now()
+	have := s.current.AccessKey != ""
+	if have && now.Before(refreshTime(s.current, s.fetchedAt)) {
+		return s.current, nil
+	}
+	fresh, err := s.fetch(ctx)
+	if err != nil {
+		// Keys that have not expired yet still work; the next call tries again.
+		if have && (s.current.ExpiresAt.IsZero() || now.Before(s.current.ExpiresAt)) {
+			return s.current, nil
+		}
+		if have {
+			return Keys{}, fmt.Errorf("the temporary keys from %s expired at %s and refreshing them failed: %w",
+				s.current.Source, s.current.ExpiresAt.UTC().Format(time.RFC3339), err)
+		}
+		return Keys{}, s.explain(err)
+	}
+	s.current, s.fetchedAt = fresh, now
+	return fresh, nil
+}
+
+// refreshTime is when keys fetched at fetchedAt should be replaced.
+func refreshTime(k Keys, fetchedAt time.Time) time.Time {
+	if k.ExpiresAt.IsZero() {
+		return time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)
+	}
+	margin := min(maxRefreshMargin, k.ExpiresAt.Sub(fetchedAt)/4)
+	return k.ExpiresAt.Add(-margin)
+}
+
+// newKeySource follows the chain described on KeyChain. It reads a named
+// config file now, so that its errors show at configuration; the metadata
+// service is only asked on first use.
+func newKeySource(cfg Config) (*keySource, error) {
+	chain := cfg.KeyChain
+	switch {
+	case cfg.AccessKey != "" && cfg.SecretKey != "":
+		return fixedKeySource(Keys{AccessKey: cfg.AccessKey, SecretKey: cfg.SecretKey, SecurityToken: cfg.SecurityToken, Source: "the configuration"}), nil
+	case cfg.AccessKey != "":
+		return nil, errors.New("an access key was given without its secret key")
+	case cfg.SecretKey != "":
+		return nil, errors.New("a secret key was given without its access key")
+	}
+	tried := append([]string(nil), chain.CheckedSources...)
+	if chain.SharedConfigFile != "" {
+		keys, useMetadata, err := readProfileKeys(chain.SharedConfigFile, chain.Profile)
+		if err != nil {
+			return nil, err
+		}
+		if !useMetadata {
+			return fixedKeySource(keys), nil
+		}
+		tried = append(tried, "the Huawei Cloud CLI config file "+chain.SharedConfigFile+" (its profile uses the ECS agency)")
+	} else {
+		tried = append(tried, "a Huawei Cloud CLI config file (none named)")
+	}
+	metadata := newMetadataClient(chain.MetadataEndpoint, chain.MetadataTimeout)
+	return fetchedKeySource(metadata.fetch, func(err error) error {
+		return &NoKeysError{Tried: tried, Metadata: metadata.endpoint, Err: err}
+	}), nil
+}

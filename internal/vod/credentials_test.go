@@ -1,0 +1,133 @@
+package vod
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+func TestKeySourceRefreshesBeforeExpiry(t *testing.T) {
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	var fetches int
+	source := fetchedKeySource(func(context.Context) (Keys, error) {
+		fetches++
+		return Keys{AccessKey: "AK" + string(rune('0'+fetches)), SecretKey: "s", ExpiresAt: now.Add(time.Hour)}, nil
+	}, func(err error) error { return err })
+	source.now = func() time.Time { return now }
+
+	first, _ := source.get(context.Background())
+	now = now.Add(49 * time.Minute) // 11 minutes left: more than the 10-minute margin
+	if again, _ := source.get(context.Background()); again.AccessKey != first.AccessKey || fetches != 1 {
+		t.Fatalf("keys with 11 minutes left were refreshed (fetches %d)", fetches)
+	}
+	now = now.Add(2 * time.Minute) // 9 minutes left
+	if fresh, _ := source.get(context.Background()); fresh.AccessKey == first.AccessKey || fetches != 2 {
+		t.Fatalf("keys with 9 minutes left were not refreshed (fetches %d)", fetches)
+	}
+}
+
+func TestRefreshMarginScalesWithShortLifetimes(t *testing.T) {
+	fetched := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	keys := Keys{ExpiresAt: fetched.Add(4 * time.Second)}
+	if got, want := refreshTime(keys, fetched), fetched.Add(3*time.Second); !got.Equal(want) {
+		t.Fatalf("refresh at %s, want %s (a quarter of the lifetime before expiry)", got, want)
+	}
+}
+
+func TestKeySourceKeepsValidKeysWhenRefreshFails(t *testing.T) {
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	fail := false
+	source := fetchedKeySource(func(context.Context) (Keys, error) {
+		if fail {
+			return Keys{}, errors.New("metadata down")
+		}
+		return Keys{AccessKey: "AK", SecretKey: "SECRET-1", ExpiresAt: now.Add(time.Hour), Source: "test"}, nil
+	}, func(err error) error { return err })
+	source.now = func() time.Time { return now }
+	if _, err := source.get(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	fail = true
+	now = now.Add(55 * time.Minute) // due for refresh, not expired
+	if keys, err := source.get(context.Background()); err != nil || keys.AccessKey != "AK" {
+		t.Fatalf("still-valid keys were dropped: %v", err)
+	}
+	now = now.Add(10 * time.Minute) // expired
+	_, err := source.get(context.Background())
+	if err == nil || !strings.Contains(err.Error(), "expired at") || strings.Contains(err.Error(), "SECRET-1") {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestKeySourceRefreshesOnceForConcurrentCallers(t *testing.T) {
+	var fetches atomic.Int32
+	source := fetchedKeySource(func(context.Context) (Keys, error) {
+		fetches.Add(1)
+		time.Sleep(20 * time.Millisecond)
+		return Keys{AccessKey: "AK", SecretKey: "s", ExpiresAt: time.Now().Add(time.Hour)}, nil
+	}, func(err error) error { return err })
+	var wg sync.WaitGroup
+	for range 20 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if _, err := source.get(context.Background()); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	if n := fetches.Load(); n != 1 {
+		t.Fatalf("20 concurrent callers caused %d fetches, want 1", n)
+	}
+}
+
+func TestKeysNeverPrintTheirValues(t *testing.T) {
+	keys := Keys{AccessKey: "AKVALUE", SecretKey: "SKVALUE", SecurityToken: "TOKENVALUE", Source: "test"}
+	for _, format := range []string{"%v", "%+v", "%#v", "%s"} {
+		out := sprintf(format, keys)
+		for _, secret := range []string{"SKVALUE", "TOKENVALUE"} {
+			if strings.Contains(out, secret) {
+				t.Fatalf("%s of Keys shows %s: %s", format, secret, out)
+			}
+		}
+	}
+}
+
+func TestNewKeySourceOrder(t *testing.T) {
+	file := writeTestFile(t, `{"current":"dev","profiles":[{"name":"dev","mode":"AKSK","accessKeyId":"FILEAK","secretAccessKey":"FILESK"}]}`)
+	cfg := Config{AccessKey: "AK", SecretKey: "SK", KeyChain: KeyChain{SharedConfigFile: file, MetadataEndpoint: "http://127.0.0.1:1"}}
+	source, err := newKeySource(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if keys, _ := source.get(context.Background()); keys.AccessKey != "AK" {
+		t.Fatalf("configured keys must win, got %s", keys.AccessKey)
+	}
+	cfg.AccessKey, cfg.SecretKey = "", ""
+	source, err = newKeySource(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if keys, _ := source.get(context.Background()); keys.AccessKey != "FILEAK" {
+		t.Fatalf("the config file comes next, got %s", keys.AccessKey)
+	}
+	cfg.KeyChain.SharedConfigFile = ""
+	source, err = newKeySource(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var noKeys *NoKeysError
+	if _, err := source.get(context.Background()); !errors.As(err, &noKeys) {
+		t.Fatalf("without keys or file the metadata service is last; err = %v", err)
+	}
+	for _, half := range []Config{{AccessKey: "AK"}, {SecretKey: "SK"}} {
+		if _, err := newKeySource(half); err == nil {
+			t.Fatal("half a key pair must be an error")
+		}
+	}
+}
