@@ -26,6 +26,7 @@ func (s *Server) IAMRequests() int {
 // tenant's one project when the name matches, or none. With
 // Config.IAMDenied the credentials may not read IAM, and the answer is 403.
 func (s *Server) serveIAM(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("X-Request-Id", newHexID())
 	s.identity.mu.Lock()
 	s.identity.iamCalls++
 	s.identity.mu.Unlock()
