@@ -69,7 +69,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.secretKey, "secret-key", "", "secret key for verifying signatures (default $HW_SECRET_KEY)")
 	fs.StringVar(&o.projectID, "project-id", "", "project id accepted (default $HW_PROJECT_ID)")
 	fs.StringVar(&o.securityToken, "security-token", "", "require this X-Security-Token (default $HW_SECURITY_TOKEN)")
-	fs.DurationVar(&o.processingTime, "processing-time", emulator.DefaultProcessingTime, "how long each URL stays processing; 0 finishes immediately")
+	fs.DurationVar(&o.processingTime, "processing-time", emulator.DefaultProcessingTime, "how long a task takes: its URLs end one by one over it; 0 finishes immediately")
 	fs.StringVar(&o.seed, "seed", "", "JSON file of tasks to preload")
 	fs.Float64Var(&o.quota.RequestsPerSecond, "quota-rps", 0, "tenant quota: requests per second, all APIs (0: off)")
 	fs.IntVar(&o.quota.Burst, "quota-burst", 0, "burst of --quota-rps (0: one second's worth)")

@@ -40,9 +40,10 @@ type Config struct {
 	// request must carry a signed X-Security-Token equal to it. When empty,
 	// a request that sends a token is refused.
 	SecurityToken string
-	// ProcessingTime is how long each simulated URL stays "processing" after
-	// its task is created or seeded. Zero means DefaultProcessingTime (2s);
-	// a negative value means URLs finish immediately.
+	// ProcessingTime is how long a task's simulated URLs take to end, counted
+	// from its creation or seeding; they end one by one over it (see URLSeed).
+	// Zero means DefaultProcessingTime (2s); a negative value means URLs
+	// finish immediately.
 	ProcessingTime time.Duration
 	// Now is the emulator's clock (default time.Now); tests swap it to move
 	// time forward or to make a client's X-Sdk-Date look stale.

@@ -24,15 +24,39 @@ func TestCreateAndProgress(t *testing.T) {
 	if got := statuses(h.query(t, id).results(t)); !slices.Equal(got, []string{"processing", "processing"}) {
 		t.Fatalf("before processing time: %v", got)
 	}
-	h.clock.Advance(9 * time.Second)
+	// URLs end one by one over the 10s processing time: the first at 5s.
+	h.clock.Advance(5*time.Second - time.Nanosecond)
 	if got := statuses(h.query(t, id).results(t)); !slices.Equal(got, []string{"processing", "processing"}) {
+		t.Fatalf("just before the first URL ends: %v", got)
+	}
+	h.clock.Advance(time.Nanosecond)
+	if got := statuses(h.query(t, id).results(t)); !slices.Equal(got, []string{"succeed", "processing"}) {
+		t.Fatalf("after the first URL ended: %v", got)
+	}
+	h.clock.Advance(5*time.Second - time.Nanosecond)
+	if got := statuses(h.query(t, id).results(t)); !slices.Equal(got, []string{"succeed", "processing"}) {
 		t.Fatalf("just before processing time: %v", got)
 	}
-	h.clock.Advance(time.Second)
+	h.clock.Advance(time.Nanosecond)
 	results := h.query(t, id).results(t)
 	want := []URLSeed{{"https://cdn.example.com/a.mp4", "succeed"}, {"https://cdn.example.com/FAIL-b.mp4", "failed"}}
 	if !slices.Equal(results, want) {
 		t.Fatalf("after processing time: %v, want %v", results, want)
+	}
+}
+
+func TestDeleteTask(t *testing.T) {
+	h := newHarness(t, nil)
+	id := h.create(t, `{"urls":["https://cdn.example.com/a.mp4"]}`).taskID(t)
+	if !h.srv.DeleteTask(id) {
+		t.Fatal("DeleteTask did not find the task it had created")
+	}
+	r := h.query(t, id)
+	if r.status != http.StatusBadRequest || r.errorCode(t) != "VOD.10053" {
+		t.Fatalf("query of a deleted task: got %d %s, want 400 VOD.10053", r.status, r.body)
+	}
+	if h.srv.DeleteTask(id) {
+		t.Fatal("DeleteTask found a task that was already deleted")
 	}
 }
 

@@ -21,11 +21,13 @@ const (
 // MaxURLsPerTask is VOD's limit on URLs in one preheat task.
 const MaxURLsPerTask = 10
 
-// URLSeed is one URL of a task. An empty Status means "simulate": the URL is
-// "processing" until Config.ProcessingTime has passed since the task was
-// created or seeded, then "failed" if the URL contains "fail" (case
-// insensitive) and "succeed" otherwise. A non-empty Status is fixed and is
-// returned verbatim forever, even one VOD never sends (e.g. "queued").
+// URLSeed is one URL of a task. An empty Status means "simulate": the task's
+// simulated URLs end one by one, in order, evenly spread over
+// Config.ProcessingTime from the moment the task was created or seeded (the
+// k-th of m ends at k/m of it), so a query in between sees a partial task.
+// An ended URL is "failed" if it contains "fail" (case insensitive) and
+// "succeed" otherwise. A non-empty Status is fixed and is returned verbatim
+// forever, even one VOD never sends (e.g. "queued").
 type URLSeed struct {
 	URL    string `json:"url"`
 	Status string `json:"status"`
@@ -82,17 +84,36 @@ func (s *Server) lookup(taskID string) *task {
 	return s.tasks[taskID]
 }
 
+// DeleteTask forgets a task, as VOD eventually does; later queries of it are
+// answered like an unknown task. It reports whether the task existed.
+func (s *Server) DeleteTask(taskID string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	_, ok := s.tasks[taskID]
+	delete(s.tasks, taskID)
+	return ok
+}
+
 // results resolves every URL's status at one instant, in the task's order.
 func (s *Server) results(t *task) []URLSeed {
-	done := s.cfg.ProcessingTime < 0 || !s.cfg.Now().Before(t.created.Add(s.cfg.ProcessingTime))
+	simulated := 0
+	for _, u := range t.urls {
+		if u.Status == "" {
+			simulated++
+		}
+	}
+	elapsed := s.cfg.Now().Sub(t.created)
 	out := make([]URLSeed, len(t.urls))
+	k := 0 // simulated URLs seen so far
 	for i, u := range t.urls {
 		out[i] = u
 		if u.Status != "" {
 			continue
 		}
+		k++
+		ends := s.cfg.ProcessingTime * time.Duration(k) / time.Duration(simulated)
 		switch {
-		case !done:
+		case s.cfg.ProcessingTime >= 0 && elapsed < ends:
 			out[i].Status = StatusProcessing
 		case strings.Contains(strings.ToLower(u.URL), "fail"):
 			out[i].Status = StatusFailed

@@ -9,6 +9,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -49,7 +50,9 @@ func BenchmarkReadAndStore10kURLs(b *testing.B) {
 		var model preheatingResultModel
 		model.TaskID = types.StringValue(testTaskID)
 		model.Timeouts = timeouts.Value{Object: types.ObjectNull(map[string]attr.Type{"read": types.StringType})}
-		if diags := model.setResults(task); diags.HasError() {
+		var diags diag.Diagnostics
+		model.ID = types.StringValue(task.ID)
+		if model.preheatResults, diags = newPreheatResults(task); diags.HasError() {
 			b.Fatal(diags)
 		}
 		state := tfsdk.State{Schema: schemaResp.Schema, Raw: tftypes.NewValue(stateType, nil)}

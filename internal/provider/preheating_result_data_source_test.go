@@ -205,7 +205,7 @@ func TestAccPreheatingResult_validation(t *testing.T) {
 		{"control character in task_id", `task_id = "5199337c\u0007"`, regexp.MustCompile(`(?s)Invalid task_id.*has a control character`)},
 		{"poll_interval not a duration", `
   task_id       = "5199337c31c8e4622f1590735b13a263"
-  poll_interval = "5 seconds"`, regexp.MustCompile(`(?s)Invalid poll_interval.*"5 seconds".*such as "5s" or\s+"200ms"`)},
+  poll_interval = "5 seconds"`, errorMatching("Invalid Time Duration String Value", `poll_interval = "5 seconds"`, `such as "300ms"`)},
 		{"poll_interval too short", `
   task_id       = "5199337c31c8e4622f1590735b13a263"
   poll_interval = "1ns"`, regexp.MustCompile(`(?s)Invalid poll_interval.*at least 100ms`)},

@@ -56,7 +56,7 @@ func (p *VodProvider) Metadata(_ context.Context, _ provider.MetadataRequest, re
 
 func (p *VodProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "Reads the state of Huawei Cloud VOD CDN preheat tasks. " +
+		MarkdownDescription: "Creates Huawei Cloud VOD CDN preheat tasks, waits for them and reads their results. " +
 			"Every setting may come from the environment instead; a value in the configuration wins.",
 		Attributes: withAuthAttributes(map[string]schema.Attribute{
 			"region": schema.StringAttribute{
@@ -140,5 +140,5 @@ func (p *VodProvider) DataSources(context.Context) []func() datasource.DataSourc
 }
 
 func (p *VodProvider) Resources(context.Context) []func() resource.Resource {
-	return nil
+	return []func() resource.Resource{NewPreheatingTaskResource}
 }

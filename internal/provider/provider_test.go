@@ -5,6 +5,7 @@ import (
 	"net/http/httptest"
 	"regexp"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -30,21 +31,31 @@ var testAccProviders = map[string]func() (tfprotov6.ProviderServer, error){
 // testEmulator is a VOD emulator on 127.0.0.1 for one test.
 type testEmulator struct {
 	*emulator.Server
-	URL string
+	URL  string
+	skew atomic.Int64 // added to the emulator's clock, see advance
 }
+
+// advance moves the emulator's clock forward, so that a test can make a
+// task end between two steps without sleeping.
+func (e *testEmulator) advance(d time.Duration) { e.skew.Add(int64(d)) }
 
 func newTestEmulator(t *testing.T, processingTime time.Duration) *testEmulator {
 	t.Helper()
 	clearProviderEnv(t)
-	emu := emulator.New(emulator.Config{
+	e := &testEmulator{}
+	// The clock can be advanced (see advance); the signature check tolerates that skew.
+	e.Server = emulator.New(emulator.Config{
 		AccessKey:      testAccessKey,
 		SecretKey:      testSecretKey,
 		ProjectID:      testProjectID,
 		ProcessingTime: processingTime,
+		Now:            func() time.Time { return time.Now().Add(time.Duration(e.skew.Load())) },
+		MaxClockSkew:   24 * time.Hour,
 	})
-	srv := httptest.NewServer(emu)
+	srv := httptest.NewServer(e.Server)
 	t.Cleanup(srv.Close)
-	return &testEmulator{Server: emu, URL: srv.URL}
+	e.URL = srv.URL
+	return e
 }
 
 // readConfig configures the provider for the emulator and reads testTaskID

@@ -3,6 +3,9 @@ package provider
 import (
 	"context"
 	"fmt"
+	"net/url"
+	"regexp"
+	"strings"
 	"time"
 	"unicode"
 
@@ -49,11 +52,13 @@ func (taskIDValidator) ValidateString(_ context.Context, req validator.StringReq
 // minPollInterval keeps a typo such as "1ns" from hammering the API.
 const minPollInterval = 100 * time.Millisecond
 
-// pollIntervalValidator accepts a Go duration string of at least minPollInterval.
+// pollIntervalValidator enforces minPollInterval. The timetypes.GoDuration
+// type already rejects what is not a duration, so this skips such values
+// rather than report them twice.
 type pollIntervalValidator struct{}
 
 func (pollIntervalValidator) Description(context.Context) string {
-	return fmt.Sprintf("must be a duration such as \"5s\" or \"200ms\", at least %s", minPollInterval)
+	return fmt.Sprintf("must be at least %s", minPollInterval)
 }
 
 func (v pollIntervalValidator) MarkdownDescription(ctx context.Context) string {
@@ -65,9 +70,39 @@ func (pollIntervalValidator) ValidateString(_ context.Context, req validator.Str
 		return
 	}
 	raw := req.ConfigValue.ValueString()
-	d, err := time.ParseDuration(raw)
-	if err != nil || d < minPollInterval {
+	if d, err := time.ParseDuration(raw); err == nil && d < minPollInterval {
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid poll_interval",
-			fmt.Sprintf("poll_interval is %q; use a duration such as \"5s\" or \"200ms\" (units ms, s, m, h), at least %s.", raw, minPollInterval))
+			fmt.Sprintf("poll_interval is %q; it must be at least %s (such as \"5s\" or \"200ms\"), so that a typo cannot flood the API.", raw, minPollInterval))
 	}
 }
+
+// preheatURLValidator accepts an absolute http(s) URL with a host, what VOD
+// can preheat on a CDN.
+type preheatURLValidator struct{}
+
+func (preheatURLValidator) Description(context.Context) string {
+	return "must be an absolute http:// or https:// URL"
+}
+
+func (v preheatURLValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (preheatURLValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsUnknown() {
+		return
+	}
+	if req.ConfigValue.IsNull() {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid urls", "urls has a null element; give each URL as a string.")
+		return
+	}
+	raw := req.ConfigValue.ValueString()
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || strings.TrimSpace(raw) != raw {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid urls",
+			fmt.Sprintf("%q is not an absolute http:// or https:// URL with a host, such as \"https://cdn.example.com/video/index.m3u8\".", raw))
+	}
+}
+
+// noSpaceRegexp matches a value without whitespace.
+var noSpaceRegexp = regexp.MustCompile(`^\S+$`)

@@ -46,10 +46,27 @@ func TestTaskIDValidator(t *testing.T) {
 }
 
 func TestPollIntervalValidator(t *testing.T) {
-	for value, ok := range map[string]bool{"5s": true, "200ms": true, "100ms": true, "1m30s": true, "99ms": false, "0s": false, "-5s": false, "5": false, "five seconds": false} {
+	for value, ok := range map[string]bool{"5s": true, "200ms": true, "100ms": true, "1m30s": true, "99ms": false, "0s": false, "-5s": false,
+		// Not durations: the timetypes.GoDuration type reports them, once.
+		"5": true, "five seconds": true} {
 		if got := validateString(pollIntervalValidator{}, types.StringValue(value)); (got == "") != ok {
 			t.Errorf("poll_interval %q: got %q, want valid=%v", value, got, ok)
 		}
+	}
+}
+
+func TestPreheatURLValidator(t *testing.T) {
+	for value, ok := range map[string]bool{
+		"https://cdn.example.com/a.mp4": true, "http://cdn.example.com/v/index.m3u8?x=1": true,
+		"cdn.example.com/a.mp4": false, "ftp://cdn.example.com/a.mp4": false, "https:///a.mp4": false,
+		" https://cdn.example.com/a.mp4": false, "": false, "https://cdn.example.com/%zz": false,
+	} {
+		if got := validateString(preheatURLValidator{}, types.StringValue(value)); (got == "") != ok {
+			t.Errorf("url %q: got %q, want valid=%v", value, got, ok)
+		}
+	}
+	if got := validateString(preheatURLValidator{}, types.StringNull()); !strings.Contains(got, "null element") {
+		t.Errorf("null url: got %q", got)
 	}
 }
 
@@ -72,22 +89,5 @@ func TestLogCallWritesFieldsWithoutSecrets(t *testing.T) {
 	}
 	if entries[1]["@level"] != "warn" || entries[1]["error"] != "connection refused" {
 		t.Errorf("second entry = %v", entries[1])
-	}
-}
-
-func TestDescribeReadError(t *testing.T) {
-	apiErr := &vod.APIError{Method: "GET", Path: "/v1.0/p/asset/preheating", HTTPStatus: 400, ErrorCode: "VOD.10053", ErrorMsg: "illegal field: {task_id}.", RequestID: "rid"}
-	summary, detail := describeReadError(apiErr, "t1", time.Minute)
-	for _, want := range []string{"HTTP 400", "error_code VOD.10053", `error_msg "illegal field: {task_id}."`, "X-Request-Id rid", "t1"} {
-		if !strings.Contains(detail, want) {
-			t.Errorf("detail %q lacks %q", detail, want)
-		}
-	}
-	if summary != "VOD API error" {
-		t.Errorf("summary = %q", summary)
-	}
-	waitErr := &vod.WaitError{TaskID: "t1", Waited: time.Second, Cause: context.Canceled}
-	if summary, _ := describeReadError(waitErr, "t1", time.Minute); summary != "Stopped waiting for the preheat task" {
-		t.Errorf("cancelled wait summary = %q", summary)
 	}
 }

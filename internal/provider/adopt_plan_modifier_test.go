@@ -1,0 +1,49 @@
+package provider
+
+import (
+	"context"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+)
+
+type fakePrivate map[string]string
+
+func (p fakePrivate) GetKey(_ context.Context, key string) ([]byte, diag.Diagnostics) {
+	if v, ok := p[key]; ok {
+		return []byte(v), nil
+	}
+	return nil, nil
+}
+
+func TestRequiresReplace(t *testing.T) {
+	ctx := context.Background()
+	objectType := tftypes.Object{AttributeTypes: map[string]tftypes.Type{"x": tftypes.String}}
+	exists := tftypes.NewValue(objectType, map[string]tftypes.Value{"x": tftypes.NewValue(tftypes.String, nil)})
+	absent := tftypes.NewValue(objectType, nil)
+	imported := fakePrivate{importedKey: "true"}
+	for _, tc := range []struct {
+		name                string
+		state, plan         tftypes.Value
+		stateValue, planVal attr.Value
+		private             fakePrivate
+		want                bool
+	}{
+		{"create", absent, exists, types.StringNull(), types.StringValue("a"), nil, false},
+		{"destroy", exists, absent, types.StringValue("a"), types.StringNull(), nil, false},
+		{"no change", exists, exists, types.StringValue("a"), types.StringValue("a"), nil, false},
+		{"change", exists, exists, types.StringValue("a"), types.StringValue("b"), imported, true},
+		{"set after create", exists, exists, types.StringNull(), types.StringValue("b"), nil, true},
+		{"set after import", exists, exists, types.StringNull(), types.StringValue("b"), imported, false},
+		{"unset", exists, exists, types.StringValue("a"), types.StringNull(), imported, true},
+	} {
+		got, diags := requiresReplace(ctx, tfsdk.State{Raw: tc.state}, tfsdk.Plan{Raw: tc.plan}, tc.stateValue, tc.planVal, tc.private)
+		if diags.HasError() || got != tc.want {
+			t.Errorf("%s: requiresReplace = %v (%v), want %v", tc.name, got, diags, tc.want)
+		}
+	}
+}

@@ -1,0 +1,69 @@
+package provider
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/vodprovider/terraform-provider-vod/internal/vod"
+)
+
+func validateList(value types.List) diag.Diagnostics {
+	var diags diag.Diagnostics
+	for _, v := range urlsValidators() {
+		var resp validator.ListResponse
+		v.ValidateList(context.Background(), validator.ListRequest{Path: path.Root("urls"), ConfigValue: value}, &resp)
+		diags.Append(resp.Diagnostics...)
+	}
+	return diags
+}
+
+func TestURLsValidators(t *testing.T) {
+	list := func(urls ...string) types.List {
+		v, _ := types.ListValueFrom(context.Background(), types.StringType, append([]string{}, urls...))
+		return v
+	}
+	eleven := make([]string, 11)
+	for i := range eleven {
+		eleven[i] = "https://cdn.example.com/" + strings.Repeat("x", i+1)
+	}
+	for name, tc := range map[string]struct {
+		value types.List
+		ok    bool
+	}{
+		"one":       {list("https://cdn.example.com/a.mp4"), true},
+		"ten":       {list(eleven[:10]...), true},
+		"eleven":    {list(eleven...), false},
+		"empty":     {list(), false},
+		"duplicate": {list("https://cdn.example.com/a.mp4", "https://cdn.example.com/a.mp4"), false},
+		"not a URL": {list("cdn.example.com/a.mp4"), false},
+		"null list": {types.ListNull(types.StringType), true},
+	} {
+		if diags := validateList(tc.value); diags.HasError() == tc.ok {
+			t.Errorf("%s: valid = %v, want %v (%v)", name, !diags.HasError(), tc.ok, diags)
+		}
+	}
+}
+
+func TestClientFrom(t *testing.T) {
+	var diags diag.Diagnostics
+	if c := clientFrom(nil, &diags); c != nil || diags.HasError() {
+		t.Errorf("nil provider data: %v %v", c, diags)
+	}
+	if c := clientFrom("not a client", &diags); c != nil || !diags.HasError() {
+		t.Errorf("wrong provider data: %v %v", c, diags)
+	}
+	client, err := vod.New(vod.Config{Endpoint: "http://127.0.0.1:1", ProjectID: "p", AccessKey: "a", SecretKey: "s"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	diags = nil
+	if c := clientFrom(client, &diags); c != client || diags.HasError() {
+		t.Errorf("client: %v %v", c, diags)
+	}
+}

@@ -1,0 +1,89 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/vodprovider/terraform-provider-vod/internal/vod"
+)
+
+func TestNewPreheatResults(t *testing.T) {
+	task := vod.Task{ID: "t1", Results: []vod.URLStatus{
+		{URL: "https://cdn.example.com/a.mp4", Status: "succeed"},
+		{URL: "https://cdn.example.com/b.mp4", Status: "failed"},
+		{URL: "https://cdn.example.com/c.mp4", Status: "processing"},
+		{URL: "https://cdn.example.com/d.mp4", Status: "queued"},
+	}}
+	got, diags := newPreheatResults(task)
+	if diags.HasError() {
+		t.Fatal(diags)
+	}
+	if got.Total != types.Int64Value(4) || got.Succeed != types.Int64Value(1) || got.Failed != types.Int64Value(1) ||
+		got.Processing != types.Int64Value(1) || got.Completed != types.BoolValue(false) || got.AllSucceeded != types.BoolValue(false) {
+		t.Errorf("counts = %+v", got)
+	}
+	if n := len(got.PreheatingResults.Elements()); n != 4 {
+		t.Errorf("%d results, want 4", n)
+	}
+	empty, _ := newPreheatResults(vod.Task{ID: "t2"})
+	if empty.PreheatingResults.IsNull() || empty.Total != types.Int64Value(0) || empty.Completed != types.BoolValue(false) {
+		t.Errorf("an empty task must give an empty, known list and zero counts: %+v", empty)
+	}
+}
+
+func TestProgressLine(t *testing.T) {
+	task := vod.Task{ID: "t1", Results: []vod.URLStatus{{Status: "succeed"}, {Status: "succeed"}, {Status: "processing"}, {Status: "queued"}}}
+	if got, want := progressLine(task), "preheat task t1: 2/4 succeeded, 0 failed, 1 processing, 1 in another status"; got != want {
+		t.Errorf("progressLine = %q, want %q", got, want)
+	}
+}
+
+func TestDescribeWaitError(t *testing.T) {
+	apiErr := &vod.APIError{Method: "GET", Path: "/v1.0/p/asset/preheating", HTTPStatus: 400, ErrorCode: "VOD.10053", ErrorMsg: "illegal field: {task_id}.", RequestID: "rid"}
+	summary, detail := describeWaitError(apiErr, "t1", time.Minute, "timeouts.read")
+	for _, want := range []string{"HTTP 400", "error_code VOD.10053", `error_msg "illegal field: {task_id}."`, "X-Request-Id rid", "t1"} {
+		if !strings.Contains(detail, want) {
+			t.Errorf("detail %q lacks %q", detail, want)
+		}
+	}
+	if summary != "VOD API error" {
+		t.Errorf("summary = %q", summary)
+	}
+	waitErr := &vod.WaitError{TaskID: "t1", Waited: time.Second, Cause: context.Canceled}
+	if summary, _ := describeWaitError(waitErr, "t1", time.Minute, "timeouts.read"); summary != "Stopped waiting for the preheat task" {
+		t.Errorf("cancelled wait summary = %q", summary)
+	}
+	timedOut := &vod.WaitError{TaskID: "t1", Waited: time.Minute, Cause: context.DeadlineExceeded}
+	for setting, want := range map[string]string{"timeouts.create": "The create timeout is 1m0s; raise timeouts.create", "timeout": "The timeout is 1m0s; raise timeout"} {
+		if _, detail := describeWaitError(timedOut, "t1", time.Minute, setting); !strings.Contains(detail, want) {
+			t.Errorf("%s: detail %q lacks %q", setting, detail, want)
+		}
+	}
+}
+
+func TestDescribeCreateError(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		err     error
+		summary string
+		detail  string
+	}{
+		{"throttled", &vod.RetriesExhaustedError{Attempts: 3, Last: &vod.APIError{HTTPStatus: 429, ErrorCode: "APIGW.0308"}},
+			"VOD throttled the preheat request", "no preheat was started"},
+		{"refused", &vod.APIError{HTTPStatus: 400, ErrorCode: "VOD.10086"}, "VOD refused the preheat", "No preheat was started"},
+		{"server error", &vod.APIError{HTTPStatus: 500, ErrorCode: "APIGW.0601", RequestID: "rid"},
+			"The preheat request may or may not have started a preheat", "check in the VOD console"},
+		{"no answer", &vod.TransportError{Method: "POST", Path: "/p", Err: errors.New("connection reset")},
+			"The preheat request may or may not have started a preheat", "was not retried"},
+	} {
+		summary, detail := describeCreateError(tc.err)
+		if summary != tc.summary || !strings.Contains(detail, tc.detail) {
+			t.Errorf("%s: got %q / %q, want %q / …%q…", tc.name, summary, detail, tc.summary, tc.detail)
+		}
+	}
+}

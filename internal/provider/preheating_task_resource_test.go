@@ -1,0 +1,388 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"regexp"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/compare"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/vodprovider/terraform-provider-vod/internal/emulator"
+)
+
+const taskAddress = "vod_preheating_task.test"
+
+var taskIDPattern = regexp.MustCompile(`^[0-9a-f]{32}$`)
+
+func expectTaskAttr(name string, value knownvalue.Check) statecheck.StateCheck {
+	return statecheck.ExpectKnownValue(taskAddress, tfjsonpath.New(name), value)
+}
+
+// taskBlock is the resource under test with the given arguments.
+func (e *testEmulator) taskConfig(arguments string) string {
+	return e.providerBlock() + "\nresource \"vod_preheating_task\" \"test\" {\n" + arguments + "\n}\n"
+}
+
+// runSteps runs a test case with the provider served in-process.
+func runSteps(t *testing.T, steps ...resource.TestStep) {
+	t.Helper()
+	resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: testAccProviders, Steps: steps})
+}
+
+// countRequests counts the emulator's finished requests by method.
+func (e *testEmulator) countRequests(method string) int {
+	n := 0
+	for _, r := range e.Requests() {
+		if r.Method == method {
+			n++
+		}
+	}
+	return n
+}
+
+// expectReplaced and expectUpdated assert the planned action of the task.
+func expectAction(action plancheck.ResourceActionType) resource.ConfigPlanChecks {
+	return resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(taskAddress, action)}}
+}
+
+func TestAccPreheatingTask_createAndWait(t *testing.T) {
+	emu := newTestEmulator(t, 900*time.Millisecond) // the 3 URLs end 300ms apart
+	runSteps(t, resource.TestStep{
+		Config: emu.taskConfig(`
+  urls = [
+    "https://cdn.example.com/release/index.m3u8",
+    "https://cdn.example.com/release/720p.mp4",
+    "https://cdn.example.com/release/1080p.mp4",
+  ]
+  poll_interval = "100ms"
+`),
+		ConfigStateChecks: []statecheck.StateCheck{
+			expectTaskAttr("id", knownvalue.StringRegexp(taskIDPattern)),
+			expectTaskAttr("preheating_results", knownvalue.ListExact([]knownvalue.Check{
+				urlStatus("https://cdn.example.com/release/index.m3u8", "succeed"),
+				urlStatus("https://cdn.example.com/release/720p.mp4", "succeed"),
+				urlStatus("https://cdn.example.com/release/1080p.mp4", "succeed"),
+			})),
+			expectTaskAttr("total", knownvalue.Int64Exact(3)),
+			expectTaskAttr("processing", knownvalue.Int64Exact(0)),
+			expectTaskAttr("succeed", knownvalue.Int64Exact(3)),
+			expectTaskAttr("failed", knownvalue.Int64Exact(0)),
+			expectTaskAttr("completed", knownvalue.Bool(true)),
+			expectTaskAttr("all_succeeded", knownvalue.Bool(true)),
+			expectTaskAttr("wait_for_completion", knownvalue.Bool(true)),
+			expectTaskAttr("fail_on_failed", knownvalue.Bool(true)),
+			expectTaskAttr("asset_id", knownvalue.Null()),
+		},
+	})
+	if n := emu.countRequests(http.MethodPost); n != 1 {
+		t.Fatalf("%d create requests, want 1", n)
+	}
+	// The apply polled until the URLs had ended (900ms at 100ms intervals).
+	if n := emu.countRequests(http.MethodGet); n < 4 {
+		t.Fatalf("%d queries; waiting for a 900ms preheat at 100ms intervals needs more", n)
+	}
+}
+
+func TestAccPreheatingTask_createFromAssetWithoutWaiting(t *testing.T) {
+	emu := newTestEmulator(t, time.Hour)
+	config := emu.taskConfig(`
+  asset_id            = "a1b2c3"
+  wait_for_completion = false
+`)
+	runSteps(t,
+		resource.TestStep{
+			Config: config,
+			ConfigStateChecks: []statecheck.StateCheck{
+				expectTaskAttr("id", knownvalue.StringRegexp(taskIDPattern)),
+				expectTaskAttr("total", knownvalue.Int64Exact(2)), // the emulator's two playback URLs of an asset
+				expectTaskAttr("processing", knownvalue.Int64Exact(2)),
+				expectTaskAttr("completed", knownvalue.Bool(false)),
+				expectTaskAttr("all_succeeded", knownvalue.Bool(false)),
+			},
+		},
+		resource.TestStep{
+			// An hour later, a refresh shows the ended preheat without a new one.
+			PreConfig: func() { emu.advance(time.Hour) },
+			Config:    config,
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction(taskAddress, plancheck.ResourceActionNoop),
+			}},
+			ConfigStateChecks: []statecheck.StateCheck{
+				expectTaskAttr("succeed", knownvalue.Int64Exact(2)),
+				expectTaskAttr("processing", knownvalue.Int64Exact(0)),
+				expectTaskAttr("all_succeeded", knownvalue.Bool(true)),
+			},
+		},
+	)
+	if n := emu.countRequests(http.MethodPost); n != 1 {
+		t.Fatalf("%d create requests, want 1", n)
+	}
+}
+
+func TestAccPreheatingTask_failedURLKeepsTaintedTask(t *testing.T) {
+	emu := newTestEmulator(t, 300*time.Millisecond)
+	urls := `
+  urls          = ["https://cdn.example.com/ok.mp4", "https://cdn.example.com/will-fail.mp4"]
+  poll_interval = "100ms"
+`
+	runSteps(t,
+		resource.TestStep{
+			Config: emu.taskConfig(urls), // fail_on_failed defaults to true
+			ExpectError: errorMatching("Preheat failed", "1 of 2 URLs of preheat task", "failed:",
+				"https://cdn.example.com/will-fail.mp4", "was created and is saved in state", "tainted",
+				"the next apply starts a new preheat", "terraform untaint"),
+		},
+		resource.TestStep{
+			// The failed task was kept, tainted: the next apply replaces it. Without
+			// fail_on_failed the failed URL is reported in the results, not as an error.
+			Config:           emu.taskConfig(urls + "  fail_on_failed = false\n"),
+			ConfigPlanChecks: expectAction(plancheck.ResourceActionDestroyBeforeCreate),
+			ConfigStateChecks: []statecheck.StateCheck{
+				expectTaskAttr("failed", knownvalue.Int64Exact(1)),
+				expectTaskAttr("succeed", knownvalue.Int64Exact(1)),
+				expectTaskAttr("completed", knownvalue.Bool(true)),
+				expectTaskAttr("all_succeeded", knownvalue.Bool(false)),
+			},
+		},
+		// The test case ends with terraform destroy: a failed preheat must not block it.
+	)
+	if n := emu.countRequests(http.MethodPost); n != 2 {
+		t.Fatalf("%d create requests, want 2 (the failed task, then its replacement)", n)
+	}
+}
+
+func TestAccPreheatingTask_destroyAfterFailedPreheat(t *testing.T) {
+	emu := newTestEmulator(t, -1)
+	config := emu.taskConfig(`
+  urls           = ["https://cdn.example.com/will-fail.mp4"]
+  fail_on_failed = false
+`)
+	runSteps(t,
+		resource.TestStep{Config: config, ConfigStateChecks: []statecheck.StateCheck{expectTaskAttr("failed", knownvalue.Int64Exact(1))}},
+		// Refreshing a failed task, as terraform destroy does first, succeeds.
+		resource.TestStep{Config: config, Destroy: true},
+	)
+}
+
+func TestAccPreheatingTask_createTimeoutKeepsTask(t *testing.T) {
+	emu := newTestEmulator(t, time.Hour)
+	urls := `
+  urls          = ["https://cdn.example.com/slow.mp4"]
+  poll_interval = "200ms"
+`
+	runSteps(t,
+		resource.TestStep{
+			Config: emu.taskConfig(urls + `  timeouts = { create = "1s" }`),
+			ExpectError: errorMatching("Timed out waiting for the preheat task", "last seen: 1 URL: 1 processing",
+				"still pending: https://cdn.example.com/slow.mp4", "The create timeout is 1s; raise timeouts.create",
+				"was created and is saved in state", "terraform untaint"),
+		},
+		resource.TestStep{
+			// Kept in state and tainted: replaced by the next apply.
+			Config:           emu.taskConfig(urls + "  wait_for_completion = false\n"),
+			ConfigPlanChecks: expectAction(plancheck.ResourceActionDestroyBeforeCreate),
+			ConfigStateChecks: []statecheck.StateCheck{
+				expectTaskAttr("processing", knownvalue.Int64Exact(1)),
+			},
+		},
+	)
+}
+
+func TestAccPreheatingTask_replaceOnURLsOrTriggersChange(t *testing.T) {
+	emu := newTestEmulator(t, -1)
+	sameID := statecheck.CompareValue(compare.ValuesSame())
+	newID := statecheck.CompareValue(compare.ValuesDiffer())
+	config := func(url, version, poll string) string {
+		return emu.taskConfig(fmt.Sprintf(`
+  urls          = [%q]
+  triggers      = { content_hash = %q }
+  poll_interval = %q
+`, url, version, poll))
+	}
+	idValue := func(c interface {
+		AddStateValue(string, tfjsonpath.Path) statecheck.StateCheck
+	}) statecheck.StateCheck {
+		return c.AddStateValue(taskAddress, tfjsonpath.New("id"))
+	}
+	runSteps(t,
+		resource.TestStep{Config: config("https://cdn.example.com/a.mp4", "v1", "1s"),
+			ConfigStateChecks: []statecheck.StateCheck{idValue(newID)}},
+		resource.TestStep{Config: config("https://cdn.example.com/a.mp4", "v2", "1s"),
+			ConfigPlanChecks:  expectAction(plancheck.ResourceActionReplace),
+			ConfigStateChecks: []statecheck.StateCheck{idValue(newID)}},
+		resource.TestStep{Config: config("https://cdn.example.com/b.mp4", "v2", "1s"),
+			ConfigPlanChecks:  expectAction(plancheck.ResourceActionReplace),
+			ConfigStateChecks: []statecheck.StateCheck{idValue(newID), idValue(sameID)}},
+		// A setting that does not start a preheat is updated in place.
+		resource.TestStep{Config: config("https://cdn.example.com/b.mp4", "v2", "2s"),
+			ConfigPlanChecks:  expectAction(plancheck.ResourceActionUpdate),
+			ConfigStateChecks: []statecheck.StateCheck{idValue(sameID), expectTaskAttr("poll_interval", knownvalue.StringExact("2s"))}},
+	)
+	if n := emu.countRequests(http.MethodPost); n != 3 {
+		t.Fatalf("%d create requests, want 3", n)
+	}
+}
+
+func TestAccPreheatingTask_import(t *testing.T) {
+	emu := newTestEmulator(t, -1)
+	runSteps(t,
+		resource.TestStep{Config: emu.taskConfig(`
+  urls     = ["https://cdn.example.com/a.mp4", "https://cdn.example.com/will-fail.mp4"]
+  triggers = { release = "42" }
+  fail_on_failed = false
+`)},
+		resource.TestStep{
+			ResourceName:      taskAddress,
+			ImportState:       true,
+			ImportStateVerify: true,
+			// The API does not return what a task was created with, nor are
+			// these settings remote: they are null after an import.
+			ImportStateVerifyIgnore: []string{"urls", "asset_id", "triggers", "poll_interval", "timeouts", "fail_on_failed"},
+		},
+	)
+}
+
+func TestAccPreheatingTask_importThenAdoptWithoutReplacement(t *testing.T) {
+	emu := newTestEmulator(t, -1)
+	taskID := emu.CreateTask("", []string{"https://cdn.example.com/a.mp4"})
+	config := func(url string) string {
+		return emu.taskConfig(fmt.Sprintf("  urls = [%q]\n  triggers = { release = \"1\" }\n", url))
+	}
+	runSteps(t,
+		resource.TestStep{
+			Config:             config("https://cdn.example.com/a.mp4"),
+			ResourceName:       taskAddress,
+			ImportState:        true,
+			ImportStateId:      taskID,
+			ImportStatePersist: true,
+		},
+		resource.TestStep{
+			// urls and triggers go from null to the configured values: an update, not a new preheat.
+			Config:           config("https://cdn.example.com/a.mp4"),
+			ConfigPlanChecks: expectAction(plancheck.ResourceActionUpdate),
+			ConfigStateChecks: []statecheck.StateCheck{
+				expectTaskAttr("id", knownvalue.StringExact(taskID)),
+				expectTaskAttr("urls", knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact("https://cdn.example.com/a.mp4")})),
+				expectTaskAttr("all_succeeded", knownvalue.Bool(true)),
+			},
+		},
+		resource.TestStep{
+			// Once adopted, a change starts a new preheat as usual.
+			Config:           config("https://cdn.example.com/b.mp4"),
+			ConfigPlanChecks: expectAction(plancheck.ResourceActionReplace),
+		},
+	)
+	if n := emu.countRequests(http.MethodPost); n != 1 {
+		t.Fatalf("%d create requests, want 1 (only the replacement of the last step)", n)
+	}
+}
+
+func TestAccPreheatingTask_disappearedTaskIsRemoved(t *testing.T) {
+	emu := newTestEmulator(t, -1)
+	var taskID string
+	config := emu.taskConfig(`  urls = ["https://cdn.example.com/a.mp4"]`)
+	runSteps(t,
+		resource.TestStep{Config: config, ConfigStateChecks: []statecheck.StateCheck{captureString(taskAddress, "id", &taskID)}},
+		resource.TestStep{
+			// VOD forgot the task: the refresh removes it (with a warning), so the plan creates a new one.
+			PreConfig: func() {
+				if !emu.DeleteTask(taskID) {
+					t.Fatalf("the emulator has no task %q", taskID)
+				}
+			},
+			Config:           config,
+			ConfigPlanChecks: expectAction(plancheck.ResourceActionCreate),
+		},
+	)
+}
+
+func TestAccPreheatingTask_throttledCreateIsRetried(t *testing.T) {
+	emu := newTestEmulator(t, -1)
+	emu.InjectFaults(1, emulator.Fault429("1"))
+	runSteps(t, resource.TestStep{
+		Config:            emu.taskConfig(`  urls = ["https://cdn.example.com/a.mp4"]`),
+		ConfigStateChecks: []statecheck.StateCheck{expectTaskAttr("all_succeeded", knownvalue.Bool(true))},
+	})
+	requests := emu.Requests()
+	if len(requests) < 2 || requests[0].Method != http.MethodPost || requests[0].Status != http.StatusTooManyRequests ||
+		requests[1].Method != http.MethodPost || requests[1].Status != http.StatusAccepted {
+		t.Fatalf("want a 429 then a 202 on create, got %+v", requests)
+	}
+	if n := emu.countRequests(http.MethodPost); n != 2 {
+		t.Fatalf("%d create requests, want 2", n)
+	}
+}
+
+func TestAccPreheatingTask_serverErrorOnCreateIsNotRetried(t *testing.T) {
+	emu := newTestEmulator(t, -1)
+	emu.InjectFaults(5, emulator.Fault500())
+	runSteps(t, resource.TestStep{
+		Config: emu.taskConfig(`  urls = ["https://cdn.example.com/a.mp4"]`),
+		ExpectError: errorMatching("The preheat request may or may not have started a preheat", "HTTP 500", "APIGW.0601",
+			"X-Request-Id", "was not retried", "daily quota of 1000", "check in the VOD console"),
+	})
+	if n := emu.RequestCount(); n != 1 {
+		t.Fatalf("the emulator saw %d requests, want exactly 1: a create is not retried after a 5xx", n)
+	}
+}
+
+func TestAccPreheatingTask_validation(t *testing.T) {
+	emu := newTestEmulator(t, -1)
+	eleven := ""
+	for i := range 11 {
+		eleven += fmt.Sprintf("%q, ", fmt.Sprintf("https://cdn.example.com/%d.mp4", i))
+	}
+	for name, tc := range map[string]struct {
+		arguments string
+		want      *regexp.Regexp
+	}{
+		"neither asset_id nor urls": {`wait_for_completion = true`, errorMatching("Missing Attribute Configuration", "At least one of these attributes must be configured: [asset_id,urls]")},
+		"no url":                    {`urls = []`, errorMatching("urls", "list must contain at least 1 elements and at most 10 elements, got: 0")},
+		"eleven urls":               {`urls = [` + eleven + `]`, errorMatching("list must contain at least 1 elements and at most 10 elements, got: 11")},
+		"duplicate url":             {`urls = ["https://cdn.example.com/a.mp4", "https://cdn.example.com/a.mp4"]`, errorMatching("duplicate")},
+		"relative url":              {`urls = ["/a.mp4"]`, errorMatching("Invalid urls", `"/a.mp4" is not an absolute http:// or https:// URL`)},
+		"empty asset_id":            {`asset_id = ""`, errorMatching("asset_id", "at least 1")},
+		"short poll_interval":       {"asset_id = \"a\"\npoll_interval = \"10ms\"", errorMatching("Invalid poll_interval", "at least 100ms")},
+	} {
+		t.Run(name, func(t *testing.T) {
+			runStep(t, resource.TestStep{Config: emu.taskConfig(tc.arguments), ExpectError: tc.want})
+		})
+	}
+	if n := emu.RequestCount(); n != 0 {
+		t.Fatalf("invalid input sent %d requests; it must be rejected before any", n)
+	}
+}
+
+// captureString is a state check that stores a string attribute for later steps.
+func captureString(address, attribute string, into *string) statecheck.StateCheck {
+	return captureCheck{address: address, attribute: attribute, into: into}
+}
+
+type captureCheck struct {
+	address, attribute string
+	into               *string
+}
+
+func (c captureCheck) CheckState(_ context.Context, req statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
+	if req.State == nil || req.State.Values == nil || req.State.Values.RootModule == nil {
+		resp.Error = fmt.Errorf("no state")
+		return
+	}
+	for _, r := range req.State.Values.RootModule.Resources {
+		if r.Address == c.address {
+			if v, ok := r.AttributeValues[c.attribute].(string); ok {
+				*c.into = v
+				return
+			}
+		}
+	}
+	resp.Error = fmt.Errorf("%s has no string attribute %s", c.address, c.attribute)
+}
