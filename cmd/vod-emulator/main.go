@@ -5,7 +5,13 @@
 //	vod-emulator --listen 127.0.0.1:0 --access-key AK --secret-key SK --project-id PID \
 //	    [--security-token T] [--processing-time 10s] [--seed tasks.json] \
 //	    [--quota-rps 2 --quota-burst 2] [--huawei-quota] [--quota-queries-per-minute N] \
-//	    [--quota-creates-per-minute N] [--quota-creates-per-day N]
+//	    [--quota-creates-per-minute N] [--quota-creates-per-day N] \
+//	    [--signing-algorithm HmacSM3] [--project-name cn-north-4] [--temporary-key-lifetime 1h]
+//
+// --signing-algorithm is the tenant's (requests signed otherwise are
+// refused); --project-name is the project's name for IAM's
+// GET /v3/projects; --temporary-key-lifetime makes the ECS metadata path
+// (/openstack/latest/securitykey) hand out temporary keys valid that long.
 //
 // The quota flags turn on the tenant's API rate limits (emulator.Quota; all
 // off by default): over them the emulator answers 429 APIGW.0308 without
@@ -58,6 +64,13 @@ type options struct {
 	processingTime                                               time.Duration
 	quota                                                        emulator.Quota
 	huaweiQuota                                                  bool
+	identity                                                     identityOptions
+}
+
+// identityOptions are the authentication side of the tenant.
+type identityOptions struct {
+	signingAlgorithm, projectName string
+	temporaryKeyLifetime          time.Duration
 }
 
 func parseFlags(args []string, stderr io.Writer) (options, error) {
@@ -77,6 +90,9 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.IntVar(&o.quota.CreatesPerMinute, "quota-creates-per-minute", 0, "tenant quota: preheat creates per minute (0: off)")
 	fs.IntVar(&o.quota.CreatesPerDay, "quota-creates-per-day", 0, "tenant quota: preheat tasks created per day (0: off)")
 	fs.BoolVar(&o.huaweiQuota, "huawei-quota", false, "Huawei's documented quota for every limit not set by its own flag")
+	fs.StringVar(&o.identity.signingAlgorithm, "signing-algorithm", emulator.HmacSHA256, "the tenant's signing algorithm: HmacSHA256, HmacSM3, EcdsaP256SHA256 or SM2SM3")
+	fs.StringVar(&o.identity.projectName, "project-name", emulator.DefaultProjectName, "the project's name, for IAM's project lookup")
+	fs.DurationVar(&o.identity.temporaryKeyLifetime, "temporary-key-lifetime", 0, "serve temporary keys valid this long on the ECS metadata path (0: no agency)")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
@@ -105,6 +121,9 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	}
 	if len(missing) > 0 {
 		return o, fmt.Errorf("missing required settings: %v", missing)
+	}
+	if !emulator.KnownSigningAlgorithm(o.identity.signingAlgorithm) {
+		return o, fmt.Errorf("--signing-algorithm %q: use HmacSHA256, HmacSM3, EcdsaP256SHA256 or SM2SM3", o.identity.signingAlgorithm)
 	}
 	if o.processingTime < 0 {
 		return o, errors.New("--processing-time must not be negative")
@@ -149,6 +168,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		ProcessingTime: processing,
 		Quota:          o.quota,
 		Logf:           logger.Printf,
+
+		SigningAlgorithm:     o.identity.signingAlgorithm,
+		ProjectName:          o.identity.projectName,
+		TemporaryKeyLifetime: o.identity.temporaryKeyLifetime,
 	})
 	if o.seed != "" {
 		if err := srv.LoadSeedFile(o.seed); err != nil {

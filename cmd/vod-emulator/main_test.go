@@ -185,3 +185,20 @@ func TestQuotaFlags(t *testing.T) {
 		t.Fatalf("quota %+v (%v), want all off by default", o.quota, err)
 	}
 }
+
+func TestIdentityFlags(t *testing.T) {
+	base := []string{"--access-key", "a", "--secret-key", "s", "--project-id", "p"}
+	o, err := parseFlags(append(base, "--signing-algorithm", "SM2SM3", "--project-name", "vod-prod", "--temporary-key-lifetime", "1h"), io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := (identityOptions{signingAlgorithm: "SM2SM3", projectName: "vod-prod", temporaryKeyLifetime: time.Hour}); o.identity != want {
+		t.Fatalf("identity %+v, want %+v", o.identity, want)
+	}
+	if o, err = parseFlags(base, io.Discard); err != nil || o.identity.signingAlgorithm != "HmacSHA256" || o.identity.projectName != "cn-north-4" {
+		t.Fatalf("defaults %+v (%v)", o.identity, err)
+	}
+	if _, err := parseFlags(append(base, "--signing-algorithm", "HmacSHA1"), io.Discard); err == nil || !strings.Contains(err.Error(), "HmacSHA1") {
+		t.Fatalf("an unknown algorithm: %v", err)
+	}
+}

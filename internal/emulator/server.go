@@ -63,6 +63,10 @@ type Config struct {
 	TemporaryKeyLifetime time.Duration
 	ProjectName          string
 	IAMDenied            bool
+	// SigningAlgorithm is the tenant's: HmacSHA256 (default), HmacSM3,
+	// EcdsaP256SHA256 or SM2SM3 (algorithms.go). Requests signed with
+	// another are refused.
+	SigningAlgorithm string
 }
 
 // RecordedRequest is what the emulator remembers about each request; it holds
@@ -114,6 +118,7 @@ func New(cfg Config) *Server {
 			SecurityToken: cfg.SecurityToken,
 			MaxClockSkew:  cfg.MaxClockSkew,
 			Now:           cfg.Now,
+			Algorithm:     cfg.SigningAlgorithm,
 		},
 		tasks: make(map[string]*task),
 		quota: NewQuotaGate(cfg.Quota),

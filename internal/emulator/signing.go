@@ -44,19 +44,22 @@ var (
 
 // AuthHeader is the parsed Authorization header.
 type AuthHeader struct {
+	Algorithm     string // first word, such as SDK-HMAC-SHA256
 	AccessKey     string
 	SignedHeaders []string // lowercase, in the order the client listed them
 	Signature     string   // lowercase hex
 }
 
 // ParseAuthorization parses
-// "SDK-HMAC-SHA256 Access=AK, SignedHeaders=a;b, Signature=hex".
+// "SDK-HMAC-SHA256 Access=AK, SignedHeaders=a;b, Signature=hex", or the same
+// with another algorithm of algorithms.go as the first word.
 func ParseAuthorization(value string) (AuthHeader, error) {
 	var h AuthHeader
-	rest, ok := strings.CutPrefix(strings.TrimSpace(value), Algorithm+" ")
-	if !ok {
+	algorithm, rest, ok := strings.Cut(strings.TrimSpace(value), " ")
+	if !ok || !isAuthName(algorithm) {
 		return h, ErrMalformedAuth
 	}
+	h.Algorithm = algorithm
 	var haveSigned bool
 	for _, part := range strings.Split(rest, ",") {
 		k, v, ok := strings.Cut(strings.TrimSpace(part), "=")
@@ -211,6 +214,10 @@ func PayloadHash(r *http.Request, signedHeaders []string, body []byte) string {
 // METHOD\nURI\nQUERY\nHEADERS\nSIGNED_HEADERS\nPAYLOAD_HASH for r, whose body
 // has already been read into body.
 func CanonicalRequest(r *http.Request, signedHeaders []string, body []byte) (string, error) {
+	return canonicalRequest(r, signedHeaders, PayloadHash(r, signedHeaders, body))
+}
+
+func canonicalRequest(r *http.Request, signedHeaders []string, payloadHash string) (string, error) {
 	query, err := url.ParseQuery(r.URL.RawQuery)
 	if err != nil {
 		return "", ErrBadQuery
@@ -225,7 +232,7 @@ func CanonicalRequest(r *http.Request, signedHeaders []string, body []byte) (str
 		CanonicalQuery(query),
 		headers,
 		strings.Join(signedHeaders, ";"),
-		PayloadHash(r, signedHeaders, body),
+		payloadHash,
 	}, "\n"), nil
 }
 
@@ -249,6 +256,9 @@ type Verifier struct {
 	SecurityToken string // when set, a signed, equal X-Security-Token is required
 	MaxClockSkew  time.Duration
 	Now           func() time.Time
+	// Algorithm is the tenant's signing algorithm (algorithms.go); a
+	// request signed with another is refused. Empty means HmacSHA256.
+	Algorithm string
 	// Temporary, when set, finds the secret key and security token of an
 	// access key the emulator issued (see identity.go).
 	Temporary func(accessKey string) (secretKey, securityToken string, err error)
@@ -264,6 +274,10 @@ func (v Verifier) Verify(r *http.Request, body []byte) error {
 	auth, err := ParseAuthorization(raw)
 	if err != nil {
 		return err
+	}
+	scheme, ok := schemeNamed(v.Algorithm)
+	if !ok || auth.Algorithm != scheme.authName {
+		return fmt.Errorf("%w: %s", ErrWrongAlgorithm, auth.Algorithm)
 	}
 	secretKey, securityToken, err := v.credential(auth.AccessKey)
 	if err != nil {
@@ -283,12 +297,11 @@ func (v Verifier) Verify(r *http.Request, body []byte) error {
 	if err := checkSecurityToken(r, auth.SignedHeaders, securityToken); err != nil {
 		return err
 	}
-	canonical, err := CanonicalRequest(r, auth.SignedHeaders, body)
+	canonical, err := canonicalRequest(r, auth.SignedHeaders, scheme.payloadHash(r, auth.SignedHeaders, body))
 	if err != nil {
 		return err
 	}
-	want := Sign(secretKey, StringToSign(date, canonical))
-	if !hmac.Equal([]byte(want), []byte(strings.ToLower(auth.Signature))) {
+	if !scheme.verify(scheme, auth.AccessKey, secretKey, scheme.stringToSign(date, canonical), strings.ToLower(auth.Signature)) {
 		return ErrSignatureMismatch
 	}
 	return nil

@@ -332,3 +332,32 @@ func TestAccAuth_invalidAuthSettings(t *testing.T) {
 		t.Fatalf("invalid settings must stop the provider before any request; the emulator saw %d", n)
 	}
 }
+
+func TestAccAuth_eachSigningAlgorithm(t *testing.T) {
+	for _, name := range []string{"HmacSHA256", "HmacSM3", "EcdsaP256SHA256", "SM2SM3"} {
+		t.Run(name, func(t *testing.T) {
+			emu := startEmulator(t, emulator.Config{SigningAlgorithm: name})
+			t.Setenv("HW_ACCESS_KEY", testAccessKey)
+			t.Setenv("HW_SECRET_KEY", testSecretKey)
+			runStep(t, resource.TestStep{
+				Config:            emu.keylessProvider(fmt.Sprintf("signing_algorithm = %q", name)),
+				ConfigStateChecks: []statecheck.StateCheck{expectAttr("total", knownvalue.Int64Exact(1))},
+			})
+		})
+	}
+	t.Run("from the environment, with a project lookup", func(t *testing.T) {
+		emu := startEmulator(t, emulator.Config{SigningAlgorithm: "SM2SM3"})
+		t.Setenv("HW_SIGNING_ALGORITHM", "SM2SM3")
+		runStep(t, resource.TestStep{
+			Config:            emu.lookupProvider(""),
+			ConfigStateChecks: []statecheck.StateCheck{expectAttr("total", knownvalue.Int64Exact(1))},
+		})
+	})
+	t.Run("another algorithm than the tenant's", func(t *testing.T) {
+		emu := startEmulator(t, emulator.Config{SigningAlgorithm: "HmacSM3"})
+		runStep(t, resource.TestStep{
+			Config:      emu.providerBlock() + simpleDataSource,
+			ExpectError: errorMatching("HTTP 401 Unauthorized", "error_code APIGW.0301"),
+		})
+	})
+}
