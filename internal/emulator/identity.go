@@ -66,6 +66,18 @@ func (s *Server) MetadataRequests() int {
 	return s.identity.served
 }
 
+// IssuedSecrets returns the secret keys and security tokens the metadata
+// path handed out (and not yet forgot), for tests that check none leaked.
+func (s *Server) IssuedSecrets() []string {
+	s.identity.mu.Lock()
+	defer s.identity.mu.Unlock()
+	var secrets []string
+	for _, key := range s.identity.issued {
+		secrets = append(secrets, key.secretKey, key.securityToken)
+	}
+	return secrets
+}
+
 // serveMetadata answers GET /openstack/latest/securitykey, as an ECS
 // instance with an IAM agency sees it, with keys valid for
 // Config.TemporaryKeyLifetime. Without a lifetime the instance has no

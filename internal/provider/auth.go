@@ -104,6 +104,11 @@ func resolveAuthSettings(c authModel, diags *diag.Diagnostics) authSettings {
 	a.cloud, _ = cloudSetting.lookup(c.Cloud, c.Cloud.ValueString, diags)
 	a.metadataEndpoint = os.Getenv(metadataEndpointEnv)
 
+	if a.profile != "" && a.sharedConfigFile == "" {
+		diags.AddAttributeWarning(path.Root("profile"), "profile without shared_config_file",
+			fmt.Sprintf("profile (or %s) is set but no config file is named: set shared_config_file (or %s), or the profile is ignored.",
+				profileSetting.envList(), sharedConfigFileSetting.envList()))
+	}
 	// The schema validates configured values; these checks catch the environment's.
 	if a.signingAlgorithm != "" && !slices.Contains(vod.SigningAlgorithms, a.signingAlgorithm) {
 		diags.AddAttributeError(path.Root("signing_algorithm"), "Invalid signing_algorithm",

@@ -6,6 +6,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -360,4 +361,51 @@ func TestAccAuth_eachSigningAlgorithm(t *testing.T) {
 			ExpectError: errorMatching("HTTP 401 Unauthorized", "error_code APIGW.0301"),
 		})
 	})
+}
+
+// Secrets from every source are fed in, and Terraform's and the provider's
+// TRACE log (diagnostics included) must not show any of them.
+func TestAccAuth_secretsStayOutOfLogsAndErrors(t *testing.T) {
+	logFile := filepath.Join(t.TempDir(), "terraform.log")
+	t.Setenv("TF_ACC_LOG_PATH", logFile)
+	emu := startEmulator(t, emulator.Config{TemporaryKeyLifetime: time.Hour})
+	const profileSecret, envSecret, envToken = "PROFILE-SECRET-4711", "ENV-SECRET-4711", "ENV-TOKEN-4711"
+
+	t.Run("metadata keys", func(t *testing.T) {
+		t.Setenv(metadataEndpointEnv, emu.URL)
+		runStep(t, resource.TestStep{
+			Config:            emu.keylessProvider(""),
+			ConfigStateChecks: []statecheck.StateCheck{expectAttr("total", knownvalue.Int64Exact(1))},
+		})
+	})
+	t.Run("wrong secret in a profile", func(t *testing.T) {
+		t.Setenv("HW_SHARED_CONFIG_FILE", writeCLIConfig(t, cliConfig("dev",
+			cliProfile{"name": "dev", "accessKeyId": testAccessKey, "secretAccessKey": profileSecret})))
+		runStep(t, resource.TestStep{Config: emu.keylessProvider(""), ExpectError: errorMatching("HTTP 401")})
+	})
+	t.Run("wrong secret and a token in the environment", func(t *testing.T) {
+		t.Setenv("HW_ACCESS_KEY", testAccessKey)
+		t.Setenv("HW_SECRET_KEY", envSecret)
+		t.Setenv("HW_SECURITY_TOKEN", envToken)
+		runStep(t, resource.TestStep{Config: emu.keylessProvider(""), ExpectError: errorMatching("HTTP 401")})
+	})
+
+	logged, err := os.ReadFile(logFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, proof := range []string{"VOD API request", "HTTP 401"} {
+		if !strings.Contains(string(logged), proof) {
+			t.Fatalf("the log lacks %q: it did not capture what it should", proof)
+		}
+	}
+	secrets := append([]string{profileSecret, envSecret, envToken}, emu.IssuedSecrets()...)
+	if len(secrets) < 5 {
+		t.Fatal("the metadata service issued no keys")
+	}
+	for _, secret := range secrets {
+		if strings.Contains(string(logged), secret) {
+			t.Fatalf("the log (%d bytes) shows a secret", len(logged))
+		}
+	}
 }

@@ -61,7 +61,7 @@ func (p *VodProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 		Attributes: withAuthAttributes(map[string]schema.Attribute{
 			"region": schema.StringAttribute{
 				Optional:            true,
-				MarkdownDescription: "Region of the VOD service, such as `cn-north-4`; it picks `https://vod.{region}.myhuaweicloud.com`. " + envDoc(regionSetting),
+				MarkdownDescription: "Region of the VOD service, such as `cn-north-4`; it picks `https://vod.{region}.myhuaweicloud.com` (another `cloud` changes the domain). " + envDoc(regionSetting),
 			},
 			"project_id": schema.StringAttribute{
 				Optional: true,
