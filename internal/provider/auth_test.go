@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
@@ -407,5 +408,19 @@ func TestAccAuth_secretsStayOutOfLogsAndErrors(t *testing.T) {
 		if strings.Contains(string(logged), secret) {
 			t.Fatalf("the log (%d bytes) shows a secret", len(logged))
 		}
+	}
+}
+
+func TestProfileWithoutFileWarns(t *testing.T) {
+	clearProviderEnv(t)
+	var diags diag.Diagnostics
+	resolveAuthSettings(authModel{Profile: types.StringValue("dev")}, &diags)
+	if diags.WarningsCount() != 1 || diags.HasError() || !strings.Contains(diags.Warnings()[0].Detail(), "HW_SHARED_CONFIG_FILE") {
+		t.Fatalf("diags = %v", diags)
+	}
+	diags = nil
+	resolveAuthSettings(authModel{Profile: types.StringValue("dev"), SharedConfigFile: types.StringValue("/f")}, &diags)
+	if len(diags) != 0 {
+		t.Fatalf("diags = %v", diags)
 	}
 }
