@@ -20,6 +20,9 @@ import (
 // DefaultCloud is the domain of Huawei Cloud's public regions.
 const DefaultCloud = "myhuaweicloud.com"
 
+// credentialsErrorSummary heads an error from finding keys or the project.
+const credentialsErrorSummary = "Cannot authenticate to Huawei Cloud"
+
 // metadataEndpointEnv points the ECS metadata source elsewhere (tests, the
 // emulator); it has no attribute, as nobody configures it in HCL.
 const metadataEndpointEnv = "HW_METADATA_ENDPOINT"

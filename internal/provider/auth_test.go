@@ -2,6 +2,7 @@ package provider
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http/httptest"
 	"os"
@@ -18,6 +19,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/vodprovider/terraform-provider-vod/internal/emulator"
+	"github.com/vodprovider/terraform-provider-vod/internal/vod"
 )
 
 // startEmulator serves an emulator configured by cfg (the test tenant's keys
@@ -192,7 +194,7 @@ func TestAccAuth_noSourceYieldsKeys(t *testing.T) {
 	t.Run("no metadata service", func(t *testing.T) {
 		runStep(t, resource.TestStep{
 			Config: emu.keylessProvider(""),
-			ExpectError: errorMatching("no credentials found. Sources tried, in order:",
+			ExpectError: errorMatching("Cannot authenticate to Huawei Cloud", "no credentials found. Sources tried, in order:",
 				"1) access_key and secret_key in the provider block (not set);",
 				"2) the environment variables HW_ACCESS_KEY or HUAWEICLOUD_SDK_AK and HW_SECRET_KEY or HUAWEICLOUD_SDK_SK (not set);",
 				"3) a Huawei Cloud CLI config file (none named);",
@@ -422,5 +424,21 @@ func TestProfileWithoutFileWarns(t *testing.T) {
 	resolveAuthSettings(authModel{Profile: types.StringValue("dev"), SharedConfigFile: types.StringValue("/f")}, &diags)
 	if len(diags) != 0 {
 		t.Fatalf("diags = %v", diags)
+	}
+}
+
+func TestCredentialsErrorsSayNothingReachedVOD(t *testing.T) {
+	for _, err := range []error{
+		&vod.NoKeysError{Metadata: "http://169.254.169.254", Err: errors.New("no answer")},
+		&vod.ProjectLookupError{Name: "cn-north-4", Problem: "IAM refused the call", Err: &vod.APIError{HTTPStatus: 403}},
+		fmt.Errorf("wrapped: %w", &vod.KeyRefreshError{Source: "metadata", Err: errors.New("down")}),
+	} {
+		summary, detail := describeCreateError(err)
+		if summary != credentialsErrorSummary || !strings.Contains(detail, "No request reached VOD") {
+			t.Errorf("create %T: %q / %q", err, summary, detail)
+		}
+		if summary, _ := describeWaitError(err, "t1", time.Minute, "timeouts.read"); summary != credentialsErrorSummary {
+			t.Errorf("read %T: %q", err, summary)
+		}
 	}
 }

@@ -158,6 +158,8 @@ func failedPreheatDiagnostic(task vod.Task) (diag.Diagnostic, bool) {
 func describeWaitError(err error, taskID string, timeout time.Duration, timeoutSetting string) (summary, detail string) {
 	var waitErr *vod.WaitError
 	switch {
+	case vod.IsCredentialsError(err) && !errors.As(err, &waitErr):
+		return credentialsErrorSummary, fmt.Sprintf("Reading preheat task %s failed: %v", taskID, err)
 	case errors.As(err, &waitErr) && errors.Is(err, context.DeadlineExceeded):
 		return "Timed out waiting for the preheat task",
 			fmt.Sprintf("%v.\n\nThe %s is %s; raise %s to wait longer.", err, timeoutName(timeoutSetting), timeout, timeoutSetting)
@@ -187,6 +189,8 @@ func timeoutName(setting string) string {
 func describeCreateError(err error) (summary, detail string) {
 	apiErr, isAPI := vod.AsAPIError(err)
 	switch {
+	case vod.IsCredentialsError(err):
+		return credentialsErrorSummary, fmt.Sprintf("Creating the preheat failed: %v\n\nNo request reached VOD, so no preheat was started.", err)
 	case isAPI && apiErr.HTTPStatus == http.StatusTooManyRequests:
 		return "VOD throttled the preheat request",
 			fmt.Sprintf("Creating the preheat failed: %v\n\nThe gateway refused the request before VOD saw it, so no preheat was started. "+

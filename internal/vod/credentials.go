@@ -3,7 +3,6 @@ package vod
 import (
 	"context"
 	"errors"
-	"fmt"
 	"sync"
 	"time"
 )
@@ -89,8 +88,7 @@ func (s *keySource) get(ctx context.Context) (Keys, error) {
 			return s.current, nil
 		}
 		if have {
-			return Keys{}, fmt.Errorf("the temporary keys from %s expired at %s and refreshing them failed: %w",
-				s.current.Source, s.current.ExpiresAt.UTC().Format(time.RFC3339), err)
+			return Keys{}, &KeyRefreshError{Source: s.current.Source, ExpiredAt: s.current.ExpiresAt, Err: err}
 		}
 		return Keys{}, s.explain(err)
 	}

@@ -161,3 +161,24 @@ func (e *ProjectLookupError) Error() string {
 }
 
 func (e *ProjectLookupError) Unwrap() error { return e.Err }
+
+// KeyRefreshError is temporary keys that expired and could not be renewed.
+type KeyRefreshError struct {
+	Source    string
+	ExpiredAt time.Time
+	Err       error
+}
+
+func (e *KeyRefreshError) Error() string {
+	return fmt.Sprintf("the temporary keys from %s expired at %s and refreshing them failed: %v",
+		e.Source, e.ExpiredAt.UTC().Format(time.RFC3339), e.Err)
+}
+
+func (e *KeyRefreshError) Unwrap() error { return e.Err }
+
+// IsCredentialsError reports whether err means the client could not get keys
+// or a project ID, so that no request reached VOD.
+func IsCredentialsError(err error) bool {
+	return errors.As(err, new(*NoKeysError)) || errors.As(err, new(*KeyRefreshError)) ||
+		errors.As(err, new(*ProjectLookupError)) || errors.As(err, new(*ProfileError))
+}
