@@ -11,7 +11,6 @@ TF_ACC_TERRAFORM_PATH="$(scripts/terraform-path.sh)"
 export TF_ACC_TERRAFORM_PATH
 # The user's own CLI config (credentials helpers, dev_overrides) must not leak in.
 export TF_CLI_CONFIG_FILE=/dev/null
-echo "Terraform CLI: $TF_ACC_TERRAFORM_PATH ($("$TF_ACC_TERRAFORM_PATH" version | head -n1))"
 
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT

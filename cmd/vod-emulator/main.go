@@ -7,6 +7,7 @@
 //	    [--quota-rps 2 --quota-burst 2] [--huawei-quota] [--quota-queries-per-minute N] \
 //	    [--quota-creates-per-minute N] [--quota-creates-per-day N] \
 //	    [--signing-algorithm HmacSM3] [--project-name cn-north-4] [--temporary-key-lifetime 1h]
+//	vod-emulator --version
 //
 // --signing-algorithm is the tenant's (requests signed otherwise are
 // refused); --project-name is the project's name for IAM's
@@ -43,6 +44,9 @@ import (
 	"github.com/vodprovider/terraform-provider-vod/internal/emulator"
 )
 
+// version is set by the release build: -ldflags "-X main.version=..." (see .goreleaser.yml).
+var version = "dev"
+
 // shutdownGrace bounds how long in-flight requests may take on shutdown.
 const shutdownGrace = 5 * time.Second
 
@@ -64,6 +68,7 @@ type options struct {
 	processingTime                                               time.Duration
 	quota                                                        emulator.Quota
 	huaweiQuota                                                  bool
+	showVersion                                                  bool
 	identity                                                     identityOptions
 }
 
@@ -93,11 +98,15 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.identity.signingAlgorithm, "signing-algorithm", emulator.HmacSHA256, "the tenant's signing algorithm: HmacSHA256, HmacSM3, EcdsaP256SHA256 or SM2SM3")
 	fs.StringVar(&o.identity.projectName, "project-name", emulator.DefaultProjectName, "the project's name, for IAM's project lookup")
 	fs.DurationVar(&o.identity.temporaryKeyLifetime, "temporary-key-lifetime", 0, "serve temporary keys valid this long on the ECS metadata path (0: no agency)")
+	fs.BoolVar(&o.showVersion, "version", false, "print the emulator's version and exit")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
 	if fs.NArg() > 0 {
 		return o, fmt.Errorf("unexpected arguments: %v", fs.Args())
+	}
+	if o.showVersion {
+		return o, nil
 	}
 	// Environment defaults are applied after parsing, so that -help never
 	// prints a secret as a flag's default value.
@@ -153,6 +162,10 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	o, err := parseFlags(args, stderr)
 	if err != nil {
+		return err
+	}
+	if o.showVersion {
+		_, err := fmt.Fprintf(stdout, "vod-emulator %s\n", version)
 		return err
 	}
 	logger := log.New(stderr, "vod-emulator: ", log.LstdFlags)

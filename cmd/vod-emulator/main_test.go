@@ -202,3 +202,16 @@ func TestIdentityFlags(t *testing.T) {
 		t.Fatalf("an unknown algorithm: %v", err)
 	}
 }
+
+func TestRunVersionNeedsNoCredentials(t *testing.T) {
+	for _, env := range []string{"HW_ACCESS_KEY", "HW_SECRET_KEY", "HW_PROJECT_ID", "HW_SECURITY_TOKEN"} {
+		t.Setenv(env, "")
+	}
+	var stdout strings.Builder
+	if err := run(context.Background(), []string{"--version"}, &stdout, io.Discard); err != nil {
+		t.Fatalf("run --version: %v", err)
+	}
+	if got, want := stdout.String(), "vod-emulator dev\n"; got != want {
+		t.Errorf("stdout = %q, want %q", got, want)
+	}
+}
