@@ -81,6 +81,13 @@ func BenchmarkProviderConfigure(b *testing.B) {
 		"max_retries":    tftypes.NewValue(tftypes.Number, nil),
 
 		"max_requests_per_second": tftypes.NewValue(tftypes.Number, nil),
+
+		"shared_config_file": tftypes.NewValue(tftypes.String, nil),
+		"profile":            tftypes.NewValue(tftypes.String, nil),
+		"project_name":       tftypes.NewValue(tftypes.String, nil),
+		"iam_endpoint":       tftypes.NewValue(tftypes.String, nil),
+		"signing_algorithm":  tftypes.NewValue(tftypes.String, nil),
+		"cloud":              tftypes.NewValue(tftypes.String, nil),
 	})
 	req := provider.ConfigureRequest{TerraformVersion: "1.5.7", Config: tfsdk.Config{Schema: schemaResp.Schema, Raw: raw}}
 	b.ReportAllocs()

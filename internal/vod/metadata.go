@@ -69,7 +69,10 @@ func (m *metadataClient) fetch(ctx context.Context) (Keys, error) {
 	}
 	if resp.StatusCode != http.StatusOK {
 		// An error body holds no keys; it says, for one, that the instance has no agency.
-		return Keys{}, fmt.Errorf("HTTP %d: %s", resp.StatusCode, readableMessage(string(body)))
+		if msg := readableMessage(string(body)); msg != "" {
+			return Keys{}, fmt.Errorf("HTTP %d: %s", resp.StatusCode, msg)
+		}
+		return Keys{}, fmt.Errorf("HTTP %d", resp.StatusCode)
 	}
 	var answer metadataAnswer
 	if err := json.Unmarshal(body, &answer); err != nil {
