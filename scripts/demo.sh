@@ -18,7 +18,7 @@ go build -o "$work/vod-emulator" ./cmd/vod-emulator
 # Demo credentials, known only to this emulator.
 export HW_ACCESS_KEY=DEMOACCESSKEY HW_SECRET_KEY=DEMOSECRETKEY HW_PROJECT_ID=0123456789abcdef0123456789abcdef
 
-echo "==> Starting the emulator on 127.0.0.1 (each URL preheats in 6s; seeded from examples/demo/tasks.json)"
+echo "==> Starting the emulator on 127.0.0.1 (a task takes 6s, its URLs ending one by one; seeded from examples/demo/tasks.json)"
 # It reads the credentials from the environment, so no key shows in ps.
 "$work/vod-emulator" --listen 127.0.0.1:0 --processing-time 6s --seed examples/demo/tasks.json \
   >"$work/emulator.out" 2>"$work/emulator.log" &
@@ -45,8 +45,16 @@ provider_installation {
 RC
 export TF_CLI_CONFIG_FILE="$work/config/terraformrc"
 cp examples/demo/main.tf "$work/"
+# Actions need Terraform 1.14 or newer; an older CLI runs the rest of the demo.
+version="$("$terraform" version -json | sed -n 's/.*"terraform_version": *"\([^"]*\)".*/\1/p')"
+if [[ "$(printf '%s\n' "$version" 1.14.0 | sort -V | head -n1)" == 1.14.0 ]]; then
+  cp examples/demo/action.tf "$work/"
+  echo "==> Terraform $version has actions: the demo also runs the vod_preheat action"
+else
+  echo "==> Terraform $version has no actions (1.14+): the vod_preheat action is left out"
+fi
 
-echo "==> terraform apply (waits for the release's preheat to complete)"
+echo "==> terraform apply (creates a preheat and waits; reads two seeded tasks; runs the action and shows its progress)"
 cd "$work"
 # dev_overrides needs no terraform init; Terraform warns that they are in effect.
 "$terraform" apply -auto-approve -input=false

@@ -23,6 +23,20 @@ data "vod_preheating_result" "release" {
   }
 }
 
+# A new preheat of a release's URLs, created here: the apply waits until
+# every URL has ended (one ends every 2 s in the demo) and fails if one failed.
+resource "vod_preheating_task" "release" {
+  urls = [
+    "https://cdn.example.com/demo/index.m3u8",
+    "https://cdn.example.com/demo/720p.mp4",
+    "https://cdn.example.com/demo/1080p.mp4",
+  ]
+  triggers = {
+    release = "2025-06"
+  }
+  poll_interval = "1s"
+}
+
 # Another task read as it is, without waiting: one URL of each status.
 data "vod_preheating_result" "mixed" {
   task_id = "0a1b2c3d4e5f60718293a4b5c6d7e8f9"
@@ -48,5 +62,14 @@ output "mixed_summary" {
     succeed    = data.vod_preheating_result.mixed.succeed
     failed     = data.vod_preheating_result.mixed.failed
     completed  = data.vod_preheating_result.mixed.completed
+  }
+}
+
+output "created_task" {
+  value = {
+    task_id       = vod_preheating_task.release.id
+    succeed       = vod_preheating_task.release.succeed
+    total         = vod_preheating_task.release.total
+    all_succeeded = vod_preheating_task.release.all_succeeded
   }
 }

@@ -128,10 +128,10 @@ func waitForPreheat(ctx context.Context, client *vod.Client, taskID string, inte
 }
 
 // progressLine is the one-line progress of a task, as the action streams it:
-// "preheat task abc: 2/10 succeeded, 0 failed, 8 processing".
+// "2/10 succeeded, 0 failed, 8 processing".
 func progressLine(task vod.Task) string {
 	c := task.Counts()
-	line := fmt.Sprintf("preheat task %s: %d/%d succeeded, %d failed, %d processing", task.ID, c.Succeed, c.Total, c.Failed, c.Processing)
+	line := fmt.Sprintf("%d/%d succeeded, %d failed, %d processing", c.Succeed, c.Total, c.Failed, c.Processing)
 	if c.Other > 0 {
 		line += fmt.Sprintf(", %d in another status", c.Other)
 	}
@@ -173,6 +173,18 @@ func describeWaitError(err error, taskID string, timeout time.Duration, timeoutS
 		return "VOD API error", fmt.Sprintf("Reading preheat task %s failed: %v", taskID, err)
 	}
 	return "Cannot read the preheat task", fmt.Sprintf("Reading preheat task %s failed: %v", taskID, err)
+}
+
+// durationText writes a default duration as users write it: "20m", not "20m0s".
+func durationText(d time.Duration) string {
+	text := d.String()
+	if strings.HasSuffix(text, "m0s") {
+		text = strings.TrimSuffix(text, "0s")
+	}
+	if strings.HasSuffix(text, "h0m") {
+		text = strings.TrimSuffix(text, "0m")
+	}
+	return text
 }
 
 // timeoutName turns "timeouts.read" into "read timeout"; "timeout" stays.

@@ -38,7 +38,7 @@ func TestNewPreheatResults(t *testing.T) {
 
 func TestProgressLine(t *testing.T) {
 	task := vod.Task{ID: "t1", Results: []vod.URLStatus{{Status: "succeed"}, {Status: "succeed"}, {Status: "processing"}, {Status: "queued"}}}
-	if got, want := progressLine(task), "preheat task t1: 2/4 succeeded, 0 failed, 1 processing, 1 in another status"; got != want {
+	if got, want := progressLine(task), "2/4 succeeded, 0 failed, 1 processing, 1 in another status"; got != want {
 		t.Errorf("progressLine = %q, want %q", got, want)
 	}
 }
@@ -84,6 +84,14 @@ func TestDescribeCreateError(t *testing.T) {
 		summary, detail := describeCreateError(tc.err)
 		if summary != tc.summary || !strings.Contains(detail, tc.detail) {
 			t.Errorf("%s: got %q / %q, want %q / …%q…", tc.name, summary, detail, tc.summary, tc.detail)
+		}
+	}
+}
+
+func TestDurationText(t *testing.T) {
+	for d, want := range map[time.Duration]string{20 * time.Minute: "20m", time.Hour: "1h", 90 * time.Second: "1m30s", 5 * time.Second: "5s"} {
+		if got := durationText(d); got != want {
+			t.Errorf("durationText(%s) = %q, want %q", d, got, want)
 		}
 	}
 }

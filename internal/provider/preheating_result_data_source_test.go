@@ -222,3 +222,33 @@ func TestAccPreheatingResult_validation(t *testing.T) {
 		t.Fatalf("invalid input sent %d requests; it must be rejected before any", n)
 	}
 }
+
+// TestAccPreheatingResult_failOnFailedBlocksDestroy checks what the docs say:
+// fail_on_failed fails the read itself, so destroy's refresh fails too, until
+// -refresh=false. Run by hand (see cliWorkdir) to run terraform destroy.
+func TestAccPreheatingResult_failOnFailedBlocksDestroy(t *testing.T) {
+	emu := newTestEmulator(t, -1)
+	emu.seedReleaseTasks()
+	w := newCLIWorkdir(t, "1.5.0", emu.providerBlock()+withPipelineResource+`
+variable "preheat_task_id" {
+  type = string
+}
+
+data "vod_preheating_result" "release" {
+  task_id        = var.preheat_task_id
+  fail_on_failed = true
+}
+`)
+	if out, err := w.run("apply", "-auto-approve", "-input=false", "-var=preheat_task_id="+goodTaskID); err != nil {
+		t.Fatalf("terraform apply: %v\n%s", err, out)
+	}
+	out, err := w.run("destroy", "-auto-approve", "-input=false", "-var=preheat_task_id="+badTaskID)
+	if err == nil {
+		t.Fatalf("destroy went through; the docs say fail_on_failed blocks it:\n%s", out)
+	}
+	requireInOrder(t, out, "Error: Preheat failed", "1 of 2 URLs of preheat task "+badTaskID+" failed")
+	if out, err = w.run("destroy", "-auto-approve", "-input=false", "-refresh=false", "-var=preheat_task_id="+badTaskID); err != nil {
+		t.Fatalf("destroy -refresh=false: %v\n%s", err, out)
+	}
+	requireInOrder(t, out, "Destroy complete! Resources: 1 destroyed.")
+}

@@ -115,8 +115,8 @@ func (r *preheatingTaskResource) Schema(ctx context.Context, _ resource.SchemaRe
 				Create: true,
 				Read:   true,
 				CreateDescription: fmt.Sprintf("Bounds the create request and the wait, as a duration such as \"10m\". Defaults to %q.",
-					defaultCreateTimeout.String()),
-				ReadDescription: fmt.Sprintf("Bounds one refresh, retries included. Defaults to %q.", defaultTaskReadTimeout.String()),
+					durationText(defaultCreateTimeout)),
+				ReadDescription: fmt.Sprintf("Bounds one refresh, retries included. Defaults to %q.", durationText(defaultTaskReadTimeout)),
 			}),
 			"id": schema.StringAttribute{
 				Computed:            true,

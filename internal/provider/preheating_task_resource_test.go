@@ -386,3 +386,29 @@ func (c captureCheck) CheckState(_ context.Context, req statecheck.CheckStateReq
 	}
 	resp.Error = fmt.Errorf("%s has no string attribute %s", c.address, c.attribute)
 }
+
+// TestAccPreheatingTask_disappearedTaskWarns runs the CLI by hand (see
+// cliWorkdir) to see the warning, which terraform-plugin-testing does not show.
+func TestAccPreheatingTask_disappearedTaskWarns(t *testing.T) {
+	emu := newTestEmulator(t, -1)
+	w := newCLIWorkdir(t, "1.5.0", emu.taskConfig(`  urls = ["https://cdn.example.com/a.mp4"]`)+`
+output "task_id" {
+  value = vod_preheating_task.test.id
+}
+`)
+	if out, err := w.run("apply", "-auto-approve", "-input=false"); err != nil {
+		t.Fatalf("terraform apply: %v\n%s", err, out)
+	}
+	out, err := w.run("output", "-raw", "task_id")
+	if err != nil || !taskIDPattern.MatchString(out) || !emu.DeleteTask(out) {
+		t.Fatalf("no task to delete: %v\n%s", err, out)
+	}
+	taskID := out
+	out, err = w.run("plan", "-input=false")
+	if err != nil {
+		t.Fatalf("terraform plan: %v\n%s", err, out)
+	}
+	requireInOrder(t, out, "Warning: Preheat task no longer exists", "VOD no longer knows preheat task "+taskID,
+		"VOD.10053", "It is removed from state")
+	requireInOrder(t, out, "vod_preheating_task.test will be created")
+}

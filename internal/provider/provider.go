@@ -7,6 +7,7 @@ import (
 	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -23,7 +24,10 @@ const DefaultMaxRetries = 5
 // MaxMaxRetries bounds max_retries: beyond it a broken API is better reported than hammered.
 const MaxMaxRetries = 20
 
-var _ provider.Provider = (*VodProvider)(nil)
+var (
+	_ provider.Provider            = (*VodProvider)(nil)
+	_ provider.ProviderWithActions = (*VodProvider)(nil)
+)
 
 // VodProvider is the vod provider.
 type VodProvider struct {
@@ -133,6 +137,12 @@ func (p *VodProvider) Configure(ctx context.Context, req provider.ConfigureReque
 	}
 	resp.DataSourceData = client
 	resp.ResourceData = client
+	resp.ActionData = client
+}
+
+// Actions are available to Terraform 1.14 and newer.
+func (p *VodProvider) Actions(context.Context) []func() action.Action {
+	return []func() action.Action{NewPreheatAction}
 }
 
 func (p *VodProvider) DataSources(context.Context) []func() datasource.DataSource {

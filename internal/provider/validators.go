@@ -106,3 +106,25 @@ func (preheatURLValidator) ValidateString(_ context.Context, req validator.Strin
 
 // noSpaceRegexp matches a value without whitespace.
 var noSpaceRegexp = regexp.MustCompile(`^\S+$`)
+
+// positiveDurationValidator accepts a duration above zero. The
+// timetypes.GoDuration type already rejects what is not a duration.
+type positiveDurationValidator struct{}
+
+func (positiveDurationValidator) Description(context.Context) string {
+	return "must be a duration above zero"
+}
+
+func (v positiveDurationValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (positiveDurationValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if d, err := time.ParseDuration(req.ConfigValue.ValueString()); err == nil && d <= 0 {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid "+req.Path.String(),
+			fmt.Sprintf("%s is %q; it must be a duration above zero, such as \"10m\".", req.Path, req.ConfigValue.ValueString()))
+	}
+}

@@ -91,3 +91,11 @@ func TestLogCallWritesFieldsWithoutSecrets(t *testing.T) {
 		t.Errorf("second entry = %v", entries[1])
 	}
 }
+
+func TestPositiveDurationValidator(t *testing.T) {
+	for value, ok := range map[string]bool{"10m": true, "1ns": true, "0s": false, "-5m": false, "soon": true /* the type reports it */} {
+		if got := validateString(positiveDurationValidator{}, types.StringValue(value)); (got == "") != ok {
+			t.Errorf("timeout %q: got %q, want valid=%v", value, got, ok)
+		}
+	}
+}

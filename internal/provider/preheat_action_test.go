@@ -1,0 +1,165 @@
+package provider
+
+import (
+	"fmt"
+	"net/http"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
+)
+
+// actionConfig attaches the vod_preheat action, configured with arguments,
+// to the creation of a terraform_data resource, as a pipeline attaches it
+// to the resource that publishes its videos.
+func (e *testEmulator) actionConfig(arguments string) string {
+	return e.providerBlock() + fmt.Sprintf(`
+resource "terraform_data" "publish" {
+  input = "release-1"
+
+  lifecycle {
+    action_trigger {
+      events  = [after_create, after_update]
+      actions = [action.vod_preheat.release]
+    }
+  }
+}
+
+action "vod_preheat" "release" {
+  config {
+%s
+  }
+}
+`, arguments)
+}
+
+// runActionSteps runs steps on Terraform 1.14 and newer, which have actions.
+func runActionSteps(t *testing.T, steps ...resource.TestStep) {
+	t.Helper()
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_14_0)},
+		Steps:                    steps,
+	})
+}
+
+func TestAccPreheatAction_triggeredAfterCreate(t *testing.T) {
+	emu := newTestEmulator(t, 600*time.Millisecond)
+	runActionSteps(t, resource.TestStep{
+		Config: emu.actionConfig(`
+    urls          = ["https://cdn.example.com/r1/index.m3u8", "https://cdn.example.com/r1/720p.mp4"]
+    poll_interval = "100ms"
+`),
+	})
+	if n := emu.countRequests(http.MethodPost); n != 1 {
+		t.Fatalf("%d create requests, want 1: the action runs once, after terraform_data is created", n)
+	}
+	// The action waited: its last query saw every URL ended.
+	if n := emu.countRequests(http.MethodGet); n < 3 {
+		t.Fatalf("%d queries; waiting for a 600ms preheat at 100ms intervals needs more", n)
+	}
+}
+
+func TestAccPreheatAction_failedURL(t *testing.T) {
+	emu := newTestEmulator(t, 200*time.Millisecond)
+	runActionSteps(t, resource.TestStep{
+		Config: emu.actionConfig(`
+    urls          = ["https://cdn.example.com/ok.mp4", "https://cdn.example.com/will-fail.mp4"]
+    poll_interval = "100ms"
+`),
+		ExpectError: errorMatching("Preheat failed", "1 of 2 URLs of preheat task", "https://cdn.example.com/will-fail.mp4"),
+	})
+}
+
+func TestAccPreheatAction_failedURLWithoutFailOnFailed(t *testing.T) {
+	emu := newTestEmulator(t, -1)
+	runActionSteps(t, resource.TestStep{
+		Config: emu.actionConfig(`
+    urls           = ["https://cdn.example.com/will-fail.mp4"]
+    fail_on_failed = false
+`),
+	})
+	if n := emu.countRequests(http.MethodPost); n != 1 {
+		t.Fatalf("%d create requests, want 1", n)
+	}
+}
+
+func TestAccPreheatAction_timeout(t *testing.T) {
+	emu := newTestEmulator(t, time.Hour)
+	runActionSteps(t, resource.TestStep{
+		Config: emu.actionConfig(`
+    urls          = ["https://cdn.example.com/slow.mp4"]
+    poll_interval = "200ms"
+    timeout       = "1s"
+`),
+		ExpectError: errorMatching("Timed out waiting for the preheat task", "last seen: 1 URL: 1 processing",
+			"still pending: https://cdn.example.com/slow.mp4", "The timeout is 1s; raise timeout"),
+	})
+}
+
+func TestAccPreheatAction_withoutWaiting(t *testing.T) {
+	emu := newTestEmulator(t, time.Hour)
+	runActionSteps(t, resource.TestStep{
+		Config: emu.actionConfig(`
+    asset_id = "a1b2c3"
+    wait     = false
+`),
+	})
+	if posts, gets := emu.countRequests(http.MethodPost), emu.countRequests(http.MethodGet); posts != 1 || gets != 0 {
+		t.Fatalf("%d creates and %d queries, want 1 and 0", posts, gets)
+	}
+}
+
+func TestAccPreheatAction_validation(t *testing.T) {
+	emu := newTestEmulator(t, -1)
+	for name, tc := range map[string]struct{ arguments, want string }{
+		"neither asset_id nor urls": {`wait = true`, "At least one of these attributes must be configured: [asset_id,urls]"},
+		"duplicate url":             {`urls = ["https://cdn.example.com/a.mp4", "https://cdn.example.com/a.mp4"]`, "duplicate"},
+		"zero timeout":              {"urls = [\"https://cdn.example.com/a.mp4\"]\ntimeout = \"0s\"", "it must be a duration above zero"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			runActionSteps(t, resource.TestStep{Config: emu.actionConfig(tc.arguments), ExpectError: errorMatching(tc.want)})
+		})
+	}
+	if n := emu.RequestCount(); n != 0 {
+		t.Fatalf("invalid input sent %d requests; it must be rejected before any", n)
+	}
+}
+
+// TestAccPreheatAction_progressInCLIOutput runs the CLI by hand (see
+// cliWorkdir): terraform-plugin-testing does not show the CLI's output,
+// where Terraform prints an action's progress messages.
+func TestAccPreheatAction_progressInCLIOutput(t *testing.T) {
+	// 3 URLs, one ending every second, polled every 100ms: a partial state is
+	// seen unless the machine stalls the wait for over 2s.
+	emu := newTestEmulator(t, 3*time.Second)
+	w := newCLIWorkdir(t, "1.14.0", emu.actionConfig(`
+    urls = [
+      "https://cdn.example.com/r1/index.m3u8",
+      "https://cdn.example.com/r1/720p.mp4",
+      "https://cdn.example.com/r1/1080p.mp4",
+    ]
+    poll_interval = "100ms"
+`))
+	out, err := w.run("apply", "-auto-approve", "-input=false")
+	if err != nil {
+		t.Fatalf("terraform apply: %v\n%s", err, out)
+	}
+	// Terraform prints each message as "Action action.vod_preheat.release
+	// (triggered by terraform_data.publish): <message>".
+	prefix := "Action action.vod_preheat.release (triggered by terraform_data.publish): "
+	requireInOrder(t, out, prefix+"created preheat task", prefix+"0/3 succeeded, 0 failed, 3 processing",
+		prefix+"3/3 succeeded, 0 failed, 0 processing", prefix+"preheat task", "complete after")
+	partial := regexp.MustCompile(`(?m)^` + regexp.QuoteMeta(prefix) + `([12])/3 succeeded, 0 failed, [12] processing$`)
+	if partial.FindString(out) == "" {
+		t.Errorf("no partial progress (1/3 or 2/3 succeeded) in the output:\n%s", out)
+	}
+	for _, line := range strings.Split(out, "\n") {
+		if strings.Contains(line, "/3 succeeded") && strings.Count(out, line+"\n") != 1 {
+			t.Errorf("%q was repeated; only changes are reported:\n%s", line, out)
+		}
+	}
+}
