@@ -84,8 +84,10 @@ func (s *Server) lookup(taskID string) *task {
 	return s.tasks[taskID]
 }
 
-// DeleteTask forgets a task, as VOD eventually does; later queries of it are
-// answered like an unknown task. It reports whether the task existed.
+// DeleteTask forgets a task, as VOD may eventually do; later queries of it
+// are answered like an unknown task (400 VOD.10053). Huawei documents neither
+// how long tasks are kept nor the answer for a forgotten one: that answer is
+// the emulator's choice. It reports whether the task existed.
 func (s *Server) DeleteTask(taskID string) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -412,3 +412,22 @@ output "task_id" {
 		"VOD.10053", "It is removed from state")
 	requireInOrder(t, out, "vod_preheating_task.test will be created")
 }
+
+func TestAccPreheatingTask_lostAnswerOnCreateIsNotRetried(t *testing.T) {
+	emu := newTestEmulator(t, -1)
+	// No answer within the create timeout: the client gives up, not knowing
+	// whether VOD created the task. Sending the request again could double the
+	// preheat, so the error says what to check instead.
+	emu.InjectFaults(1, emulator.FaultDelay(3*time.Second))
+	runSteps(t, resource.TestStep{
+		Config: emu.taskConfig(`
+  urls     = ["https://cdn.example.com/a.mp4"]
+  timeouts = { create = "1s" }
+`),
+		ExpectError: errorMatching("The preheat request may or may not have started a preheat", "context deadline exceeded",
+			"was not retried", "check in the VOD console", "terraform import"),
+	})
+	if n := emu.RequestCount(); n != 1 {
+		t.Fatalf("the emulator saw %d requests, want exactly 1: a create whose answer was lost is not retried", n)
+	}
+}
