@@ -24,7 +24,9 @@ type sandbox struct {
 
 func newSandbox(t *testing.T) *sandbox {
 	t.Helper()
-	tmp := t.TempDir()
+	// Resolved, as the script's pwd is (macOS's temporary folder is behind a symlink).
+	tmp, err := filepath.EvalSymlinks(t.TempDir())
+	must(t, err)
 	s := &sandbox{t: t, root: filepath.Join(tmp, "repo"), bin: filepath.Join(tmp, "bin"),
 		cache: filepath.Join(tmp, "cache"), log: filepath.Join(tmp, "builds.log")}
 	for _, dir := range []string{filepath.Join(s.root, "scripts"), s.bin, s.cache} {
