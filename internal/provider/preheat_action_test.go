@@ -10,6 +10,8 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
+
+	"github.com/vodprovider/terraform-provider-vod/internal/emulator"
 )
 
 // actionConfig attaches the vod_preheat action, configured with arguments,
@@ -111,6 +113,30 @@ func TestAccPreheatAction_withoutWaiting(t *testing.T) {
 	if posts, gets := emu.countRequests(http.MethodPost), emu.countRequests(http.MethodGet); posts != 1 || gets != 0 {
 		t.Fatalf("%d creates and %d queries, want 1 and 0", posts, gets)
 	}
+}
+
+func TestAccPreheatAction_createIsRetriedOnlyWhenThrottled(t *testing.T) {
+	urls := `    urls = ["https://cdn.example.com/a.mp4"]`
+	t.Run("429 then success", func(t *testing.T) {
+		emu := newTestEmulator(t, -1)
+		emu.InjectFaults(1, emulator.Fault429("1"))
+		runActionSteps(t, resource.TestStep{Config: emu.actionConfig(urls)})
+		if n := emu.countRequests(http.MethodPost); n != 2 {
+			t.Fatalf("%d create requests, want 2: a throttled create is sent again", n)
+		}
+	})
+	t.Run("5xx", func(t *testing.T) {
+		emu := newTestEmulator(t, -1)
+		emu.InjectFaults(5, emulator.Fault500())
+		runActionSteps(t, resource.TestStep{
+			Config: emu.actionConfig(urls),
+			ExpectError: errorMatching("The preheat request may or may not have started a preheat", "HTTP 500",
+				"was not retried", "check in the VOD console"),
+		})
+		if n := emu.RequestCount(); n != 1 {
+			t.Fatalf("the emulator saw %d requests, want exactly 1: a create is not retried after a 5xx", n)
+		}
+	})
 }
 
 func TestAccPreheatAction_validation(t *testing.T) {
