@@ -1,3 +1,4 @@
+// Command terraform-provider-vod serves the vod provider to Terraform.
 package main
 
 import (

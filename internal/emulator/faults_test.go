@@ -2,7 +2,10 @@ package emulator
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"io"
+	"net"
 	"net/http"
 	"strings"
 	"testing"
@@ -82,13 +85,20 @@ func TestFaultCustomBodyAndStatus(t *testing.T) {
 func TestDelayFaultRespectsClientCancellation(t *testing.T) {
 	h := newHarness(t, nil)
 	h.srv.InjectFaults(1, FaultDelay(time.Minute))
-	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
+	go func() {
+		// Cancel once the server holds the request, not after a guess.
+		for h.srv.RequestCount() == 0 {
+			time.Sleep(time.Millisecond)
+		}
+		cancel()
+	}()
 	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, h.url+preheatPath+"?task_id=x", nil)
 	start := time.Now()
 	_, err := http.DefaultClient.Do(req)
-	if !errors.Is(err, context.DeadlineExceeded) {
-		t.Fatalf("client error = %v, want deadline exceeded", err)
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("client error = %v, want cancelled", err)
 	}
 	// The server notices the disconnect and records the request unanswered.
 	for len(h.srv.Requests()) == 0 {
@@ -121,5 +131,102 @@ func TestShutdownCutsDelayFaultsShort(t *testing.T) {
 	defer cancel()
 	if err := shutdown(ctx); err != nil {
 		t.Fatalf("shutdown: %v", err)
+	}
+}
+
+func TestFaultBodies(t *testing.T) {
+	h := newHarness(t, nil)
+	h.srv.InjectFaults(1, FaultJSON(http.StatusInternalServerError, "VOD.10051", "System error."))
+	h.srv.InjectFaults(1, FaultHTML(http.StatusGatewayTimeout))
+	h.srv.InjectFaults(1, FaultEmpty(http.StatusBadGateway))
+	h.srv.InjectFaults(1, FaultTruncatedJSON(http.StatusAccepted))
+	h.srv.InjectFaults(1, Fault429(""))
+	if r := h.query(t, "x"); r.status != 500 || r.errorCode(t) != "VOD.10051" {
+		t.Errorf("JSON fault: %d %s", r.status, r.body)
+	}
+	if r := h.query(t, "x"); r.status != 504 || string(r.body) != "<html><body><h1>504 Gateway Timeout</h1></body></html>" ||
+		r.header.Get("Content-Type") != "text/html" {
+		t.Errorf("HTML fault: %d %v %s", r.status, r.header, r.body)
+	}
+	if r := h.query(t, "x"); r.status != 502 || len(r.body) != 0 {
+		t.Errorf("empty fault: %d %q", r.status, r.body)
+	}
+	if r := h.query(t, "x"); r.status != 202 || !strings.HasPrefix(string(r.body), `{"preheating_results": [`) || json.Valid(r.body) {
+		t.Errorf("truncated fault: %d %q", r.status, r.body)
+	}
+	if r := h.query(t, "x"); r.status != 429 || r.header.Get("Retry-After") != "" || r.errorCode(t) != "APIGW.0308" {
+		t.Errorf("429 without Retry-After: %d %v", r.status, r.header)
+	}
+}
+
+func TestFaultHugeBodyIsStreamed(t *testing.T) {
+	h := newHarness(t, nil)
+	const size = 40 << 20
+	h.srv.InjectFaults(1, FaultHugeBody(http.StatusOK, size))
+	resp, err := http.Get(h.url + preheatPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	n, err := io.Copy(io.Discard, resp.Body)
+	if err != nil || n != size || resp.StatusCode != 200 {
+		t.Fatalf("read %d bytes (%v), status %d; want %d", n, err, resp.StatusCode, size)
+	}
+}
+
+func TestFaultResets(t *testing.T) {
+	h := newHarness(t, nil)
+	h.srv.InjectFaults(1, FaultReset(ResetBeforeAnswer))
+	h.srv.InjectFaults(1, FaultReset(ResetMidBody))
+	// Fresh connections, so the transport does not quietly retry.
+	client := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
+	if resp, err := client.Get(h.url + preheatPath); err == nil {
+		resp.Body.Close()
+		t.Fatalf("reset before the answer: got HTTP %d", resp.StatusCode)
+	}
+	resp, err := client.Get(h.url + preheatPath)
+	if err != nil {
+		t.Fatalf("reset mid-body: the headers should arrive: %v", err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err == nil || resp.StatusCode != 200 || !strings.HasPrefix(string(body), `{"preheating_results"`) {
+		t.Fatalf("reset mid-body: read %q, err %v", body, err)
+	}
+	if n := h.srv.RequestCount(); n != 2 {
+		t.Fatalf("%d requests", n)
+	}
+}
+
+func TestFaultStallHoldsUntilTheClientLeaves(t *testing.T) {
+	h := newHarness(t, nil)
+	h.srv.InjectFaults(1, FaultStall())
+	client := &http.Client{Timeout: 200 * time.Millisecond}
+	_, err := client.Get(h.url + preheatPath)
+	var netErr net.Error
+	if !errors.As(err, &netErr) || !netErr.Timeout() {
+		t.Fatalf("err = %v, want a client timeout", err)
+	}
+}
+
+func TestSkewClockMovesDateAndSignatureCheck(t *testing.T) {
+	h := newHarness(t, nil)
+	h.srv.SeedTask("t1", []URLSeed{{URL: "https://cdn.example.com/a.mp4"}})
+	if r := h.query(t, "t1"); r.status != 200 || r.header.Get("Date") != h.clock.Now().Format(http.TimeFormat) {
+		t.Fatalf("before skew: %d, Date %q", r.status, r.header.Get("Date"))
+	}
+	h.srv.SkewClock(16 * time.Minute)
+	r := h.query(t, "t1")
+	if r.status != http.StatusUnauthorized || r.header.Get("Date") != h.clock.Now().Add(16*time.Minute).Format(http.TimeFormat) {
+		t.Fatalf("after skew: %d, Date %q", r.status, r.header.Get("Date"))
+	}
+}
+
+func TestAnswerQueriesWith202(t *testing.T) {
+	h := newHarness(t, nil)
+	h.srv.SeedTask("t1", []URLSeed{{URL: "https://cdn.example.com/a.mp4", Status: StatusSucceed}})
+	h.srv.AnswerQueriesWith(http.StatusAccepted)
+	if r := h.query(t, "t1"); r.status != http.StatusAccepted || !strings.Contains(string(r.body), `"status":"succeed"`) {
+		t.Fatalf("query: %d %s", r.status, r.body)
 	}
 }

@@ -235,3 +235,95 @@ func TestSDKThrottledAnswerIsParsed(t *testing.T) {
 		t.Fatalf("error = %v, want 429 APIGW.0308", err)
 	}
 }
+
+// headerRewriter changes the request the SDK signed just before it is sent.
+type headerRewriter func(r *http.Request)
+
+func (f headerRewriter) RoundTrip(r *http.Request) (*http.Response, error) {
+	r = r.Clone(r.Context())
+	f(r)
+	return http.DefaultTransport.RoundTrip(r)
+}
+
+func TestSDKSignatureMustBeLowercaseHex(t *testing.T) {
+	srv, url, logs := sdkServer(t, nil)
+	srv.SeedTask("t1", []URLSeed{{URL: "https://cdn.example.com/a.mp4"}})
+	good := newSDKClient(t, url, sdkOptions{ak: testAK, sk: testSK, projectID: testPID})
+	if _, err := good.ShowPreheatingAsset(&model.ShowPreheatingAssetRequest{TaskId: "t1"}); err != nil {
+		t.Fatalf("the SDK's own signature: %v", err)
+	}
+	upper := newSDKClient(t, url, sdkOptions{ak: testAK, sk: testSK, projectID: testPID, roundTripper: headerRewriter(func(r *http.Request) {
+		auth := r.Header.Get("Authorization")
+		i := strings.Index(auth, "Signature=") + len("Signature=")
+		r.Header.Set("Authorization", auth[:i]+strings.ToUpper(auth[i:]))
+	})})
+	_, err := upper.ShowPreheatingAsset(&model.ShowPreheatingAssetRequest{TaskId: "t1"})
+	expectUnauthorized(t, err)
+	expectRejectedFor(t, logs, ErrSignatureMismatch.Error())
+}
+
+func TestSDKProjectIDMustBeSigned(t *testing.T) {
+	srv, url, logs := sdkServer(t, nil)
+	srv.SeedTask("t1", []URLSeed{{URL: "https://cdn.example.com/a.mp4"}})
+	// The SDK signs X-Project-Id (TestSDKCreateAndShow checks the shape).
+	createAndShow(t, newSDKClient(t, url, sdkOptions{ak: testAK, sk: testSK, projectID: testPID}))
+
+	send := func(withUnsignedProject bool) int {
+		req, _ := http.NewRequest(http.MethodGet, url+preheatPath+"?task_id=t1", nil)
+		signRequest(t, req, nil, testAK, testSK, time.Now())
+		if withUnsignedProject {
+			req.Header.Set(HeaderProjectID, testPID) // right value, added after signing
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	if got := send(false); got != http.StatusOK {
+		t.Fatalf("signed request without X-Project-Id: %d", got)
+	}
+	if got := send(true); got != http.StatusUnauthorized {
+		t.Fatalf("unsigned X-Project-Id: %d, want 401", got)
+	}
+	expectRejectedFor(t, logs, ErrProjectIDNotSigned.Error())
+}
+
+func TestSDKAccessKeyLockout(t *testing.T) {
+	var mu sync.Mutex
+	var offset time.Duration
+	srv, url, logs := sdkServer(t, func(c *Config) {
+		c.Now = func() time.Time { mu.Lock(); defer mu.Unlock(); return time.Now().Add(offset) }
+	})
+	srv.SeedTask("t1", []URLSeed{{URL: "https://cdn.example.com/a.mp4"}})
+	good := newSDKClient(t, url, sdkOptions{ak: testAK, sk: testSK, projectID: testPID})
+	wrong := newSDKClient(t, url, sdkOptions{ak: testAK, sk: "WRONG", projectID: testPID})
+	show := func(c *vod.VodClient) error {
+		_, err := c.ShowPreheatingAsset(&model.ShowPreheatingAssetRequest{TaskId: "t1"})
+		return err
+	}
+	// Five failures in a row do not lock; a success resets the count.
+	for range 5 {
+		expectUnauthorized(t, show(wrong))
+	}
+	if err := show(good); err != nil {
+		t.Fatalf("after 5 failures: %v", err)
+	}
+	// More than five lock the key, even for a right signature.
+	for range 6 {
+		expectUnauthorized(t, show(wrong))
+	}
+	expectUnauthorized(t, show(good))
+	expectRejectedFor(t, logs, ErrAccessKeyLocked.Error())
+	mu.Lock()
+	offset = LockoutDuration - time.Second
+	mu.Unlock()
+	expectUnauthorized(t, show(good))
+	mu.Lock()
+	offset = LockoutDuration + time.Second
+	mu.Unlock()
+	if err := show(good); err != nil {
+		t.Fatalf("after the lockout: %v", err)
+	}
+}

@@ -6,9 +6,15 @@
 // tested for retry and error handling without a cloud account.
 //
 // Request pipeline, in order: injected fault (if queued) → route match
-// (404 APIGW.0101) → body read (413 over 1 MiB) → signature and credential
-// checks (401 APIGW.0301) → project check (401 APIGW.0301) → tenant quota
-// (429 APIGW.0308, see Quota) → VOD logic.
+// (404 APIGW.0101) → body read (413 over 1 MiB) → access key lockout, then
+// signature and credential checks (401 APIGW.0301) → project check (401
+// APIGW.0301) → tenant quota (429 APIGW.0308, see Quota) → VOD logic.
+//
+// The lockout is the emulator's reading of Huawei's API Gateway docs: after
+// more than 5 consecutive failed signatures from an access key, every
+// request with that key is refused with 401 APIGW.0301 for 5 minutes of the
+// emulator's clock, good signatures included; a good signature before that
+// resets the count.
 package emulator
 
 import (
@@ -78,6 +84,9 @@ type RecordedRequest struct {
 	Status    int    // status answered; 0 if the client went away during a fault delay
 	RequestID string // the X-Request-Id sent back
 	Faulted   bool   // an injected fault was consumed by this request
+	// RemoteAddr is the client's address: requests that share it came over
+	// one connection, so from one client.
+	RemoteAddr string
 }
 
 // Server is the emulator; it implements http.Handler and is safe for
@@ -97,6 +106,9 @@ type Server struct {
 	throttled int
 	// connections counts connections accepted by Start's listener.
 	connections atomic.Int64
+	skew        time.Duration // added to cfg.Now for signatures and Date
+	queryStatus int           // status of a successful query
+	lock        lockout
 }
 
 // New returns an emulator for cfg, filling defaults for zero fields.
@@ -111,20 +123,29 @@ func New(cfg Config) *Server {
 		cfg.Now = time.Now
 	}
 	s := &Server{
-		cfg: cfg,
-		verifier: Verifier{
-			AccessKey:     cfg.AccessKey,
-			SecretKey:     cfg.SecretKey,
-			SecurityToken: cfg.SecurityToken,
-			MaxClockSkew:  cfg.MaxClockSkew,
-			Now:           cfg.Now,
-			Algorithm:     cfg.SigningAlgorithm,
-		},
-		tasks: make(map[string]*task),
-		quota: NewQuotaGate(cfg.Quota),
+		cfg:         cfg,
+		tasks:       make(map[string]*task),
+		quota:       NewQuotaGate(cfg.Quota),
+		queryStatus: http.StatusOK,
 	}
-	s.verifier.Temporary = s.temporary
+	s.verifier = Verifier{
+		AccessKey:     cfg.AccessKey,
+		SecretKey:     cfg.SecretKey,
+		SecurityToken: cfg.SecurityToken,
+		MaxClockSkew:  cfg.MaxClockSkew,
+		Now:           s.now,
+		Algorithm:     cfg.SigningAlgorithm,
+		Temporary:     s.temporary,
+	}
 	return s
+}
+
+// now is the emulator's clock as a client's signature is judged by it.
+func (s *Server) now() time.Time {
+	s.mu.Lock()
+	skew := s.skew
+	s.mu.Unlock()
+	return s.cfg.Now().Add(skew)
 }
 
 // RequestCount is the number of requests received so far, rejected and
@@ -157,13 +178,14 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	requestID := newHexID()
 	w.Header().Set("X-Request-Id", requestID)
+	w.Header().Set("Date", s.now().UTC().Format(http.TimeFormat))
 	sw := &statusWriter{ResponseWriter: w}
 
 	fault, faulted := s.arrive()
 	defer func() {
 		s.finish(RecordedRequest{
 			Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery,
-			Status: sw.status, RequestID: requestID, Faulted: faulted,
+			Status: sw.status, RequestID: requestID, Faulted: faulted, RemoteAddr: r.RemoteAddr,
 		})
 	}()
 
@@ -219,7 +241,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	if err := s.verifier.Verify(r, body); err != nil {
+	if err := s.authenticate(r, body); err != nil {
 		s.logf("rejected %s %s: %v", r.Method, r.URL.Path, err)
 		writeError(w, http.StatusUnauthorized, "APIGW.0301",
 			"Incorrect IAM authentication information: verify aksk signature fail")

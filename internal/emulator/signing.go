@@ -40,6 +40,8 @@ var (
 	ErrBadQuery             = errors.New("query string cannot be parsed")
 	ErrSignatureMismatch    = errors.New("signature mismatch")
 	ErrSecurityToken        = errors.New("security token missing, unsigned or wrong")
+	ErrProjectIDNotSigned   = errors.New("x-project-id is sent but not signed")
+	ErrAccessKeyLocked      = errors.New("access key locked after repeated signature failures")
 )
 
 // AuthHeader is the parsed Authorization header.
@@ -297,14 +299,63 @@ func (v Verifier) Verify(r *http.Request, body []byte) error {
 	if err := checkSecurityToken(r, auth.SignedHeaders, securityToken); err != nil {
 		return err
 	}
+	// A project id the signature does not cover could be swapped in transit.
+	if r.Header.Get(HeaderProjectID) != "" && !slices.Contains(auth.SignedHeaders, "x-project-id") {
+		return ErrProjectIDNotSigned
+	}
 	canonical, err := canonicalRequest(r, auth.SignedHeaders, scheme.payloadHash(r, auth.SignedHeaders, body))
 	if err != nil {
 		return err
 	}
-	if !scheme.verify(scheme, auth.AccessKey, secretKey, scheme.stringToSign(date, canonical), strings.ToLower(auth.Signature)) {
+	// Only what the SDK writes, lowercase hex, is accepted.
+	if auth.Signature != strings.ToLower(auth.Signature) ||
+		!scheme.verify(scheme, auth.AccessKey, secretKey, scheme.stringToSign(date, canonical), auth.Signature) {
 		return ErrSignatureMismatch
 	}
 	return nil
+}
+
+// Lockout thresholds, as Huawei's API Gateway documents them.
+const (
+	maxSignatureFailures = 5
+	LockoutDuration      = 5 * time.Minute
+)
+
+// lockout counts consecutive signature failures of the emulator's access key.
+type lockout struct {
+	failures    int
+	lockedUntil time.Time
+}
+
+// authenticate verifies r and applies the access key lockout: more than
+// maxSignatureFailures failures in a row lock the key for LockoutDuration.
+// Requests naming another access key do not touch the count.
+func (s *Server) authenticate(r *http.Request, body []byte) error {
+	ours := false
+	if auth, err := ParseAuthorization(r.Header.Get("Authorization")); err == nil {
+		ours = subtle.ConstantTimeCompare([]byte(auth.AccessKey), []byte(s.cfg.AccessKey)) == 1
+	}
+	now := s.now()
+	s.mu.Lock()
+	locked := ours && now.Before(s.lock.lockedUntil)
+	s.mu.Unlock()
+	if locked {
+		return ErrAccessKeyLocked
+	}
+	err := s.verifier.Verify(r, body)
+	if !ours {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err == nil {
+		s.lock.failures = 0
+		return nil
+	}
+	if s.lock.failures++; s.lock.failures > maxSignatureFailures {
+		s.lock.failures, s.lock.lockedUntil = 0, now.Add(LockoutDuration)
+	}
+	return err
 }
 
 // checkSecurityToken enforces temporary-credential rules: a configured token

@@ -1,16 +1,23 @@
 package emulator
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"errors"
+	"io"
 	"net/http"
 	"net/url"
 	"os"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
+
+	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/auth/signer"
+	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/request"
 )
 
 // vectorFile mirrors testdata/signing-vectors.json (a copy of the shared
@@ -267,4 +274,87 @@ func TestUnsignedPayloadMustBeSigned(t *testing.T) {
 	if err := v.Verify(r2, []byte("other")); !errors.Is(err, ErrSignatureMismatch) {
 		t.Fatalf("unsigned UNSIGNED-PAYLOAD = %v, want mismatch", err)
 	}
+}
+
+// FuzzParseAuthorization: any header either fails to parse or parses into
+// something that renders back to the same parse.
+func FuzzParseAuthorization(f *testing.F) {
+	f.Add("SDK-HMAC-SHA256 Access=AK, SignedHeaders=host;x-sdk-date, Signature=5a2ce64c865e0e6046321c6f3d5a77ba8413eeaf355c3166c03d58d02ac79624")
+	f.Add("SDK-HMAC-SHA256 Access=AK,SignedHeaders=x-sdk-date,Signature=ab")
+	f.Add("SDK-HMAC-SHA256 Access=, SignedHeaders=, Signature=")
+	f.Add("OTHER-ALG Access=AK, SignedHeaders=host, Signature=00")
+	f.Add("SDK-HMAC-SHA256 Access=A=B, SignedHeaders=Host, Signature=x")
+	f.Fuzz(func(t *testing.T, value string) {
+		h, err := ParseAuthorization(value)
+		if err != nil {
+			return
+		}
+		if h.AccessKey == "" || h.Signature == "" || len(h.SignedHeaders) == 0 || !isAuthName(h.Algorithm) {
+			t.Fatalf("accepted %q as %+v", value, h)
+		}
+		for _, name := range h.SignedHeaders {
+			if name == "" || name != strings.ToLower(name) || strings.Contains(name, ";") {
+				t.Fatalf("accepted signed header %q in %q", name, value)
+			}
+		}
+		again, err := ParseAuthorization(h.Algorithm + " Access=" + h.AccessKey + ", SignedHeaders=" +
+			strings.Join(h.SignedHeaders, ";") + ", Signature=" + h.Signature)
+		if err != nil || !reflect.DeepEqual(again, h) {
+			t.Fatalf("%q parsed as %+v, its rendering as %+v (%v)", value, h, again, err)
+		}
+	})
+}
+
+// FuzzCanonicalRequestMatchesSDK signs arbitrary requests with the official
+// SDK's signer and checks that the emulator's canonical request, on the
+// request as it arrives over the wire, verifies them.
+func FuzzCanonicalRequestMatchesSDK(f *testing.F) {
+	f.Add("/v1.0/"+testPID+"/asset/preheating", "task_id", "5199337c31c8e4622f1590735b13a263", "")
+	f.Add("/v1.0/p/asset/preheating", "task_id", "a b+c&d=e/f?g", "")
+	f.Add("/v1.0/p/asset/preheating", "", "", `{"urls":["https://cdn.example.com/a b.mp4"]}`)
+	f.Add("/a%2Fb/ü/~._-", "k", "日本", "body")
+	f.Add("/", "a", "", "")
+	at := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
+	verifier := Verifier{AccessKey: testAK, SecretKey: testSK, MaxClockSkew: time.Minute, Now: func() time.Time { return at }}
+	f.Fuzz(func(t *testing.T, path, key, value, body string) {
+		if !strings.HasPrefix(path, "/") || !utf8.ValidString(path+key+value) {
+			return
+		}
+		method := http.MethodGet
+		builder := request.NewHttpRequestBuilder().WithEndpoint("http://127.0.0.1:8080").WithPath(path).
+			AddHeaderParam(HeaderSDKDate, at.Format(SDKDateFormat)).AddHeaderParam(HeaderProjectID, testPID).
+			AddHeaderParam("Content-Type", "application/json")
+		if key != "" {
+			builder = builder.AddQueryParam(key, reflect.ValueOf(value))
+		}
+		if body != "" {
+			method = http.MethodPost
+			builder = builder.WithBody("application/json", body)
+		}
+		sdkReq := builder.WithMethod(method).Build()
+		headers, err := signer.Sign(sdkReq, testAK, testSK)
+		if err != nil {
+			return
+		}
+		req, err := sdkReq.ConvertRequest()
+		if err != nil {
+			return
+		}
+		for k, v := range headers {
+			req.Header.Set(k, v)
+		}
+		var wire bytes.Buffer
+		if err := req.Write(&wire); err != nil {
+			return // not a request HTTP can carry
+		}
+		arrived, err := http.ReadRequest(bufio.NewReader(&wire))
+		if err != nil {
+			return
+		}
+		arrivedBody, _ := io.ReadAll(arrived.Body)
+		if err := verifier.Verify(arrived, arrivedBody); err != nil {
+			canonical, _ := CanonicalRequest(arrived, strings.Split("content-type;host;x-project-id;x-sdk-date", ";"), arrivedBody)
+			t.Fatalf("the SDK's signature for %s %s?%s is refused: %v\nemulator canonical request:\n%s", method, path, req.URL.RawQuery, err, canonical)
+		}
+	})
 }

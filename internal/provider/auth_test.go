@@ -437,7 +437,7 @@ func TestCredentialsErrorsSayNothingReachedVOD(t *testing.T) {
 		if summary != credentialsErrorSummary || !strings.Contains(detail, "No request reached VOD") {
 			t.Errorf("create %T: %q / %q", err, summary, detail)
 		}
-		if summary, _ := describeWaitError(err, "t1", time.Minute, "timeouts.read"); summary != credentialsErrorSummary {
+		if summary, _ := describeWaitError(nil, err, "t1", time.Minute, "timeouts.read"); summary != credentialsErrorSummary {
 			t.Errorf("read %T: %q", err, summary)
 		}
 	}

@@ -88,6 +88,7 @@ func BenchmarkProviderConfigure(b *testing.B) {
 		"iam_endpoint":       tftypes.NewValue(tftypes.String, nil),
 		"signing_algorithm":  tftypes.NewValue(tftypes.String, nil),
 		"cloud":              tftypes.NewValue(tftypes.String, nil),
+		"request_timeout":    tftypes.NewValue(tftypes.String, nil),
 	})
 	req := provider.ConfigureRequest{TerraformVersion: "1.5.7", Config: tfsdk.Config{Schema: schemaResp.Schema, Raw: raw}}
 	b.ReportAllocs()

@@ -7,12 +7,12 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
-	sdkregion "github.com/huaweicloud/huaweicloud-sdk-go-v3/services/vod/v1/region"
 
 	"github.com/vodprovider/terraform-provider-vod/internal/vod"
 )
@@ -25,15 +25,16 @@ type setting struct {
 }
 
 var (
-	regionSetting        = setting{"region", []string{"HW_REGION_NAME"}}
-	projectIDSetting     = setting{"project_id", []string{"HW_PROJECT_ID", "HUAWEICLOUD_SDK_PROJECT_ID"}}
-	accessKeySetting     = setting{"access_key", []string{"HW_ACCESS_KEY", "HUAWEICLOUD_SDK_AK"}}
-	secretKeySetting     = setting{"secret_key", []string{"HW_SECRET_KEY", "HUAWEICLOUD_SDK_SK"}}
-	securityTokenSetting = setting{"security_token", []string{"HW_SECURITY_TOKEN", "HUAWEICLOUD_SDK_SECURITY_TOKEN"}}
-	endpointSetting      = setting{"endpoint", []string{"HW_VOD_ENDPOINT"}}
-	insecureSetting      = setting{"insecure", []string{"HW_INSECURE"}}
-	maxRetriesSetting    = setting{"max_retries", []string{"HW_MAX_RETRIES"}}
-	maxRPSSetting        = setting{"max_requests_per_second", []string{"HW_VOD_MAX_RPS"}}
+	regionSetting         = setting{"region", []string{"HW_REGION_NAME"}}
+	projectIDSetting      = setting{"project_id", []string{"HW_PROJECT_ID", "HUAWEICLOUD_SDK_PROJECT_ID"}}
+	accessKeySetting      = setting{"access_key", []string{"HW_ACCESS_KEY", "HUAWEICLOUD_SDK_AK"}}
+	secretKeySetting      = setting{"secret_key", []string{"HW_SECRET_KEY", "HUAWEICLOUD_SDK_SK"}}
+	securityTokenSetting  = setting{"security_token", []string{"HW_SECURITY_TOKEN", "HUAWEICLOUD_SDK_SECURITY_TOKEN"}}
+	endpointSetting       = setting{"endpoint", []string{"HW_VOD_ENDPOINT"}}
+	insecureSetting       = setting{"insecure", []string{"HW_INSECURE"}}
+	maxRetriesSetting     = setting{"max_retries", []string{"HW_MAX_RETRIES"}}
+	maxRPSSetting         = setting{"max_requests_per_second", []string{"HW_VOD_MAX_RPS"}}
+	requestTimeoutSetting = setting{"request_timeout", []string{"HW_VOD_REQUEST_TIMEOUT"}}
 )
 
 func (s setting) envList() string { return strings.Join(s.envVars, " or ") }
@@ -73,6 +74,7 @@ type settings struct {
 	maxRetries                                                       int
 	maxRequestsPerSecond                                             float64 // 0: no cap
 	auth                                                             authSettings
+	requestTimeout                                                   time.Duration
 }
 
 func resolveSettings(c providerModel, diags *diag.Diagnostics) settings {
@@ -113,6 +115,17 @@ func resolveSettings(c providerModel, diags *diag.Diagnostics) settings {
 		s.maxRequestsPerSecond = v
 	}
 
+	s.requestTimeout = DefaultRequestTimeout
+	if raw, ok := requestTimeoutSetting.lookup(c.RequestTimeout, c.RequestTimeout.ValueString, diags); ok {
+		v, err := time.ParseDuration(raw)
+		if err != nil || v < MinRequestTimeout {
+			diags.AddAttributeError(path.Root("request_timeout"), "Invalid request_timeout",
+				fmt.Sprintf("request_timeout (or %s) is %q; use a duration such as \"60s\" or \"2m\", at least %s.",
+					requestTimeoutSetting.envList(), raw, MinRequestTimeout))
+		}
+		s.requestTimeout = v
+	}
+
 	if diags.HasError() {
 		return s // a missing value may only be an unknown one
 	}
@@ -144,13 +157,14 @@ func (s settings) clientConfig(diags *diag.Diagnostics) vod.Config {
 		MaxRetries:    s.maxRetries,
 
 		MaxRequestsPerSecond: s.maxRequestsPerSecond,
+		AttemptTimeout:       s.requestTimeout,
 	}
 	s.applyAuth(&cfg)
 	return cfg
 }
 
-// regionEndpoint asks the SDK's region table, so the known regions follow
-// the SDK the provider is built with.
+// regionEndpoint resolves a region from the provider's own table only; the
+// SDK's environment and file overrides are deliberately not consulted.
 func regionEndpoint(region string, diags *diag.Diagnostics) string {
 	if region == "" {
 		diags.AddAttributeError(path.Root("region"), "Missing region",
@@ -158,13 +172,13 @@ func regionEndpoint(region string, diags *diag.Diagnostics) string {
 				regionSetting.envList(), endpointSetting.envList()))
 		return ""
 	}
-	r, err := sdkregion.SafeValueOf(region)
-	if err != nil || r == nil || len(r.Endpoints) == 0 {
+	endpoint, err := vod.RegionEndpoint(region, "")
+	if err != nil {
 		diags.AddAttributeError(path.Root("region"), "Unknown region",
 			fmt.Sprintf("%v. Use one of those, or set endpoint (or %s) to the full base URL of the VOD API.", err, endpointSetting.envList()))
 		return ""
 	}
-	return r.Endpoints[0]
+	return endpoint
 }
 
 // logCall writes one line per HTTP exchange to Terraform's log. CallLog

@@ -138,7 +138,7 @@ func (a *preheatAction) Invoke(ctx context.Context, req action.InvokeRequest, re
 		}
 	})
 	if err != nil {
-		summary, detail := describeWaitError(err, taskID, timeout, "timeout")
+		summary, detail := describeWaitError(ctx.Err(), err, taskID, timeout, "timeout")
 		resp.Diagnostics.AddError(summary, detail)
 		return
 	}

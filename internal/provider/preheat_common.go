@@ -153,9 +153,10 @@ func failedPreheatDiagnostic(task vod.Task) (diag.Diagnostic, bool) {
 	return diag.NewErrorDiagnostic("Preheat failed", detail), true
 }
 
-// describeWaitError explains a failed read or wait of taskID; timeoutSetting
+// describeWaitError explains a failed read or wait of taskID; waitCtxErr is
+// the error of the call's own context (with its timeout); timeoutSetting
 // names the setting that bounded it, such as "timeouts.read".
-func describeWaitError(err error, taskID string, timeout time.Duration, timeoutSetting string) (summary, detail string) {
+func describeWaitError(waitCtxErr, err error, taskID string, timeout time.Duration, timeoutSetting string) (summary, detail string) {
 	var waitErr *vod.WaitError
 	switch {
 	case vod.IsCredentialsError(err) && !errors.As(err, &waitErr):
@@ -165,14 +166,27 @@ func describeWaitError(err error, taskID string, timeout time.Duration, timeoutS
 			fmt.Sprintf("%v.\n\nThe %s is %s; raise %s to wait longer.", err, timeoutName(timeoutSetting), timeout, timeoutSetting)
 	case errors.As(err, &waitErr):
 		return "Stopped waiting for the preheat task", err.Error()
-	case errors.Is(err, context.DeadlineExceeded):
+	case errors.Is(waitCtxErr, context.DeadlineExceeded):
+		// Only the call's own context says it timed out: one attempt's
+		// request_timeout is an AttemptTimeoutError, never DeadlineExceeded.
 		return "Timed out reading the preheat task",
 			fmt.Sprintf("Reading preheat task %s did not finish within the %s of %s: %v", taskID, timeoutName(timeoutSetting), timeout, err)
 	}
 	if _, ok := vod.AsAPIError(err); ok {
 		return "VOD API error", fmt.Sprintf("Reading preheat task %s failed: %v", taskID, err)
 	}
-	return "Cannot read the preheat task", fmt.Sprintf("Reading preheat task %s failed: %v", taskID, err)
+	detail = fmt.Sprintf("Reading preheat task %s failed: %v", taskID, err)
+	var (
+		timeoutErr *vod.AttemptTimeoutError
+		decodeErr  *vod.DecodeError
+	)
+	switch {
+	case errors.As(err, &timeoutErr):
+		detail += ".\n\nIf the API is slow rather than unreachable, raise request_timeout (or HW_VOD_REQUEST_TIMEOUT)."
+	case errors.As(err, &decodeErr):
+		detail += ".\n\nThe answer was not the API's JSON: a proxy or load balancer may be answering in its place; check endpoint and any HTTPS proxy."
+	}
+	return "Cannot read the preheat task", detail
 }
 
 // durationText writes a default duration as users write it: "20m", not "20m0s".

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -45,7 +46,7 @@ func TestProgressLine(t *testing.T) {
 
 func TestDescribeWaitError(t *testing.T) {
 	apiErr := &vod.APIError{Method: "GET", Path: "/v1.0/p/asset/preheating", HTTPStatus: 400, ErrorCode: "VOD.10053", ErrorMsg: "illegal field: {task_id}.", RequestID: "rid"}
-	summary, detail := describeWaitError(apiErr, "t1", time.Minute, "timeouts.read")
+	summary, detail := describeWaitError(nil, apiErr, "t1", time.Minute, "timeouts.read")
 	for _, want := range []string{"HTTP 400", "error_code VOD.10053", `error_msg "illegal field: {task_id}."`, "X-Request-Id rid", "t1"} {
 		if !strings.Contains(detail, want) {
 			t.Errorf("detail %q lacks %q", detail, want)
@@ -55,14 +56,25 @@ func TestDescribeWaitError(t *testing.T) {
 		t.Errorf("summary = %q", summary)
 	}
 	waitErr := &vod.WaitError{TaskID: "t1", Waited: time.Second, Cause: context.Canceled}
-	if summary, _ := describeWaitError(waitErr, "t1", time.Minute, "timeouts.read"); summary != "Stopped waiting for the preheat task" {
+	if summary, _ := describeWaitError(context.Canceled, waitErr, "t1", time.Minute, "timeouts.read"); summary != "Stopped waiting for the preheat task" {
 		t.Errorf("cancelled wait summary = %q", summary)
 	}
 	timedOut := &vod.WaitError{TaskID: "t1", Waited: time.Minute, Cause: context.DeadlineExceeded}
 	for setting, want := range map[string]string{"timeouts.create": "The create timeout is 1m0s; raise timeouts.create", "timeout": "The timeout is 1m0s; raise timeout"} {
-		if _, detail := describeWaitError(timedOut, "t1", time.Minute, setting); !strings.Contains(detail, want) {
+		if _, detail := describeWaitError(context.DeadlineExceeded, timedOut, "t1", time.Minute, setting); !strings.Contains(detail, want) {
 			t.Errorf("%s: detail %q lacks %q", setting, detail, want)
 		}
+	}
+	// One attempt's timeout is not the read's: the read's context decides.
+	attemptErr := &vod.RetriesExhaustedError{Attempts: 3, Last: &vod.AttemptTimeoutError{
+		Method: "GET", Path: "/v1.0/p/asset/preheating", Timeout: time.Minute, Attempt: 3, MaxAttempts: 3}}
+	summary, detail = describeWaitError(nil, fmt.Errorf("wrapped: %w", attemptErr), "t1", 20*time.Minute, "timeouts.read")
+	if strings.Contains(detail, "read timeout") || !strings.Contains(detail, "no answer within 1m0s (the request timeout), attempt 3 of 3") ||
+		!strings.Contains(detail, "raise request_timeout") {
+		t.Errorf("attempt timeout: %q: %q", summary, detail)
+	}
+	if _, detail = describeWaitError(context.DeadlineExceeded, attemptErr, "t1", 20*time.Minute, "timeouts.read"); !strings.Contains(detail, "within the read timeout of 20m") {
+		t.Errorf("read timeout: %q", detail)
 	}
 }
 

@@ -126,7 +126,7 @@ func (d *preheatingResultDataSource) Read(ctx context.Context, req datasource.Re
 		task, err = d.client.QueryPreheating(ctx, taskID)
 	}
 	if err != nil {
-		summary, detail := describeWaitError(err, taskID, readTimeout, "timeouts.read")
+		summary, detail := describeWaitError(ctx.Err(), err, taskID, readTimeout, "timeouts.read")
 		resp.Diagnostics.AddError(summary, detail)
 		return
 	}

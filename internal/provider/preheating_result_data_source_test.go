@@ -1,7 +1,12 @@
 package provider
 
 import (
+	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"regexp"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -55,10 +60,20 @@ func TestAccPreheatingResult_mixedStatusesWithoutWaiting(t *testing.T) {
 
 func TestAccPreheatingResult_waitUntilComplete(t *testing.T) {
 	emu := newTestEmulator(t, 2*time.Second)
-	emu.SeedTask(testTaskID, []emulator.URLSeed{
-		{URL: "https://cdn.example.com/release/index.m3u8"},
-		{URL: "https://cdn.example.com/release/1080p.mp4"},
-	})
+	// The task's 2s start when the first query arrives, however long
+	// Terraform takes to get there, so the first read finds it processing.
+	var seedOnce sync.Once
+	lazy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		seedOnce.Do(func() {
+			emu.SeedTask(testTaskID, []emulator.URLSeed{
+				{URL: "https://cdn.example.com/release/index.m3u8"},
+				{URL: "https://cdn.example.com/release/1080p.mp4"},
+			})
+		})
+		emu.ServeHTTP(w, r)
+	}))
+	t.Cleanup(lazy.Close)
+	emu.URL = lazy.URL
 	runStep(t, resource.TestStep{
 		Config: emu.readConfig(`
   wait_for_completion = true
@@ -77,10 +92,24 @@ func TestAccPreheatingResult_waitUntilComplete(t *testing.T) {
 			expectAttr("all_succeeded", knownvalue.Bool(true)),
 		},
 	})
-	// The first read began while the URLs were processing, so it had to poll.
-	if n := emu.RequestCount(); n < 3 {
-		t.Fatalf("the emulator saw %d requests; a wait over 2s at 200ms intervals needs more", n)
+	// Terraform reads the data source several times per step, each time
+	// through a newly configured client, so count per connection: one read
+	// must have polled more than once.
+	if most := mostRequestsFromOneClient(emu.Requests()); most < 2 {
+		t.Fatalf("no read polled more than once (at most %d request per client): %+v", most, emu.Requests())
 	}
+}
+
+// mostRequestsFromOneClient is the largest number of requests that came
+// over one connection.
+func mostRequestsFromOneClient(requests []emulator.RecordedRequest) int {
+	perClient := map[string]int{}
+	most := 0
+	for _, r := range requests {
+		perClient[r.RemoteAddr]++
+		most = max(most, perClient[r.RemoteAddr])
+	}
+	return most
 }
 
 func TestAccPreheatingResult_failOnFailed(t *testing.T) {
@@ -251,4 +280,78 @@ data "vod_preheating_result" "release" {
 		t.Fatalf("destroy -refresh=false: %v\n%s", err, out)
 	}
 	requireInOrder(t, out, "Destroy complete! Resources: 1 destroyed.")
+}
+
+func TestAccPreheatingResult_attemptTimeoutIsNotTheReadTimeout(t *testing.T) {
+	emu := newTestEmulator(t, time.Hour)
+	emu.SeedTask(testTaskID, []emulator.URLSeed{{URL: "https://cdn.example.com/a.mp4", Status: "succeed"}})
+	emu.InjectFaults(3, emulator.FaultStall())
+	runStep(t, resource.TestStep{
+		Config: emu.providerBlockWith(`request_timeout = "1s"`) + dataBlock(fmt.Sprintf("task_id = %q", testTaskID)),
+		ExpectError: errorMatching("Cannot read the preheat task", "gave up after 3 attempts:",
+			"no answer within 1s (the request timeout), attempt 3 of 3"),
+	})
+	if n := emu.RequestCount(); n != 3 {
+		t.Fatalf("the emulator saw %d requests, want 3", n)
+	}
+}
+
+func TestAccPreheatingResult_undecodableAnswerIsRetried(t *testing.T) {
+	emu := newTestEmulator(t, time.Hour)
+	emu.SeedTask(testTaskID, []emulator.URLSeed{{URL: "https://cdn.example.com/a.mp4", Status: "succeed"}})
+	emu.InjectFaults(1, emulator.FaultHTML(200))
+	emu.InjectFaults(1, emulator.FaultTruncatedJSON(200))
+	emu.AnswerQueriesWith(202) // as Huawei's API reference says
+	runStep(t, resource.TestStep{
+		Config:            emu.readConfig(""),
+		ConfigStateChecks: []statecheck.StateCheck{expectAttr("all_succeeded", knownvalue.Bool(true))},
+	})
+	if requests := emu.Requests(); len(requests) < 3 || requests[0].Status != 200 || requests[1].Status != 200 || requests[2].Status != 202 {
+		t.Fatalf("want two undecodable 200s then a 202, got %+v", requests)
+	}
+}
+
+func TestAccPreheatingResult_undecodableAnswerDiagnostic(t *testing.T) {
+	emu := newTestEmulator(t, time.Hour)
+	emu.InjectFaults(3, emulator.FaultTruncatedJSON(200))
+	runStep(t, resource.TestStep{
+		Config: emu.readConfig(""),
+		ExpectError: regexp.MustCompile(`(?s)gave\s+up\s+after\s+3\s+attempts:.*could\s+not\s+decode\s+the\s+200\s+answer:.*` +
+			`first\s+bytes:.*preheating_results.*X-Request-Id\s+[0-9a-f]{32}`),
+	})
+}
+
+// TestAccPreheatingResult_waitEndsOnARetryBeyondTheDeadline: the second poll
+// is throttled with a Retry-After past the read timeout; the wait still ends
+// with its own report of what it last saw.
+func TestAccPreheatingResult_waitEndsOnARetryBeyondTheDeadline(t *testing.T) {
+	emu := newTestEmulator(t, time.Hour)
+	emu.SeedTask(testTaskID, []emulator.URLSeed{{URL: "https://cdn.example.com/slow.mp4"}})
+	emu.InjectFaults(1, emulator.FaultDelay(time.Millisecond)) // the first poll is answered
+	emu.InjectFaults(1, emulator.Fault429("3600"))
+	runStep(t, resource.TestStep{
+		Config: emu.readConfig(`
+  wait_for_completion = true
+  poll_interval       = "100ms"
+  timeouts = {
+    read = "5m"
+  }
+`),
+		ExpectError: errorMatching("Timed out waiting for the preheat task", "last seen: 1 URL: 1 processing",
+			"still pending: https://cdn.example.com/slow.mp4", "not retrying: the next attempt would start in 1h0m0s",
+			"HTTP 429", "The read timeout is 5m0s"),
+	})
+	if n := emu.RequestCount(); n != 2 {
+		t.Fatalf("the emulator saw %d requests, want 2", n)
+	}
+}
+
+func TestAccPreheatingResult_connectionRefused(t *testing.T) {
+	emu := newTestEmulator(t, time.Hour)
+	closed := httptest.NewServer(http.NotFoundHandler())
+	closed.Close()
+	runStep(t, resource.TestStep{
+		Config:      strings.Replace(emu.readConfig(""), emu.URL, closed.URL, 1),
+		ExpectError: errorMatching("gave up after 3 attempts:", "connection refused"),
+	})
 }

@@ -192,7 +192,7 @@ func (r *preheatingTaskResource) Create(ctx context.Context, req resource.Create
 	resp.Diagnostics.Append(resp.State.Set(ctx, &model)...)
 
 	if err != nil {
-		summary, detail := describeWaitError(err, taskID, createTimeout, "timeouts.create")
+		summary, detail := describeWaitError(ctx.Err(), err, taskID, createTimeout, "timeouts.create")
 		resp.Diagnostics.AddError(summary, detail+keptInStateNote(taskID))
 		return
 	}
@@ -238,7 +238,7 @@ func (r *preheatingTaskResource) Read(ctx context.Context, req resource.ReadRequ
 		return
 	}
 	if err != nil {
-		summary, detail := describeWaitError(err, taskID, readTimeout, "timeouts.read")
+		summary, detail := describeWaitError(ctx.Err(), err, taskID, readTimeout, "timeouts.read")
 		resp.Diagnostics.AddError(summary, detail)
 		return
 	}

@@ -5,6 +5,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework/action"
@@ -20,6 +21,12 @@ import (
 
 // DefaultMaxRetries matches Huawei Cloud's own provider.
 const DefaultMaxRetries = 5
+
+// DefaultRequestTimeout bounds one HTTP attempt when request_timeout is not set.
+const DefaultRequestTimeout = 60 * time.Second
+
+// MinRequestTimeout keeps a typo such as "1ms" from failing every attempt.
+const MinRequestTimeout = time.Second
 
 // MaxMaxRetries bounds max_retries: beyond it a broken API is better reported than hammered.
 const MaxMaxRetries = 20
@@ -51,13 +58,16 @@ type providerModel struct {
 
 	MaxRequestsPerSecond types.Float64 `tfsdk:"max_requests_per_second"`
 	authModel
+	RequestTimeout types.String `tfsdk:"request_timeout"`
 }
 
+// Metadata names the provider "vod" and reports its version.
 func (p *VodProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
 	resp.TypeName = "vod"
 	resp.Version = p.version
 }
 
+// Schema describes the provider block.
 func (p *VodProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Creates Huawei Cloud VOD CDN preheat tasks, waits for them and reads their results. " +
@@ -110,10 +120,18 @@ func (p *VodProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 					"Set it a little under the tenant's quota, such as `1.5` for Huawei's 100 queries a minute, to avoid 429s altogether. " +
 					"A number above 0. " + envDoc(maxRPSSetting),
 			},
+			"request_timeout": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: fmt.Sprintf("Bound on one HTTP attempt, as a duration such as `\"60s\"`; an attempt that gets no full answer "+
+					"in time is retried like a 5xx, within `max_retries`. At least `%s`; defaults to `%s`. ", MinRequestTimeout, DefaultRequestTimeout) +
+					envDoc(requestTimeoutSetting),
+			},
 		}),
 	}
 }
 
+// Configure resolves the settings (configuration, then environment) and builds
+// the client the data sources share. It does no I/O.
 func (p *VodProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
 	var config providerModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
@@ -145,10 +163,12 @@ func (p *VodProvider) Actions(context.Context) []func() action.Action {
 	return []func() action.Action{NewPreheatAction}
 }
 
+// DataSources lists the data sources.
 func (p *VodProvider) DataSources(context.Context) []func() datasource.DataSource {
 	return []func() datasource.DataSource{NewPreheatingResultDataSource}
 }
 
+// Resources lists the resources.
 func (p *VodProvider) Resources(context.Context) []func() resource.Resource {
 	return []func() resource.Resource{NewPreheatingTaskResource}
 }

@@ -1,18 +1,28 @@
 package provider
 
 import (
+	"bytes"
+	"context"
 	"fmt"
+	"maps"
 	"net/http/httptest"
 	"regexp"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+	"github.com/hashicorp/terraform-plugin-log/tflogtest"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/vodprovider/terraform-provider-vod/internal/emulator"
+	"github.com/vodprovider/terraform-provider-vod/internal/vod"
 )
 
 var simpleDataSource = dataBlock(fmt.Sprintf("task_id = %q", testTaskID))
@@ -57,7 +67,12 @@ func TestAccProvider_securityToken(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { _ = shutdown(t.Context()) })
+	// t.Context() is already cancelled when cleanups run.
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		_ = shutdown(ctx)
+	})
 	emu.SeedTask(testTaskID, []emulator.URLSeed{{URL: "https://cdn.example.com/a.mp4", Status: "succeed"}})
 	t.Setenv("HW_SECURITY_TOKEN", "TOKENEXAMPLE")
 	runStep(t, resource.TestStep{
@@ -204,4 +219,103 @@ provider "vod" {
 		config += fmt.Sprintf("data \"vod_preheating_result\" %q {\n  task_id = %q\n}\n", name, testTaskID)
 	}
 	return config
+}
+
+// configureProvider runs the provider's Configure with the given settings
+// (the others null), as Terraform would, and returns the client it built.
+func configureProvider(ctx context.Context, t *testing.T, settings map[string]string) (*vod.Client, diag.Diagnostics) {
+	t.Helper()
+	p := New("test")()
+	var schemaResp provider.SchemaResponse
+	p.Schema(ctx, provider.SchemaRequest{}, &schemaResp)
+	configType := schemaResp.Schema.Type().TerraformType(ctx).(tftypes.Object)
+	values := map[string]tftypes.Value{}
+	for name, typ := range configType.AttributeTypes {
+		values[name] = tftypes.NewValue(typ, nil)
+	}
+	for name, v := range settings {
+		values[name] = tftypes.NewValue(tftypes.String, v)
+	}
+	req := provider.ConfigureRequest{TerraformVersion: "1.16.3",
+		Config: tfsdk.Config{Schema: schemaResp.Schema, Raw: tftypes.NewValue(configType, values)}}
+	var resp provider.ConfigureResponse
+	p.Configure(ctx, req, &resp)
+	client, _ := resp.DataSourceData.(*vod.Client)
+	return client, resp.Diagnostics
+}
+
+// TestProviderLogsAndErrorsCarryNoSecrets configures the provider with a
+// secret key and a security token, makes calls that log (a throttled one, a
+// successful one, a refused one) and checks neither secret, nor the
+// signature, reaches the log or the error text.
+func TestProviderLogsAndErrorsCarryNoSecrets(t *testing.T) {
+	clearProviderEnv(t)
+	const secretKey, token = "SK-SECRET-VALUE-0123456789", "TOKEN-SECRET-VALUE-9876543210"
+	emu := emulator.New(emulator.Config{AccessKey: testAccessKey, SecretKey: secretKey, ProjectID: testProjectID, SecurityToken: token})
+	srv := httptest.NewServer(emu)
+	defer srv.Close()
+	emu.SeedTask(testTaskID, []emulator.URLSeed{{URL: "https://cdn.example.com/a.mp4", Status: "succeed"}})
+	emu.InjectFaults(1, emulator.Fault429("1"))
+
+	var logs bytes.Buffer
+	ctx := tflogtest.RootLogger(context.Background(), &logs)
+	settings := map[string]string{"endpoint": srv.URL, "project_id": testProjectID, "access_key": testAccessKey,
+		"secret_key": secretKey, "security_token": token}
+	client, diags := configureProvider(ctx, t, settings)
+	if diags.HasError() {
+		t.Fatal(diags)
+	}
+	if _, err := client.QueryPreheating(ctx, testTaskID); err != nil {
+		t.Fatal(err)
+	}
+	settings["security_token"] = token + "-wrong"
+	wrong, diags := configureProvider(ctx, t, settings)
+	if diags.HasError() {
+		t.Fatal(diags)
+	}
+	_, err := wrong.QueryPreheating(ctx, testTaskID)
+	if err == nil {
+		t.Fatal("a wrong token was accepted")
+	}
+	// The log is not empty: it has the three exchanges.
+	if n := strings.Count(logs.String(), `"request_id"`); n != 3 {
+		t.Fatalf("%d logged exchanges, want 3:\n%s", n, logs.String())
+	}
+	for _, secret := range []string{secretKey, token, "Signature", emulator.Algorithm} {
+		if strings.Contains(logs.String(), secret) || strings.Contains(err.Error(), secret) {
+			t.Errorf("%q reached the log or the error %q", secret, err)
+		}
+	}
+}
+
+// TestRegionIgnoresTheSDKOverrides: the SDK would send a region's requests
+// wherever HUAWEICLOUD_SDK_REGION_VOD_* says; the provider does not.
+func TestRegionIgnoresTheSDKOverrides(t *testing.T) {
+	clearProviderEnv(t)
+	t.Setenv("HUAWEICLOUD_SDK_REGION_VOD_CN_NORTH_4", "http://127.0.0.1:1")
+	client, diags := configureProvider(context.Background(), t, map[string]string{
+		"region": "cn-north-4", "project_id": testProjectID, "access_key": testAccessKey, "secret_key": testSecretKey})
+	if diags.HasError() {
+		t.Fatal(diags)
+	}
+	if got := client.Endpoint(); got != "https://vod.cn-north-4.myhuaweicloud.com" {
+		t.Fatalf("endpoint = %q", got)
+	}
+}
+
+func TestRequestTimeoutSetting(t *testing.T) {
+	clearProviderEnv(t)
+	base := map[string]string{"endpoint": "http://127.0.0.1:1", "project_id": testProjectID, "access_key": testAccessKey, "secret_key": testSecretKey}
+	t.Setenv("HW_VOD_REQUEST_TIMEOUT", "90s")
+	if _, diags := configureProvider(context.Background(), t, base); diags.HasError() {
+		t.Fatalf("from the environment: %v", diags)
+	}
+	for _, bad := range []string{"soon", "500ms", "-1s"} {
+		settings := maps.Clone(base)
+		settings["request_timeout"] = bad
+		_, diags := configureProvider(context.Background(), t, settings)
+		if !diags.HasError() || !strings.Contains(diags[0].Detail(), "request_timeout (or HW_VOD_REQUEST_TIMEOUT) is \""+bad+"\"") {
+			t.Errorf("request_timeout %q: %v", bad, diags)
+		}
+	}
 }

@@ -85,6 +85,15 @@ func (e *testEmulator) providerBlock() string {
 }
 
 func (e *testEmulator) providerBlockWithSecret(secretKey string) string {
+	return e.providerBlockWithSettings(secretKey, "")
+}
+
+// providerBlockWith adds settings to the provider block.
+func (e *testEmulator) providerBlockWith(settings string) string {
+	return e.providerBlockWithSettings(testSecretKey, settings)
+}
+
+func (e *testEmulator) providerBlockWithSettings(secretKey, settings string) string {
 	return fmt.Sprintf(`
 provider "vod" {
   endpoint    = %q
@@ -92,15 +101,16 @@ provider "vod" {
   access_key  = %q
   secret_key  = %q
   max_retries = 2
+  %s
 }
-`, e.URL, testProjectID, testAccessKey, secretKey)
+`, e.URL, testProjectID, testAccessKey, secretKey, settings)
 }
 
 // clearProviderEnv keeps a developer's own credentials out of a test.
 func clearProviderEnv(t *testing.T) {
 	t.Helper()
 	for _, s := range append([]setting{regionSetting, projectIDSetting, accessKeySetting, secretKeySetting,
-		securityTokenSetting, endpointSetting, insecureSetting, maxRetriesSetting, maxRPSSetting}, authSettingList...) {
+		securityTokenSetting, endpointSetting, insecureSetting, maxRetriesSetting, maxRPSSetting, requestTimeoutSetting}, authSettingList...) {
 		for _, name := range s.envVars {
 			t.Setenv(name, "")
 		}

@@ -7,7 +7,10 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode"
 
+	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
+	"github.com/hashicorp/terraform-plugin-framework/attr/xattr"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -70,7 +73,7 @@ func TestPreheatURLValidator(t *testing.T) {
 	}
 }
 
-func TestLogCallWritesFieldsWithoutSecrets(t *testing.T) {
+func TestLogCallWritesFields(t *testing.T) {
 	var buf bytes.Buffer
 	ctx := tflogtest.RootLogger(context.Background(), &buf)
 	logCall(ctx, vod.CallLog{Method: "GET", Path: "/v1.0/p/asset/preheating", Query: "task_id=t", Attempt: 2, Status: 429,
@@ -98,4 +101,39 @@ func TestPositiveDurationValidator(t *testing.T) {
 			t.Errorf("timeout %q: got %q, want valid=%v", value, got, ok)
 		}
 	}
+}
+
+// FuzzTaskIDValidator: a value passes exactly when it is non-empty and has no
+// whitespace or control character, and a refusal names task_id.
+func FuzzTaskIDValidator(f *testing.F) {
+	for _, seed := range []string{"5199337c31c8e4622f1590735b13a263", "", " x", "x\u0007", "a\u00a0b", "日本", "\xff"} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, value string) {
+		got := validateString(taskIDValidator{}, types.StringValue(value))
+		valid := value != "" && !strings.ContainsFunc(value, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) })
+		if (got == "") != valid || (got != "" && !strings.Contains(got, "task_id")) {
+			t.Fatalf("task_id %q: got %q, want valid=%v", value, got, valid)
+		}
+	})
+}
+
+// FuzzPollIntervalValidator: poll_interval's type (timetypes.GoDuration) and
+// validator together accept a value exactly when it is a Go duration of at
+// least minPollInterval; the validator's refusal names poll_interval.
+func FuzzPollIntervalValidator(f *testing.F) {
+	for _, seed := range []string{"5s", "100ms", "99ms", "1m30s", "-5s", "5", "five", "9223372036854775807ns", "1e3s", ""} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, value string) {
+		var typeResp xattr.ValidateAttributeResponse
+		timetypes.GoDuration{StringValue: types.StringValue(value)}.ValidateAttribute(context.Background(),
+			xattr.ValidateAttributeRequest{Path: path.Root("poll_interval")}, &typeResp)
+		got := validateString(pollIntervalValidator{}, types.StringValue(value))
+		d, err := time.ParseDuration(value)
+		valid := err == nil && d >= minPollInterval
+		if refused := typeResp.Diagnostics.HasError() || got != ""; refused == valid || (got != "" && !strings.Contains(got, "poll_interval")) {
+			t.Fatalf("poll_interval %q: type %v, validator %q; want valid=%v", value, typeResp.Diagnostics, got, valid)
+		}
+	})
 }

@@ -9,10 +9,13 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"io"
 	"math"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/sdkerr"
@@ -55,7 +58,8 @@ type Client struct {
 	iamEndpoint string
 	keys        *keySource
 	project     projectCache
-	transport   *http.Transport
+	transport   http.RoundTripper
+	maxBody     int64
 	sleep       func(context.Context, time.Duration) error
 	jitter      func() float64
 	limiter     *limiter // shared by every request of the client
@@ -105,6 +109,7 @@ func New(cfg Config) (*Client, error) {
 			IdleConnTimeout:     90 * time.Second,
 			TLSHandshakeTimeout: 10 * time.Second,
 		},
+		maxBody: MaxResponseBytes,
 		sleep:   sleepContext,
 		jitter:  randomJitter,
 		limiter: newLimiter(cfg.MaxRequestsPerSecond),
@@ -147,12 +152,12 @@ func (c *Client) QueryPreheating(ctx context.Context, taskID string) (Task, erro
 		if err != nil {
 			return err
 		}
-		task.Results = task.Results[:0]
-		if resp.PreheatingResults != nil {
-			task.Results = make([]URLStatus, 0, len(*resp.PreheatingResults))
-			for _, r := range *resp.PreheatingResults {
-				task.Results = append(task.Results, toURLStatus(r))
-			}
+		if resp.PreheatingResults == nil {
+			return missingFieldError("preheating_results")
+		}
+		task.Results = make([]URLStatus, 0, len(*resp.PreheatingResults))
+		for _, r := range *resp.PreheatingResults {
+			task.Results = append(task.Results, toURLStatus(r))
 		}
 		return nil
 	})
@@ -195,7 +200,7 @@ func (c *Client) CreatePreheating(ctx context.Context, assetID string, urls []st
 			return err
 		}
 		if resp.TaskId == nil || *resp.TaskId == "" {
-			return errors.New("the API answered without a task_id")
+			return missingFieldError("task_id")
 		}
 		taskID = *resp.TaskId
 		return nil
@@ -203,12 +208,22 @@ func (c *Client) CreatePreheating(ctx context.Context, assetID string, urls []st
 	return taskID, err
 }
 
+// missingFieldError is a 2xx answer that decoded but lacks the field the
+// call needs; classify turns it into a DecodeError.
+type missingFieldError string
+
+func (e missingFieldError) Error() string { return "the answer has no " + string(e) }
+
+// errAttemptTimedOut is the cause of an attempt's context when its own
+// bound, not the caller's, ended it.
+var errAttemptTimedOut = errors.New("the attempt timed out")
+
 // attempt sends one request through a fresh SDK client whose transport is
 // bound to ctx. Building it is cheap (no I/O); the connection pool is shared.
 func (c *Client) attempt(ctx context.Context, n int, call func(*vodsdk.VodClient) error) (*attemptTransport, error) {
-	ctx, cancel := context.WithTimeout(ctx, c.cfg.AttemptTimeout)
+	ctx, cancel := context.WithTimeoutCause(ctx, c.cfg.AttemptTimeout, errAttemptTimedOut)
 	defer cancel()
-	rt := &attemptTransport{ctx: ctx, base: c.transport, attempt: n, log: c.cfg.Logger}
+	rt := &attemptTransport{ctx: ctx, base: c.transport, attempt: n, log: c.cfg.Logger, maxBytes: c.maxBody}
 	credentials, err := c.currentCredentials(ctx)
 	if err != nil {
 		return rt, err
@@ -221,45 +236,73 @@ func (c *Client) attempt(ctx context.Context, n int, call func(*vodsdk.VodClient
 	if err != nil {
 		return rt, fmt.Errorf("building the SDK client: %w", err)
 	}
-	return rt, c.classify(call(vodsdk.NewVodClient(hc)), rt)
+	err = call(vodsdk.NewVodClient(hc))
+	if err != nil && errors.Is(context.Cause(ctx), errAttemptTimedOut) {
+		return rt, &AttemptTimeoutError{Method: rt.method, Path: rt.path, Timeout: c.cfg.AttemptTimeout,
+			Attempt: n, MaxAttempts: c.cfg.MaxRetries + 1, HTTPStatus: rt.status}
+	}
+	return rt, c.classify(err, rt)
 }
 
-// classify turns what the SDK returned into this package's errors.
+// classify turns what the SDK returned into this package's errors. The body
+// reader is asked first: the SDK reports a body cut short or too large as
+// if the answer itself were wrong.
 func (c *Client) classify(err error, rt *attemptTransport) error {
+	success := rt.status >= 200 && rt.status <= 299
 	var sdkErr *sdkerr.ServiceResponseError
+	var missing missingFieldError
 	switch {
-	case err == nil && (rt.status < 200 || rt.status > 299):
+	case err == nil && !success:
 		return &APIError{Method: rt.method, Path: rt.path, HTTPStatus: rt.status, RequestID: rt.requestID,
 			ErrorMsg: "unexpected non-2xx answer without an error body"}
 	case err == nil:
 		return nil
+	case rt.body != nil && rt.body.tooLarge && success:
+		return c.decodeError(rt, "the body is over "+describeBodyLimit(c.maxBody))
+	case rt.body != nil && rt.body.tooLarge:
+		return &APIError{Method: rt.method, Path: rt.path, HTTPStatus: rt.status, RequestID: rt.requestID,
+			NonJSON: true, ErrorMsg: "an error body over " + describeBodyLimit(c.maxBody), RetryAfter: rt.retryAfter}
+	case rt.body != nil && rt.body.err != nil:
+		return &TransportError{Method: rt.method, Path: rt.path, Err: rt.body.err,
+			What: fmt.Sprintf("connection broken mid-body, after %d bytes of the HTTP %d answer", rt.body.n, rt.status)}
+	case errors.As(err, &missing):
+		return c.decodeError(rt, missing.Error())
+	case errors.As(err, &sdkErr) && success:
+		return c.decodeError(rt, sdkErr.ErrorMessage)
 	case errors.As(err, &sdkErr):
-		apiErr := &APIError{Method: rt.method, Path: rt.path, HTTPStatus: sdkErr.StatusCode, ErrorCode: sdkErr.ErrorCode,
-			ErrorMsg: sdkErr.ErrorMessage, RequestID: sdkErr.RequestId, RetryAfter: rt.retryAfter}
-		if apiErr.ErrorCode == "" {
-			apiErr.ErrorMsg = readableMessage(apiErr.ErrorMsg)
+		apiErr := &APIError{Method: rt.method, Path: rt.path, HTTPStatus: rt.status, ErrorCode: sdkErr.ErrorCode,
+			ErrorMsg: sdkErr.ErrorMessage, RequestID: rt.requestID, RetryAfter: rt.retryAfter, ClockSkew: rt.clockSkew}
+		if apiErr.ErrorCode == "" && !isJSON(apiErr.ErrorMsg) {
+			apiErr.NonJSON, apiErr.ErrorMsg = true, readableMessage(apiErr.ErrorMsg)
 		}
 		return apiErr
 	case rt.status == 0 && rt.sent:
-		return &TransportError{Method: rt.method, Path: rt.path, Err: unwrapURLError(err)}
+		return &TransportError{Method: rt.method, Path: rt.path, What: describeNoAnswer(err), Err: unwrapURLError(err)}
 	case rt.status != 0:
 		return fmt.Errorf("%s %s: reading the HTTP %d answer (X-Request-Id %s): %w", rt.method, rt.path, rt.status, rt.requestID, err)
 	}
 	return err
 }
 
-// TransportError is a request that got no HTTP answer: refused, reset or
-// timed out. It is retried.
-type TransportError struct {
-	Method, Path string
-	Err          error
+func (c *Client) decodeError(rt *attemptTransport, reason string) *DecodeError {
+	return &DecodeError{Method: rt.method, Path: rt.path, HTTPStatus: rt.status, ContentType: rt.contentType,
+		Reason: reason, FirstBytes: rt.firstBytes(), RequestID: rt.requestID}
 }
 
-func (e *TransportError) Error() string {
-	return fmt.Sprintf("%s %s: no answer: %v", e.Method, e.Path, e.Err)
+// describeNoAnswer says in words why a request got no answer.
+func describeNoAnswer(err error) string {
+	switch {
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return "connection refused"
+	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+		return "connection reset before the answer"
+	}
+	var dnsErr *net.DNSError
+	if errors.As(err, &dnsErr) {
+		return "host not found"
+	}
+	return "no answer"
 }
-
-func (e *TransportError) Unwrap() error { return e.Err }
 
 func unwrapURLError(err error) error {
 	var urlErr *url.Error

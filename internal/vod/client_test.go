@@ -1,9 +1,12 @@
 package vod
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -243,7 +246,13 @@ func TestCancellationStopsTheRequestInFlight(t *testing.T) {
 	h.emu.SeedTask(testTask, []emulator.URLSeed{{URL: "https://cdn.example.com/a.mp4"}})
 	h.emu.InjectFaults(1, emulator.FaultDelay(time.Minute))
 	ctx, cancel := context.WithCancel(context.Background())
-	time.AfterFunc(100*time.Millisecond, cancel)
+	go func() {
+		// Cancel once the emulator holds the request, not after a guess.
+		for h.emu.RequestCount() == 0 {
+			time.Sleep(time.Millisecond)
+		}
+		cancel()
+	}()
 	start := time.Now()
 	_, err := h.client.QueryPreheating(ctx, testTask)
 	if !errors.Is(err, context.Canceled) {
@@ -258,13 +267,46 @@ func TestCancellationStopsTheRequestInFlight(t *testing.T) {
 }
 
 func TestRetryAfterBeyondTheDeadlineFailsAtOnce(t *testing.T) {
+	// 18446744074 s overflowed time.Duration into 290ms before it was capped.
+	for _, retryAfter := range []string{"3600", "18446744074", "99999999999999999999999"} {
+		h := newHarness(t, emulator.Config{}, nil)
+		h.emu.InjectFaults(1, emulator.Fault429(retryAfter))
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		_, err := h.client.QueryPreheating(ctx, testTask)
+		cancel()
+		var beyond *RetryBeyondDeadlineError
+		if !errors.As(err, &beyond) || !beyond.RetryAfter || beyond.Delay < time.Hour ||
+			!strings.Contains(err.Error(), "after the deadline") || len(h.sleeps) != 0 || h.emu.RequestCount() != 1 {
+			t.Fatalf("Retry-After %s: err = %v, sleeps %v", retryAfter, err, h.sleeps)
+		}
+	}
+}
+
+// TestWaitReportsARetryBeyondItsDeadline: a wait whose query gives up because
+// the next retry would land after the deadline still ends with the wait's
+// report, not the API error.
+func TestWaitReportsARetryBeyondItsDeadline(t *testing.T) {
 	h := newHarness(t, emulator.Config{}, nil)
-	h.emu.InjectFaults(1, emulator.Fault429("3600"))
+	h.emu.SeedTask(testTask, []emulator.URLSeed{{URL: "https://cdn.example.com/a.mp4", Status: "processing"}})
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	_, err := h.client.QueryPreheating(ctx, testTask)
-	if err == nil || !strings.Contains(err.Error(), "after the deadline") || len(h.sleeps) != 0 {
-		t.Fatalf("err = %v, sleeps %v", err, h.sleeps)
+	polls := 0
+	_, err := Wait(ctx, testTask, time.Millisecond, func(ctx context.Context) (Task, error) {
+		polls++
+		if polls == 2 {
+			h.emu.InjectFaults(1, emulator.Fault429("3600"))
+		}
+		return h.client.QueryPreheating(ctx, testTask)
+	})
+	var waitErr *WaitError
+	if !errors.As(err, &waitErr) || !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("err = %v, want the wait's timeout report", err)
+	}
+	for _, want := range []string{"timed out after", "(2 polls)", "last seen: 1 URL: 1 processing", "still pending: https://cdn.example.com/a.mp4",
+		"last error: not retrying: the next attempt would start in 1h0m0s (the server's Retry-After), after the deadline"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q lacks %q", err, want)
+		}
 	}
 }
 
@@ -319,11 +361,59 @@ func TestNewRejectsBadConfig(t *testing.T) {
 func TestParseRetryAfter(t *testing.T) {
 	now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 	for value, want := range map[string]time.Duration{
-		"": 0, "3": 3 * time.Second, "-1": 0, "soon": 0,
+		"": 0, "3": 3 * time.Second, "-1": 0, "soon": 0, " 4 ": 4 * time.Second,
 		now.Add(90 * time.Second).Format(http.TimeFormat): 90 * time.Second,
+		// Capped rather than overflowed (18446744074s wrapped to 290ms).
+		"86400": 24 * time.Hour, "86401": 24 * time.Hour, "18446744074": 24 * time.Hour, "99999999999999999999999": 24 * time.Hour,
+		now.Add(1000 * time.Hour).Format(http.TimeFormat): 24 * time.Hour,
 	} {
 		if got := parseRetryAfter(value, now); got != want {
 			t.Errorf("parseRetryAfter(%q) = %s, want %s", value, got, want)
 		}
 	}
+}
+
+// answerWith is a transport that answers every request with one canned body.
+type answerWith struct {
+	status int
+	body   []byte
+}
+
+func (a answerWith) RoundTrip(r *http.Request) (*http.Response, error) {
+	return &http.Response{StatusCode: a.status, Header: http.Header{"Content-Type": {"application/json"}, "X-Request-Id": {"rid"}},
+		Body: io.NopCloser(bytes.NewReader(a.body)), Request: r}, nil
+}
+
+// FuzzQueryAnswerDecoding feeds arbitrary 2xx bodies to a query: it either
+// returns the task or a DecodeError naming the status and the body's start.
+func FuzzQueryAnswerDecoding(f *testing.F) {
+	f.Add(200, []byte(`{"preheating_results": [{"url": "https://cdn.example.com/a.mp4", "status": "succeed"}]}`))
+	f.Add(202, []byte(`{"preheating_results": []}`))
+	f.Add(200, []byte(`{"preheating_results": [{"url": "https://cdn.exa`))
+	f.Add(200, []byte(`<html><body>502 Bad Gateway</body></html>`))
+	f.Add(200, []byte(``))
+	f.Add(200, []byte(`{"preheating_results": [{"url": 1, "status": null}]}`))
+	f.Add(204, []byte(`null`))
+	f.Fuzz(func(t *testing.T, status int, body []byte) {
+		if status < 200 || status > 299 {
+			return
+		}
+		c, err := New(Config{Endpoint: "http://127.0.0.1:1", ProjectID: testProject, AccessKey: testAK, SecretKey: testSK})
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.transport = answerWith{status, body}
+		task, err := c.QueryPreheating(context.Background(), testTask)
+		if err == nil {
+			if task.Results == nil || !json.Valid(body) {
+				t.Fatalf("accepted %q as %+v", body, task)
+			}
+			return
+		}
+		var decodeErr *DecodeError
+		if !errors.As(err, &decodeErr) || decodeErr.HTTPStatus != status || !strings.HasPrefix(string(body), decodeErr.FirstBytes) ||
+			decodeErr.RequestID != "rid" {
+			t.Fatalf("body %q: err = %v (%T), want a DecodeError", body, err, err)
+		}
+	})
 }

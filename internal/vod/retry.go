@@ -14,14 +14,19 @@ import (
 // retryPolicy says whether an error from one attempt may be retried.
 type retryPolicy func(err error) bool
 
-// retryAll retries throttling, server errors and requests that got no
-// answer. Other 4xx answers (401 above all) are final.
+// retryAll retries throttling, server errors, answers that could not be
+// decoded and requests that got no answer in time. Other 4xx answers (401
+// above all) are final.
 func retryAll(err error) bool {
 	if apiErr, ok := AsAPIError(err); ok {
 		return apiErr.Retryable()
 	}
-	var transportErr *TransportError
-	return errors.As(err, &transportErr)
+	var (
+		transportErr *TransportError
+		timeoutErr   *AttemptTimeoutError
+		decodeErr    *DecodeError
+	)
+	return errors.As(err, &transportErr) || errors.As(err, &timeoutErr) || errors.As(err, &decodeErr)
 }
 
 // retryThrottledOnly suits calls that are not idempotent.
@@ -61,7 +66,7 @@ func (c *Client) withRetries(ctx context.Context, retryable retryPolicy, call fu
 		}
 		delay := c.backoff(attempt, rt.retryAfter)
 		if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < delay {
-			return fmt.Errorf("not retrying: the next attempt would start in %s, after the deadline: %w", delay.Round(time.Millisecond), err)
+			return &RetryBeyondDeadlineError{Delay: delay, Left: time.Until(deadline), RetryAfter: rt.retryAfter > 0, Last: err}
 		}
 		if sleepErr := c.sleep(ctx, delay); sleepErr != nil {
 			return fmt.Errorf("%w (while waiting to retry after: %v)", sleepErr, err)
@@ -86,7 +91,8 @@ func (c *Client) backoff(attempt int, retryAfter time.Duration) time.Duration {
 	return half + time.Duration(c.jitter()*float64(half))
 }
 
-func randomJitter() float64 { return rand.Float64() }
+// randomJitter needs spread, not secrecy, so math/rand is right here.
+func randomJitter() float64 { return rand.Float64() } //nolint:gosec // G404: jitter is not a secret
 
 // sleepContext pauses for d or until ctx ends, whichever is first.
 func sleepContext(ctx context.Context, d time.Duration) error {

@@ -102,8 +102,8 @@ func Wait(ctx context.Context, taskID string, interval time.Duration, poll Polle
 func (c clock) wait(ctx context.Context, taskID string, interval time.Duration, poll Poller) (Task, error) {
 	start := c.now()
 	werr := &WaitError{TaskID: taskID}
-	stopped := func() (Task, error) {
-		werr.Waited, werr.Cause = c.now().Sub(start), ctx.Err()
+	stopped := func(cause error) (Task, error) {
+		werr.Waited, werr.Cause = c.now().Sub(start), cause
 		var last Task
 		if werr.Last != nil {
 			last = *werr.Last
@@ -112,16 +112,23 @@ func (c clock) wait(ctx context.Context, taskID string, interval time.Duration, 
 	}
 	for {
 		if ctx.Err() != nil {
-			return stopped()
+			return stopped(ctx.Err())
 		}
 		pollStart := c.now()
 		task, err := poll(ctx)
 		werr.Polls++
-		if err != nil {
-			if ctx.Err() != nil {
-				werr.LastErr = err
-				return stopped()
-			}
+		var beyond *RetryBeyondDeadlineError
+		switch {
+		case err == nil:
+		case ctx.Err() != nil:
+			werr.LastErr = err
+			return stopped(ctx.Err())
+		case errors.As(err, &beyond):
+			// The query gave up early because its next retry would land
+			// after the deadline: the wait has timed out all the same.
+			werr.LastErr = err
+			return stopped(context.DeadlineExceeded)
+		default:
 			return task, err
 		}
 		werr.Last, werr.LastErr = &task, nil
@@ -133,7 +140,7 @@ func (c clock) wait(ctx context.Context, taskID string, interval time.Duration, 
 			gap = DefaultPollGap(pollStart.Sub(start), c.jitter())
 		}
 		if c.sleep(ctx, pollStart.Add(gap).Sub(c.now())) != nil {
-			return stopped()
+			return stopped(ctx.Err())
 		}
 	}
 }

@@ -72,7 +72,7 @@ func TestWaitTimeoutSaysWhatItLastSaw(t *testing.T) {
 func TestWaitStopsOnCancelWithoutAnotherPoll(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	calls := 0
-	poll := func(context.Context) (Task, error) {
+	poll := func(context.Context) (Task, error) { //nolint:unparam // a Poller
 		calls++
 		cancel() // Ctrl-C arrives while the first answer is being handled
 		return taskOf("processing"), nil
