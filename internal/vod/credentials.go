@@ -39,7 +39,10 @@ type Keys struct {
 	Source        string    // where they came from, for messages
 }
 
-func (k Keys) String() string   { return "keys from " + k.Source }
+// String names where the keys came from, never the keys themselves.
+func (k Keys) String() string { return "keys from " + k.Source }
+
+// GoString keeps %#v from printing the secret too.
 func (k Keys) GoString() string { return k.String() }
 
 // Temporary credentials are refreshed when less than this (or a quarter of

@@ -101,7 +101,7 @@ func TestLimiterNeverExceedsTheCap(t *testing.T) {
 	l, now, sleeps := simulatedLimiter(2)
 	*now = now.Add(time.Hour)
 	for range 4 {
-		l.wait(context.Background())
+		_, _ = l.wait(context.Background()) // only the pace matters here
 	}
 	if want := []time.Duration{0, 500 * time.Millisecond, time.Second, 1500 * time.Millisecond}; len(*sleeps) != 3 ||
 		(*sleeps)[0] != want[1] || (*sleeps)[2] != want[3] {
@@ -114,7 +114,7 @@ func TestLimiterHoldsEveryoneForRetryAfter(t *testing.T) {
 	pass, _ := l.wait(context.Background())
 	l.observe(pass, true, 7*time.Second)
 	*now = now.Add(time.Second)
-	l.wait(context.Background())
+	_, _ = l.wait(context.Background()) // only the pace matters here
 	if got := (*sleeps)[len(*sleeps)-1]; got != 6*time.Second {
 		t.Fatalf("next request waits %s, want the 6s left of Retry-After", got)
 	}
@@ -122,7 +122,7 @@ func TestLimiterHoldsEveryoneForRetryAfter(t *testing.T) {
 
 func TestLimiterStopsWaitingWhenCtxEnds(t *testing.T) {
 	l := newLimiter(0.5)
-	l.wait(context.Background())
+	_, _ = l.wait(context.Background()) // only the pace matters here
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
 	defer cancel()
 	start := time.Now()

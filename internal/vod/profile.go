@@ -31,7 +31,7 @@ func readProfileKeys(path, profile string) (keys Keys, useMetadata bool, err err
 	fail := func(problem string) (Keys, bool, error) {
 		return Keys{}, false, &ProfileError{File: path, Profile: profile, Problem: problem}
 	}
-	data, err := os.ReadFile(path)
+	data, err := os.ReadFile(path) //nolint:gosec // G304: the user names this config file
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		return fail("the file does not exist")
