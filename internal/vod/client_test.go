@@ -223,24 +223,6 @@ func TestBackoffIsExponentialJitteredAndCapped(t *testing.T) {
 	}
 }
 
-func TestConnectionErrorsAreRetried(t *testing.T) {
-	srv := httptest.NewServer(http.NotFoundHandler())
-	endpoint := srv.URL
-	srv.Close() // nothing listens there any more
-	var attempts int
-	client, err := New(Config{Endpoint: endpoint, ProjectID: testProject, AccessKey: testAK, SecretKey: testSK, MaxRetries: 2,
-		Logger: func(context.Context, CallLog) { attempts++ }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	client.sleep = func(context.Context, time.Duration) error { return nil }
-	_, err = client.QueryPreheating(context.Background(), testTask)
-	var transportErr *TransportError
-	if !errors.As(err, &transportErr) || attempts != 3 {
-		t.Fatalf("err = %v after %d attempts", err, attempts)
-	}
-}
-
 func TestCancellationStopsTheRequestInFlight(t *testing.T) {
 	h := newHarness(t, emulator.Config{}, nil)
 	h.emu.SeedTask(testTask, []emulator.URLSeed{{URL: "https://cdn.example.com/a.mp4"}})
