@@ -98,6 +98,17 @@ func pollInterval(v timetypes.GoDuration) time.Duration {
 	return d
 }
 
+// durationOr is the configured duration, or fallback when there is none.
+func durationOr(v timetypes.GoDuration, fallback time.Duration) time.Duration {
+	if v.IsNull() || v.IsUnknown() {
+		return fallback
+	}
+	if d, diags := v.ValueGoDuration(); !diags.HasError() {
+		return d
+	}
+	return fallback
+}
+
 // waitForPreheat polls the task until it is complete, ctx ends or a query
 // fails for good. Each answered poll is logged at INFO, so that TF_LOG=INFO
 // shows a long wait, and passed to progress when it is not nil.
