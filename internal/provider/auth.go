@@ -17,8 +17,9 @@ import (
 	"github.com/vodprovider/terraform-provider-vod/internal/vod"
 )
 
-// DefaultCloud is the domain of Huawei Cloud's public regions.
-const DefaultCloud = "myhuaweicloud.com"
+// DefaultCloud is the domain of Huawei Cloud's public regions, those of the
+// client's region table.
+const DefaultCloud = vod.DefaultCloud
 
 // credentialsErrorSummary heads an error from finding keys or the project.
 const credentialsErrorSummary = "Cannot authenticate to Huawei Cloud"
@@ -191,7 +192,9 @@ func (s settings) applyAuth(cfg *vod.Config) {
 	cfg.ProjectLookup = vod.ProjectLookup{Name: name, IAMEndpoint: iam}
 }
 
-// cloudEndpoint is the VOD endpoint of region in a cloud other than the default one.
+// cloudEndpoint is the VOD endpoint of region in a cloud other than the
+// default one. The region table lists the public cloud's regions; other
+// clouds have their own, so any region name goes there.
 func (s settings) cloudEndpoint() (string, bool) {
 	if s.auth.cloud == DefaultCloud || s.region == "" {
 		return "", false
