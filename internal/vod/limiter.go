@@ -20,7 +20,7 @@ import (
 //     increase, proportional so it suits quotas of 2/s and 200/s alike),
 //     and goes back to doubling once probeWindow passed without a 429.
 const (
-	startRate = 200.0 // requests per second
+	startRate = 100.0 // requests per second
 	minRate   = 0.1
 	maxRate   = 1e6 // beyond it the limiter is off in effect
 	cutFactor = 0.9

@@ -30,8 +30,8 @@ func TestLimiterPacesFromTheStartAndDoublesWhileNotThrottled(t *testing.T) {
 		slot, _ := l.reserve()
 		slots = append(slots, slot)
 	}
-	if slots[0] != epoch || slots[2].Sub(slots[1]) != 5*time.Millisecond {
-		t.Fatalf("places %v: want the first at once, then 5ms apart (200/s)", slots)
+	if gap := time.Duration(float64(time.Second) / startRate); slots[0] != epoch || slots[2].Sub(slots[1]) != gap {
+		t.Fatalf("places %v: want the first at once, then %s apart", slots, gap)
 	}
 	*now = now.Add(2 * time.Second)
 	l.reserve()
@@ -90,10 +90,11 @@ func TestLimiterWaitRequeuesAfterACut(t *testing.T) {
 	if _, err := l.wait(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	// The old place was 10ms away (200/s); the new pace, halved as nothing
-	// was served yet, puts the next place about 10ms after the cut.
-	if len(*sleeps) != 2 || (*sleeps)[0] != 10*time.Millisecond || (*sleeps)[1] < 9*time.Millisecond || (*sleeps)[1] > 10*time.Millisecond {
-		t.Fatalf("sleeps %v: want 10ms for the old place, then about 10ms for the new one", *sleeps)
+	// The old place was two gaps away; the new pace, halved as nothing was
+	// served yet, puts the next place about two gaps after the cut.
+	gap := time.Duration(float64(time.Second) / startRate)
+	if len(*sleeps) != 2 || (*sleeps)[0] != 2*gap || (*sleeps)[1] < 2*gap*9/10 || (*sleeps)[1] > 2*gap {
+		t.Fatalf("sleeps %v: want %s for the old place, then about %s for the new one", *sleeps, 2*gap, 2*gap)
 	}
 }
 
@@ -142,11 +143,11 @@ type quotaRun struct {
 
 // simulatePlan runs `reads` reads on `parallelism` workers, as terraform plan
 // does, against an emulator quota on a simulated clock: each request takes
-// 5ms, each worker 2ms between reads, throttled requests are retried after
+// 30ms (a cloud API), each worker 2ms between reads, throttled requests are retried after
 // the client's backoff up to maxRetries times. withLimiter false lets every
 // request out at once, as before the limiter.
 func simulatePlan(reads, parallelism int, quota emulator.Quota, withLimiter bool) quotaRun {
-	const latency, think, maxRetries = 5 * time.Millisecond, 2 * time.Millisecond, 5
+	const latency, think, maxRetries = 30 * time.Millisecond, 2 * time.Millisecond, 5
 	rng := rand.New(rand.NewPCG(7, 8))
 	backoffs := &Client{cfg: Config{RetryBaseDelay: time.Second, RetryMaxDelay: 30 * time.Second}, jitter: rng.Float64}
 	l, now, _ := simulatedLimiter(0)
