@@ -9,16 +9,18 @@ import (
 
 // The limiter's constants. The gateway's quota is unknown to the client and
 // answers over it carry no Retry-After, so the limiter learns it:
-//   - It starts by pacing requests at startRate and doubles that every
-//     second it is not throttled (slow start). Pacing, rather than letting
+//   - It starts by pacing requests at startRate and doubles that with every
+//     second's worth of requests served without a 429 (slow start). Pacing, rather than letting
 //     Terraform's parallel reads out at once, means a small quota throttles
 //     one or two requests before the limiter reacts, not a whole burst.
 //   - On a 429 it cuts the pace to cutFactor of the rate the server was
 //     seen to accept (multiplicative decrease). One cut per round: a 429 for
 //     a request sent before the last cut says nothing about the new pace.
-//   - Then it grows the pace by probeGrowth a second (additive-like
-//     increase, proportional so it suits quotas of 2/s and 200/s alike),
-//     and goes back to doubling once probeWindow passed without a 429.
+//   - Then it grows the pace by probeGrowth for each second's worth of
+//     requests served (additive-like increase, proportional so it suits
+//     quotas of 2/s and 200/s alike), and goes back to doubling once
+//     probeWindow passed without a 429. The pace grows with use only, so
+//     an idle spell does not end in a burst.
 const (
 	startRate = 100.0 // requests per second
 	minRate   = 0.1
@@ -45,7 +47,6 @@ type limiter struct {
 
 	mu         sync.Mutex
 	rate       float64   // current pace, requests per second
-	grown      time.Time // when rate last grew
 	next       time.Time // earliest start of the next request
 	pauseUntil time.Time // a Retry-After asks everyone to hold off
 	lastCut    time.Time // zero until the first 429
@@ -89,7 +90,6 @@ func (l *limiter) reserve() (time.Time, ticket) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	now := l.now()
-	l.grow(now)
 	slot := now
 	if l.next.After(slot) {
 		slot = l.next
@@ -120,12 +120,12 @@ func (l *limiter) observe(t ticket, throttled bool, retryAfter time.Duration) {
 		if len(l.servedAt) < 100000 {
 			l.servedAt = append(l.servedAt, now)
 		}
+		l.grow(now)
 		return
 	}
 	if t.pace != l.cuts {
 		return // sent at an old pace: already answered for
 	}
-	l.grow(now)
 	accepted, measured := l.acceptedRate(now)
 	switch {
 	case !measured:
@@ -137,7 +137,7 @@ func (l *limiter) observe(t ticket, throttled bool, retryAfter time.Duration) {
 	}
 	l.rate = max(l.rate, minRate)
 	l.cuts++
-	l.lastCut, l.grown = now, now
+	l.lastCut = now
 	if measured {
 		l.countedSince, l.servedAt = now, l.servedAt[:0]
 	}
@@ -163,23 +163,16 @@ func (l *limiter) acceptedRate(now time.Time) (float64, bool) {
 	return float64(n) / acceptWindow.Seconds(), true
 }
 
-// grow raises the pace for the time passed since it last grew: slowly while
-// probing after a 429, doubling a second otherwise; never past the cap.
+// grow raises the pace for one request served: so that it doubles in a
+// second of sending at the full pace (or grows by probeGrowth while probing
+// after a 429). It grows with use only: after a pause the pace is what it
+// was, not a burst.
 func (l *limiter) grow(now time.Time) {
-	if l.grown.IsZero() {
-		l.grown = now
-	}
-	elapsed := now.Sub(l.grown).Seconds()
-	if elapsed <= 0 {
-		return
-	}
-	l.grown = now
+	perSecond := math.Ln2
 	if !l.lastCut.IsZero() && now.Sub(l.lastCut) < probeWindow {
-		l.rate *= 1 + probeGrowth*elapsed
-	} else {
-		l.rate *= math.Exp2(elapsed)
+		perSecond = math.Log1p(probeGrowth)
 	}
-	l.rate = min(l.rate, maxRate)
+	l.rate = min(l.rate*math.Exp(perSecond/l.rate), maxRate)
 	if l.cap > 0 {
 		l.rate = min(l.rate, l.cap)
 	}

@@ -3,6 +3,7 @@ package vod
 import (
 	"context"
 	"errors"
+	"math"
 	"math/rand/v2"
 	"net/http"
 	"testing"
@@ -33,10 +34,16 @@ func TestLimiterPacesFromTheStartAndDoublesWhileNotThrottled(t *testing.T) {
 	if gap := time.Duration(float64(time.Second) / startRate); slots[0] != epoch || slots[2].Sub(slots[1]) != gap {
 		t.Fatalf("places %v: want the first at once, then %s apart", slots, gap)
 	}
-	*now = now.Add(2 * time.Second)
-	l.reserve()
-	if l.rate != 4*startRate {
-		t.Fatalf("rate after 2s unthrottled %v, want %v", l.rate, 4*startRate)
+	*now = now.Add(time.Minute) // idle: the pace does not grow
+	if _, pass := l.reserve(); l.rate != startRate {
+		t.Fatalf("rate after an idle minute %v, want still %v", l.rate, startRate)
+	} else {
+		for range 433 { // two seconds' worth at a pace doubling each second: 100·(2²-1)/ln 2
+			l.observe(pass, false, 0)
+		}
+	}
+	if l.rate < 3.9*startRate || l.rate > 4.1*startRate {
+		t.Fatalf("rate after two seconds' worth served %v, want about %v", l.rate, 4*startRate)
 	}
 }
 
@@ -59,14 +66,20 @@ func TestLimiterCutsOnceToTheAcceptedRateThenProbesSlowly(t *testing.T) {
 	if l.current(sent[4]) {
 		t.Fatal("a place given before the cut still holds")
 	}
-	*now = now.Add(10 * time.Second)
-	l.reserve()
-	if want := cutFactor * 2 * (1 + 10*probeGrowth); l.rate < want*0.999 || l.rate > want*1.001 {
-		t.Fatalf("rate 10s after the cut %v, want %v", l.rate, want)
+	for range 18 { // about ten seconds' worth at 1.8/s
+		*now = now.Add(time.Second * 10 / 18)
+		_, pass := l.reserve()
+		l.observe(pass, false, 0)
+	}
+	if want := cutFactor * 2 * math.Pow(1+probeGrowth, 10); math.Abs(l.rate-want) > 0.02*want {
+		t.Fatalf("rate after ten seconds' worth served %v, want about %v", l.rate, want)
 	}
 	*now = now.Add(probeWindow)
-	l.reserve()
-	if l.rate < 100 {
+	for range 20 {
+		_, pass := l.reserve()
+		l.observe(pass, false, 0)
+	}
+	if l.rate < 15 { // 1.8 + 20·ln 2: doubling, not 2% a second
 		t.Fatalf("rate a probe window without 429 later %v: it should double again", l.rate)
 	}
 }
