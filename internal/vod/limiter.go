@@ -9,10 +9,11 @@ import (
 
 // The limiter's constants. The gateway's quota is unknown to the client and
 // answers over it carry no Retry-After, so the limiter learns it:
-//   - It starts by pacing requests at startRate and doubles that with every
-//     second's worth of requests served without a 429 (slow start). Pacing, rather than letting
-//     Terraform's parallel reads out at once, means a small quota throttles
-//     one or two requests before the limiter reacts, not a whole burst.
+//   - Until the first 429 it does not pace but keeps startWindow requests
+//     in flight at first, one more with each answer (TCP's slow start): an
+//     unthrottled plan is not slowed down, and a small quota sees a few
+//     requests, not all of Terraform's parallel reads, before the limiter
+//     learns of it.
 //   - On a 429 it cuts the pace to cutFactor of the rate the server was
 //     seen to accept (multiplicative decrease). One cut per round: a 429 for
 //     a request sent before the last cut says nothing about the new pace.
@@ -22,10 +23,12 @@ import (
 //     probeWindow passed without a 429. The pace grows with use only, so
 //     an idle spell does not end in a burst.
 const (
-	startRate = 100.0 // requests per second
-	minRate   = 0.1
-	maxRate   = 1e6 // beyond it the limiter is off in effect
-	cutFactor = 0.9
+	startWindow      = 2    // requests in flight at first
+	maxWindow        = 1000 // beyond it the window is off in effect
+	unknownQuotaRate = 10.0 // after a 429 when nothing was served yet
+	minRate          = 0.1
+	maxRate          = 1e6 // beyond it the limiter is off in effect
+	cutFactor        = 0.9
 	// quickCutFactor cuts again when 429s come too soon after counting
 	// started to measure the accepted rate (within minCountSpan).
 	quickCutFactor = 0.75
@@ -45,8 +48,14 @@ type limiter struct {
 	sleep func(context.Context, time.Duration) error
 	cap   float64 // max requests per second set by the user; 0 for none
 
-	mu         sync.Mutex
-	rate       float64   // current pace, requests per second
+	mu sync.Mutex
+	// Before the first 429 (slow start) requests are not paced but kept to
+	// a window of requests in flight, which grows by one with each answer.
+	window   int
+	inFlight int
+	freed    chan struct{} // closed when a place in the window frees
+	// From the first 429 on, requests are paced at rate.
+	rate       float64   // requests per second
 	next       time.Time // earliest start of the next request
 	pauseUntil time.Time // a Retry-After asks everyone to hold off
 	lastCut    time.Time // zero until the first 429
@@ -57,39 +66,66 @@ type limiter struct {
 }
 
 func newLimiter(capPerSecond float64) *limiter {
-	l := &limiter{now: time.Now, sleep: sleepContext, cap: capPerSecond, rate: startRate}
+	l := &limiter{now: time.Now, sleep: sleepContext, cap: capPerSecond, rate: maxRate,
+		window: startWindow, freed: make(chan struct{})}
 	if capPerSecond > 0 {
-		l.rate = min(l.rate, capPerSecond)
+		l.rate = capPerSecond
 	}
 	return l
 }
 
 // ticket is a request let through by the limiter, for observe.
 type ticket struct {
-	pace int // the limiter's cuts when it was let through
+	pace int  // the limiter's cuts when it was let through
+	held bool // holds a place in the slow start's window
 }
 
 // wait blocks until the caller may send, or ctx ends. A caller still
 // waiting when the pace is cut takes a new place at the new pace.
 func (l *limiter) wait(ctx context.Context) (ticket, error) {
+	var t ticket
 	for {
-		slot, t := l.reserve()
+		slot, next, freed := l.reserve(t)
+		if freed != nil { // the window is full
+			select {
+			case <-ctx.Done():
+				return t, ctx.Err()
+			case <-freed:
+				continue
+			}
+		}
+		t = next
 		if d := slot.Sub(l.now()); d > 0 {
 			if err := l.sleep(ctx, d); err != nil {
+				l.release(t)
 				return t, err
 			}
 		}
-		if err := ctx.Err(); err != nil || l.current(t) {
+		if err := ctx.Err(); err != nil {
+			l.release(t)
 			return t, err
+		}
+		if l.current(t) {
+			return t, nil
 		}
 	}
 }
 
-// reserve takes the next place at the current pace.
-func (l *limiter) reserve() (time.Time, ticket) {
+// reserve takes the next place at the current pace, keeping the window
+// place prev may hold. When the slow start's window is full it takes
+// nothing and returns a channel closed when a place frees.
+func (l *limiter) reserve(prev ticket) (time.Time, ticket, <-chan struct{}) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	now := l.now()
+	t := ticket{pace: l.cuts, held: prev.held}
+	if l.cuts == 0 && !t.held {
+		if l.inFlight >= l.window {
+			return now, prev, l.freed
+		}
+		l.inFlight++
+		t.held = true
+	}
 	slot := now
 	if l.next.After(slot) {
 		slot = l.next
@@ -98,7 +134,23 @@ func (l *limiter) reserve() (time.Time, ticket) {
 		slot = l.pauseUntil
 	}
 	l.next = slot.Add(time.Duration(float64(time.Second) / l.rate))
-	return slot, ticket{pace: l.cuts}
+	return slot, t, nil
+}
+
+// release gives back t's place in the window, if it holds one.
+func (l *limiter) release(t ticket) {
+	if !t.held {
+		return
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.releaseLocked()
+}
+
+func (l *limiter) releaseLocked() {
+	l.inFlight--
+	close(l.freed)
+	l.freed = make(chan struct{})
 }
 
 // current reports whether the pace t was given at still holds.
@@ -113,6 +165,9 @@ func (l *limiter) observe(t ticket, throttled bool, retryAfter time.Duration) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	now := l.now()
+	if t.held {
+		l.releaseLocked()
+	}
 	if retryAfter > 0 && now.Add(retryAfter).After(l.pauseUntil) {
 		l.pauseUntil = now.Add(retryAfter)
 	}
@@ -132,6 +187,8 @@ func (l *limiter) observe(t ticket, throttled bool, retryAfter time.Duration) {
 		l.rate *= quickCutFactor
 	case accepted >= minRate:
 		l.rate = cutFactor * min(l.rate, accepted)
+	case l.cuts == 0:
+		l.rate = unknownQuotaRate // nothing served yet: the quota is unknown
 	default:
 		l.rate /= 2 // nothing served lately: back off hard
 	}
@@ -163,13 +220,18 @@ func (l *limiter) acceptedRate(now time.Time) (float64, bool) {
 	return float64(n) / acceptWindow.Seconds(), true
 }
 
-// grow raises the pace for one request served: so that it doubles in a
-// second of sending at the full pace (or grows by probeGrowth while probing
-// after a 429). It grows with use only: after a pause the pace is what it
-// was, not a burst.
+// grow raises the pace for one request served: in slow start the window
+// grows by one; then the pace grows so that it doubles in a second of
+// sending at the full pace (or by probeGrowth while probing after a 429).
+// It grows with use only: after a pause the pace is what it was, not a
+// burst.
 func (l *limiter) grow(now time.Time) {
+	if l.cuts == 0 {
+		l.window = min(l.window+1, maxWindow)
+		return
+	}
 	perSecond := math.Ln2
-	if !l.lastCut.IsZero() && now.Sub(l.lastCut) < probeWindow {
+	if now.Sub(l.lastCut) < probeWindow {
 		perSecond = math.Log1p(probeGrowth)
 	}
 	l.rate = min(l.rate*math.Exp(perSecond/l.rate), maxRate)

@@ -24,34 +24,42 @@ func simulatedLimiter(capPerSecond float64) (*limiter, *time.Time, *[]time.Durat
 	return l, &now, &sleeps
 }
 
-func TestLimiterPacesFromTheStartAndDoublesWhileNotThrottled(t *testing.T) {
-	l, now, _ := simulatedLimiter(0)
-	var slots []time.Time
-	for range 3 {
-		slot, _ := l.reserve()
-		slots = append(slots, slot)
+func TestLimiterSlowStartKeepsAGrowingWindowInFlight(t *testing.T) {
+	l, _, sleeps := simulatedLimiter(0)
+	var passes []ticket
+	for range startWindow {
+		_, pass, full := l.reserve(ticket{})
+		if full != nil {
+			t.Fatal("the window is full before startWindow requests")
+		}
+		passes = append(passes, pass)
 	}
-	if gap := time.Duration(float64(time.Second) / startRate); slots[0] != epoch || slots[2].Sub(slots[1]) != gap {
-		t.Fatalf("places %v: want the first at once, then %s apart", slots, gap)
+	_, _, full := l.reserve(ticket{})
+	if full == nil {
+		t.Fatalf("a request beyond the window of %d was let through", startWindow)
 	}
-	*now = now.Add(time.Minute) // idle: the pace does not grow
-	if _, pass := l.reserve(); l.rate != startRate {
-		t.Fatalf("rate after an idle minute %v, want still %v", l.rate, startRate)
-	} else {
-		for range 433 { // two seconds' worth at a pace doubling each second: 100·(2²-1)/ln 2
-			l.observe(pass, false, 0)
+	l.observe(passes[0], false, 0)
+	select {
+	case <-full:
+	default:
+		t.Fatal("an answer did not free a place")
+	}
+	for range 2 { // one place freed, one more grown
+		if _, _, full := l.reserve(ticket{}); full != nil {
+			t.Fatal("the window did not grow by one with the answer")
 		}
 	}
-	if l.rate < 3.9*startRate || l.rate > 4.1*startRate {
-		t.Fatalf("rate after two seconds' worth served %v, want about %v", l.rate, 4*startRate)
+	if len(*sleeps) != 0 {
+		t.Fatalf("slow start paced requests: slept %v", *sleeps)
 	}
 }
 
 func TestLimiterCutsOnceToTheAcceptedRateThenProbesSlowly(t *testing.T) {
 	l, now, _ := simulatedLimiter(0)
+	l.window = 10
 	var sent []ticket
 	for range 5 {
-		_, pass := l.reserve()
+		_, pass, _ := l.reserve(ticket{})
 		sent = append(sent, pass)
 	}
 	*now = now.Add(30 * time.Millisecond)
@@ -68,7 +76,7 @@ func TestLimiterCutsOnceToTheAcceptedRateThenProbesSlowly(t *testing.T) {
 	}
 	for range 18 { // about ten seconds' worth at 1.8/s
 		*now = now.Add(time.Second * 10 / 18)
-		_, pass := l.reserve()
+		_, pass, _ := l.reserve(ticket{})
 		l.observe(pass, false, 0)
 	}
 	if want := cutFactor * 2 * math.Pow(1+probeGrowth, 10); math.Abs(l.rate-want) > 0.02*want {
@@ -76,7 +84,7 @@ func TestLimiterCutsOnceToTheAcceptedRateThenProbesSlowly(t *testing.T) {
 	}
 	*now = now.Add(probeWindow)
 	for range 20 {
-		_, pass := l.reserve()
+		_, pass, _ := l.reserve(ticket{})
 		l.observe(pass, false, 0)
 	}
 	if l.rate < 15 { // 1.8 + 20·ln 2: doubling, not 2% a second
@@ -88,8 +96,9 @@ func TestLimiterCutsOnceToTheAcceptedRateThenProbesSlowly(t *testing.T) {
 // the old pace waits again at the new one.
 func TestLimiterWaitRequeuesAfterACut(t *testing.T) {
 	l, now, sleeps := simulatedLimiter(0)
-	l.reserve()
-	_, pass := l.reserve()
+	l.cuts, l.rate = 1, 100 // pacing at 100/s after an earlier 429
+	l.reserve(ticket{})
+	_, pass, _ := l.reserve(ticket{})
 	cutDuringSleep := true
 	l.sleep = func(ctx context.Context, d time.Duration) error {
 		*sleeps = append(*sleeps, d)
@@ -105,7 +114,7 @@ func TestLimiterWaitRequeuesAfterACut(t *testing.T) {
 	}
 	// The old place was two gaps away; the new pace, halved as nothing was
 	// served yet, puts the next place about two gaps after the cut.
-	gap := time.Duration(float64(time.Second) / startRate)
+	gap := 10 * time.Millisecond
 	if len(*sleeps) != 2 || (*sleeps)[0] != 2*gap || (*sleeps)[1] < 2*gap*9/10 || (*sleeps)[1] > 2*gap {
 		t.Fatalf("sleeps %v: want %s for the old place, then about %s for the new one", *sleeps, 2*gap, 2*gap)
 	}
@@ -115,7 +124,8 @@ func TestLimiterNeverExceedsTheCap(t *testing.T) {
 	l, now, sleeps := simulatedLimiter(2)
 	*now = now.Add(time.Hour)
 	for range 4 {
-		_, _ = l.wait(context.Background()) // only the pace matters here
+		pass, _ := l.wait(context.Background())
+		l.observe(pass, false, 0)
 	}
 	if want := []time.Duration{0, 500 * time.Millisecond, time.Second, 1500 * time.Millisecond}; len(*sleeps) != 3 ||
 		(*sleeps)[0] != want[1] || (*sleeps)[2] != want[3] {
@@ -175,7 +185,7 @@ func simulatePlan(reads, parallelism int, quota emulator.Quota, withLimiter bool
 		answered bool
 		throttle bool
 	}
-	var queue []event
+	var queue, blocked []event
 	push := func(e event) { queue = append(queue, e) }
 	pop := func() event {
 		best := 0
@@ -203,11 +213,15 @@ func simulatePlan(reads, parallelism int, quota emulator.Quota, withLimiter bool
 				push(event{at: e.at, worker: e.worker, sentAt: e.at, attempt: e.attempt})
 				continue
 			}
-			slot, pass := l.reserve()
+			slot, pass, full := l.reserve(e.pass)
+			if full != nil {
+				blocked = append(blocked, e)
+				continue
+			}
 			push(event{at: slot, worker: e.worker, pass: pass, placed: true, attempt: e.attempt})
 		case e.placed: // its place came: send, unless the pace was cut meanwhile
 			if !l.current(e.pass) {
-				push(event{at: e.at, worker: e.worker, attempt: e.attempt})
+				push(event{at: e.at, worker: e.worker, pass: e.pass, attempt: e.attempt})
 				continue
 			}
 			push(event{at: e.at, worker: e.worker, sentAt: e.at, pass: e.pass, attempt: e.attempt})
@@ -217,6 +231,11 @@ func simulatePlan(reads, parallelism int, quota emulator.Quota, withLimiter bool
 		default:
 			if withLimiter {
 				l.observe(e.pass, e.throttle, 0)
+				for _, b := range blocked { // a place in the window may be free
+					b.at = e.at
+					push(b)
+				}
+				blocked = blocked[:0]
 			}
 			next := event{worker: e.worker, attempt: 1}
 			switch {
