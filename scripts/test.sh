@@ -27,7 +27,10 @@ acc_passed=$(grep -cE '^--- PASS: TestAcc' "$log" || true)
 echo
 echo "acceptance tests passed: $acc_passed"
 echo "tests: $passed passed, $failed failed, $skipped skipped"
-grep -E '^\s*--- SKIP' -B1 "$log" | grep -vE '^\s*--- SKIP|^--$' | sed 's/^ */  skipped: /' || true
+# Each skipped test, and the reason it logged (go test -v prints the reason
+# first; a parent's own --- line can stand before a skipped subtest's).
+grep -E '^\s*--- SKIP' "$log" | sed -E 's/^\s*--- SKIP: ([^ ]+).*/  skipped: \1/' || true
+grep -E '^\s*--- SKIP' -B1 "$log" | grep -vE '^\s*--- |^--$' | sed 's/^ */    reason: /' | sort -u || true
 if [[ "$status" -ne 0 ]]; then
   echo "go test failed (exit $status); the full log follows the failures above." >&2
   grep -E -B2 -A30 '^\s*--- FAIL' "$log" | head -200 >&2 || true

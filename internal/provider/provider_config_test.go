@@ -117,6 +117,12 @@ func TestAccProvider_configurationErrors(t *testing.T) {
   access_key = "ak"
   secret_key = "sk"
 }`, errorMatching("Invalid endpoint", "must start with https:// or http://")},
+		{"endpoint with a path", `provider "vod" {
+  endpoint   = "https://gateway.example.com/vod"
+  project_id = "p"
+  access_key = "ak"
+  secret_key = "sk"
+}`, errorMatching("Invalid endpoint", "without a path")},
 		{"max_retries out of range", `provider "vod" {
   region      = "cn-north-4"
   project_id  = "p"

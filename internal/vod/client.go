@@ -137,6 +137,10 @@ func ParseEndpoint(raw string) (string, error) {
 		return "", fmt.Errorf("the endpoint %q has no host", raw)
 	case u.RawQuery != "" || u.Fragment != "" || u.User != nil:
 		return "", fmt.Errorf("the endpoint %q must be a base URL, without user info, query or fragment", raw)
+	case strings.Trim(u.Path, "/") != "":
+		// The SDK replaces the URL's path with the API's, so a path here
+		// would be silently dropped and requests would go to the host's root.
+		return "", fmt.Errorf("the endpoint %q must be a base URL without a path, such as https://%s: requests go to /v1.0/... at the host's root", raw, u.Host)
 	}
 	return strings.TrimRight(raw, "/"), nil
 }

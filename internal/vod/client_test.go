@@ -324,6 +324,7 @@ func TestNewRejectsBadConfig(t *testing.T) {
 		"empty endpoint":   func(c *Config) { c.Endpoint = "" },
 		"relative":         func(c *Config) { c.Endpoint = "vod.example.com" },
 		"query":            func(c *Config) { c.Endpoint = "https://vod.example.com/?x=1" },
+		"path":             func(c *Config) { c.Endpoint = "https://gateway.example.com/vod" },
 		"no project":       func(c *Config) { c.ProjectID = "" },
 		"no secret":        func(c *Config) { c.SecretKey = "" },
 		"negative retries": func(c *Config) { c.MaxRetries = -1 },
@@ -337,6 +338,23 @@ func TestNewRejectsBadConfig(t *testing.T) {
 	}
 	if _, err := New(good); err != nil {
 		t.Fatalf("good config: %v", err)
+	}
+}
+
+func TestParseEndpointKeepsBaseURLsOnly(t *testing.T) {
+	for raw, want := range map[string]string{
+		"https://vod.example.com":  "https://vod.example.com",
+		"https://vod.example.com/": "https://vod.example.com",
+		"http://127.0.0.1:8080//":  "http://127.0.0.1:8080",
+	} {
+		if got, err := ParseEndpoint(raw); err != nil || got != want {
+			t.Errorf("ParseEndpoint(%q) = %q, %v; want %q", raw, got, err, want)
+		}
+	}
+	// The SDK would drop the path and call the host's root instead.
+	_, err := ParseEndpoint("https://gateway.example.com/vod")
+	if err == nil || !strings.Contains(err.Error(), "without a path") {
+		t.Fatalf("an endpoint with a path: got %v, want an error saying it must have no path", err)
 	}
 }
 
