@@ -47,6 +47,13 @@ func run(args []string, stdout, stderr io.Writer) error {
 		_, err := fmt.Fprintf(stdout, "terraform-provider-vod %s\n", version)
 		return err
 	}
+	if !*debug {
+		// In debug mode the provider's stderr is the developer's terminal,
+		// not Terraform's log filter: everything stays.
+		if err := applyTerraformLogLevel(); err != nil {
+			return err
+		}
+	}
 	return providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
 		Address: "registry.terraform.io/vodprovider/vod",
 		Debug:   *debug,

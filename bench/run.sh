@@ -20,7 +20,7 @@ runs="${RUNS:-5}"
 baseline_rev="${BASELINE_REV:-afb6cba}"
 work="${BENCH_WORK:-${TMPDIR:-/tmp}/terraform-provider-vod-bench}"
 terraform="$(scripts/terraform-path.sh)"
-rm -rf "$work" && mkdir -p "$work/bin" "$work/ours" "$work/floor" "$work/baseline" "$work/rss/ours" "$work/rss/floor"
+rm -rf "$work" && mkdir -p "$work/bin" "$work/ours" "$work/floor" "$work/floor-quiet" "$work/baseline" "$work/rss/ours" "$work/rss/floor"
 emulator_pid=""
 trap '[[ -n "$emulator_pid" ]] && kill "$emulator_pid" 2>/dev/null; true' EXIT
 export HW_ACCESS_KEY=BENCHACCESSKEY HW_SECRET_KEY=BENCHSECRETKEY HW_PROJECT_ID=0123456789abcdef0123456789abcdef
@@ -39,15 +39,26 @@ else
   echo "    baseline $baseline_rev not in this clone: the without-limiter runs are left out" >&2
 fi
 make_rc "$work/ours.rc" "$work/ours" "$work/floor"
+# The like-for-like reference: the floor with its plugin logs at Terraform's
+# level, as the provider sets its own (main.go, log_levels.go); TF_LOG is
+# unset here, so that level is OFF.
+printf '#!/bin/sh\nexport TF_LOG_SDK=OFF TF_LOG_PROVIDER_FLOOR=OFF\nexec %q "$@"\n' "$work/floor/terraform-provider-floor" >"$work/floor-quiet/terraform-provider-floor"
+chmod +x "$work/floor-quiet/terraform-provider-floor"
+make_rc "$work/quiet.rc" "$work/ours" "$work/floor-quiet"
 make_rc "$work/baseline.rc" "$work/baseline" "$work/floor"
 
 echo "==> Go benchmarks: 10,000-URL read; wait schedule on a simulated clock" >&2
 go test -run '^$' -bench 'BenchmarkReadAndStore10kURLs|BenchmarkDefaultSchedule' -benchtime 3x -count 3 \
   ./internal/provider ./internal/vod >"$work/gobench.txt"
+go test -run '^$' -bench 'BenchmarkPlanDataSource' -count 5 ./internal/provider >"$work/gobench-plan.txt"
+go test -run '^$' -bench 'BenchmarkPlanDataSource' -count 5 ./bench/floor >"$work/gobench-plan-floor.txt"
 read10k=$(median $(awk '/^BenchmarkReadAndStore10kURLs/ {print $3 / 1e6}' "$work/gobench.txt"))
 cpu10k=$(median $(awk '/^BenchmarkReadAndStore10kURLs/ {for (i = 4; i < NF; i++) if ($(i + 1) == "cpu-ms/op") print $i}' "$work/gobench.txt"))
 row "10,000-URL read+store: CPU ms (+emulator)" "$cpu10k" "500" "$(ratio "$cpu10k" 500)" "< 500 ms" "$(le "$cpu10k" 500)"
 row "10,000-URL read+store: wall ms" "$read10k" "500" "$(ratio "$read10k" 500)" "(< 500 ms if idle)" "-"
+per_ds=$(median $(awk '/^BenchmarkPlanDataSource/ {printf "%.0f\n", $3 / 1e3}' "$work/gobench-plan.txt"))
+per_ds_floor=$(median $(awk '/^BenchmarkPlanDataSource/ {printf "%.0f\n", $3 / 1e3}' "$work/gobench-plan-floor.txt"))
+row "1 data source in a plan, in-process (us)" "$per_ds" "$per_ds_floor (floor)" "$(ratio "$per_ds" "$per_ds_floor")" "- (query+emulator)" "-"
 sched=$(grep -m1 '^BenchmarkDefaultSchedule' "$work/gobench.txt")
 metric() { awk -v unit="$1" '{for (i = 2; i < NF; i++) if ($(i + 1) == unit) print $i}' <<<"$sched"; }
 queries=$(metric queries) queries_fixed=$(metric queries-fixed5s) worst_lag=$(metric worst-lag-%goal)
@@ -62,18 +73,20 @@ for n in 1 500; do
   start_emulator "$work/emulator-plan$n.log" --seed "$work/seed.json" --processing-time 0s
   plan "$work/cfg/vod$n" "$work/ours.rc" "$work/warmup.log" >/dev/null # page cache, first run
   plan "$work/cfg/floor$n" "$work/ours.rc" "$work/warmup.log" >/dev/null
-  ours_ms=() floor_ms=() n_runs=$runs
+  ours_ms=() floor_ms=() quiet_ms=() n_runs=$runs
   ((n == 1)) && n_runs=$((2 * runs + 1)) # cheap, and noisier
   for ((r = 1; r <= n_runs; r++)); do
     ours_ms+=("$(plan "$work/cfg/vod$n" "$work/ours.rc" "$work/plan-vod$n.log")")
     floor_ms+=("$(plan "$work/cfg/floor$n" "$work/ours.rc" "$work/plan-floor$n.log")")
+    quiet_ms+=("$(plan "$work/cfg/floor$n" "$work/quiet.rc" "$work/plan-floor-quiet$n.log")")
   done
   stop_emulator "$work/emulator-plan$n.log"
-  o=$(median "${ours_ms[@]}") f=$(median "${floor_ms[@]}")
-  echo "    $n: ours ${ours_ms[*]} ms; floor ${floor_ms[*]} ms" >&2
+  o=$(median "${ours_ms[@]}") f=$(median "${floor_ms[@]}") q=$(median "${quiet_ms[@]}")
+  echo "    $n: ours ${ours_ms[*]} ms; floor ${floor_ms[*]} ms; floor with logs at Terraform's level ${quiet_ms[*]} ms" >&2
   goal=1.10
   ((n > 1)) && goal=1.20
   row "plan, $n data source(s) (ms, median)" "$o" "$f (floor)" "$(ratio "$o" "$f")" "ratio <= $goal" "$(le "$(ratio "$o" "$f")" "$goal")"
+  row "plan, $n ds: floor with logs as ours (ms)" "$o" "$q (floor)" "$(ratio "$o" "$q")" "-" "-"
   if ((n == 500)); then
     plan500_ms=$o
     per_plan=$(awk -v c="$connections" -v r="$((n_runs + 1))" 'BEGIN {printf "%.1f", c / r}')

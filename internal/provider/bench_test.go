@@ -12,8 +12,10 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/vodprovider/terraform-provider-vod/internal/emulator"
@@ -106,4 +108,67 @@ func BenchmarkProviderConfigure(b *testing.B) {
 			b.Fatal(resp.Diagnostics)
 		}
 	}
+}
+
+// BenchmarkPlanDataSource measures what one vod_preheating_result costs the
+// provider in a terraform plan: the two calls Terraform makes for it,
+// ValidateDataResourceConfig and ReadDataSource, through the protocol server
+// as gRPC hands them over, with the query to the in-process emulator.
+func BenchmarkPlanDataSource(b *testing.B) {
+	ctx := context.Background()
+	emu := emulator.New(emulator.Config{AccessKey: testAccessKey, SecretKey: testSecretKey, ProjectID: testProjectID, ProcessingTime: -1})
+	emu.SeedTask(testTaskID, []emulator.URLSeed{{URL: "https://cdn.example.com/a.mp4", Status: "succeed"}, {URL: "https://cdn.example.com/b.mp4", Status: "succeed"}})
+	srv := httptest.NewServer(emu)
+	defer srv.Close()
+
+	server, err := providerserver.NewProtocol6WithError(New("bench")())()
+	if err != nil {
+		b.Fatal(err)
+	}
+	schemas, err := server.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	providerType := schemas.Provider.ValueType()
+	providerConfig := map[string]tftypes.Value{}
+	for name, typ := range providerType.(tftypes.Object).AttributeTypes {
+		providerConfig[name] = tftypes.NewValue(typ, nil)
+	}
+	providerConfig["endpoint"] = tftypes.NewValue(tftypes.String, srv.URL)
+	providerConfig["project_id"] = tftypes.NewValue(tftypes.String, testProjectID)
+	providerConfig["access_key"] = tftypes.NewValue(tftypes.String, testAccessKey)
+	providerConfig["secret_key"] = tftypes.NewValue(tftypes.String, testSecretKey)
+	configured, err := server.ConfigureProvider(ctx, &tfprotov6.ConfigureProviderRequest{Config: dynamicValue(b, providerType, providerConfig)})
+	if err != nil || len(configured.Diagnostics) > 0 {
+		b.Fatal(err, configured.Diagnostics)
+	}
+
+	dsType := schemas.DataSourceSchemas["vod_preheating_result"].ValueType()
+	dsConfig := map[string]tftypes.Value{}
+	for name, typ := range dsType.(tftypes.Object).AttributeTypes {
+		dsConfig[name] = tftypes.NewValue(typ, nil)
+	}
+	dsConfig["task_id"] = tftypes.NewValue(tftypes.String, testTaskID)
+	config := dynamicValue(b, dsType, dsConfig)
+
+	b.ReportAllocs()
+	for b.Loop() {
+		validated, err := server.ValidateDataResourceConfig(ctx, &tfprotov6.ValidateDataResourceConfigRequest{TypeName: "vod_preheating_result", Config: config})
+		if err != nil || len(validated.Diagnostics) > 0 {
+			b.Fatal(err, validated.Diagnostics)
+		}
+		read, err := server.ReadDataSource(ctx, &tfprotov6.ReadDataSourceRequest{TypeName: "vod_preheating_result", Config: config})
+		if err != nil || len(read.Diagnostics) > 0 {
+			b.Fatal(err, read.Diagnostics)
+		}
+	}
+}
+
+func dynamicValue(b *testing.B, typ tftypes.Type, attributes map[string]tftypes.Value) *tfprotov6.DynamicValue {
+	b.Helper()
+	v, err := tfprotov6.NewDynamicValue(typ, tftypes.NewValue(typ, attributes))
+	if err != nil {
+		b.Fatal(err)
+	}
+	return &v
 }
