@@ -27,9 +27,9 @@ var pluginLogLevelVars = []string{"TF_LOG_SDK", "TF_LOG_PROVIDER_VOD"}
 // plugin libraries log no finer than Terraform keeps. A variable the user
 // has set is left as it is.
 func logLevelsTerraformKeeps(getenv func(string) string) map[string]string {
-	level := strings.ToUpper(strings.TrimSpace(getenv("TF_LOG_PROVIDER")))
+	level := strings.ToUpper(getenv("TF_LOG_PROVIDER"))
 	if level == "" {
-		level = strings.ToUpper(strings.TrimSpace(getenv("TF_LOG")))
+		level = strings.ToUpper(getenv("TF_LOG"))
 	}
 	if level == "" {
 		level = "OFF"

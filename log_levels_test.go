@@ -30,6 +30,7 @@ func TestLogLevelsTerraformKeeps(t *testing.T) {
 		{"TRACE keeps everything", map[string]string{"TF_LOG": "TRACE"}, nil},
 		{"JSON is TRACE", map[string]string{"TF_LOG": "JSON"}, nil},
 		{"an invalid level is TRACE to Terraform", map[string]string{"TF_LOG": "verbose"}, nil},
+		{"Terraform does not trim a level", map[string]string{"TF_LOG": " info"}, nil},
 		{"a level the user set stays", map[string]string{"TF_LOG": "INFO", "TF_LOG_SDK": "TRACE"}, map[string]string{"TF_LOG_PROVIDER_VOD": "INFO"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

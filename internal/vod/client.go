@@ -105,7 +105,9 @@ func New(cfg Config) (*Client, error) {
 			Proxy:               http.ProxyFromEnvironment,
 			TLSClientConfig:     &tls.Config{InsecureSkipVerify: cfg.Insecure, MinVersion: tls.VersionTLS12}, //nolint:gosec // opt-in via insecure
 			ForceAttemptHTTP2:   true,
-			MaxIdleConnsPerHost: 8,
+			// Terraform reads up to -parallelism data sources at once
+			// (10 by default, more when raised): keep their connections.
+			MaxIdleConnsPerHost: 32,
 			IdleConnTimeout:     90 * time.Second,
 			TLSHandshakeTimeout: 10 * time.Second,
 		},

@@ -8,9 +8,11 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net"
 	"net/http/httptest"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -416,4 +418,75 @@ func FuzzQueryAnswerDecoding(f *testing.F) {
 			t.Fatalf("body %q: err = %v (%T), want a DecodeError", body, err, err)
 		}
 	})
+}
+
+// Terraform reads up to -parallelism (default 10) data sources at once; the
+// connections they used must stay open for the next ones, not be closed and
+// dialled again (HTTP/1.1, as to the emulator or through a proxy).
+func TestConcurrentQueriesReuseTheirConnections(t *testing.T) {
+	const parallel, rounds = 16, 3
+	emu := emulator.New(emulator.Config{AccessKey: testAK, SecretKey: testSK, ProjectID: testProject, ProcessingTime: time.Hour})
+	emu.SeedTask(testTask, []emulator.URLSeed{{URL: "https://cdn.example.com/a.mp4"}})
+	// Each round's requests wait in the handler until all of them arrived,
+	// so that the round holds `parallel` connections at once.
+	var (
+		mu      sync.Mutex
+		arrived int
+		allIn   = make(chan struct{})
+		opened  atomic.Int64
+	)
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		gate := allIn
+		if arrived++; arrived == parallel {
+			close(allIn)
+		}
+		mu.Unlock()
+		select {
+		case <-gate:
+		case <-time.After(10 * time.Second):
+		}
+		emu.ServeHTTP(w, r)
+	}))
+	srv.Config.ConnState = func(_ net.Conn, state http.ConnState) {
+		if state == http.StateNew {
+			opened.Add(1)
+		}
+	}
+	srv.Start()
+	defer srv.Close()
+	client, err := New(Config{Endpoint: srv.URL, ProjectID: testProject, AccessKey: testAK, SecretKey: testSK})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	// The pace's slow start lets `parallel` requests in flight after as
+	// many answers: one connection, reused, before the rounds.
+	for range parallel {
+		close(allIn)
+		if _, err := client.QueryPreheating(ctx, testTask); err != nil {
+			t.Fatal(err)
+		}
+		mu.Lock()
+		arrived, allIn = 0, make(chan struct{})
+		mu.Unlock()
+	}
+	for range rounds {
+		var wg sync.WaitGroup
+		for range parallel {
+			wg.Go(func() {
+				if _, err := client.QueryPreheating(ctx, testTask); err != nil {
+					t.Error(err)
+				}
+			})
+		}
+		wg.Wait()
+		mu.Lock()
+		arrived, allIn = 0, make(chan struct{})
+		mu.Unlock()
+	}
+	if got := opened.Load(); got > parallel {
+		t.Errorf("%d connections opened for %d rounds of %d concurrent queries, want at most %d", got, rounds, parallel, parallel)
+	}
 }
