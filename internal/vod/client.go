@@ -102,9 +102,9 @@ func New(cfg Config) (*Client, error) {
 		iamEndpoint: iamEndpoint,
 		keys:        keys,
 		transport: &http.Transport{
-			Proxy:               http.ProxyFromEnvironment,
-			TLSClientConfig:     &tls.Config{InsecureSkipVerify: cfg.Insecure, MinVersion: tls.VersionTLS12}, //nolint:gosec // opt-in via insecure
-			ForceAttemptHTTP2:   true,
+			Proxy:             http.ProxyFromEnvironment,
+			TLSClientConfig:   &tls.Config{InsecureSkipVerify: cfg.Insecure, MinVersion: tls.VersionTLS12}, //nolint:gosec // opt-in via insecure
+			ForceAttemptHTTP2: true,
 			// Terraform reads up to -parallelism data sources at once
 			// (10 by default, more when raised): keep their connections.
 			MaxIdleConnsPerHost: 32,
