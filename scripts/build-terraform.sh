@@ -51,4 +51,6 @@ fi
 # version.dev=no makes "terraform version" report the release, not "-dev".
 GOFLAGS=-mod=mod go build -trimpath -ldflags "-s -w -X github.com/hashicorp/terraform/version.dev=no" \
   -o "$out/terraform" .
-"$out/terraform" version | head -n1 >&2
+# sed, not head: head may exit before terraform has written, and pipefail
+# would turn that SIGPIPE into a failed build.
+"$out/terraform" version | sed -n 1p >&2
