@@ -175,7 +175,8 @@ func regionEndpoint(region string, diags *diag.Diagnostics) string {
 	endpoint, err := vod.RegionEndpoint(region, "")
 	if err != nil {
 		diags.AddAttributeError(path.Root("region"), "Unknown region",
-			fmt.Sprintf("%v. Use one of those, or set endpoint (or %s) to the full base URL of the VOD API.", err, endpointSetting.envList()))
+			fmt.Sprintf("%v. Use one of those, set cloud (or %s) when the region is on another Huawei Cloud domain, "+
+				"or set endpoint (or %s) to the full base URL of the VOD API.", err, cloudSetting.envList(), endpointSetting.envList()))
 		return ""
 	}
 	return endpoint

@@ -105,7 +105,7 @@ func TestAccProvider_configurationErrors(t *testing.T) {
   project_id = "p"
   access_key = "ak"
   secret_key = "sk"
-}`, regexp.MustCompile(`(?s)Unknown region.*mars-north-1.*cn-north-4.*HW_VOD_ENDPOINT`)},
+}`, regexp.MustCompile(`(?s)Unknown region.*mars-north-1.*cn-north-4.*HW_CLOUD.*HW_VOD_ENDPOINT`)},
 		{"no region and no endpoint", `provider "vod" {
   project_id = "p"
   access_key = "ak"
