@@ -222,7 +222,7 @@ func describeCreateError(err error) (summary, detail string) {
 			fmt.Sprintf("Creating the preheat failed: %v\n\nThe gateway refused the request before VOD saw it, so no preheat was started. "+
 				"Throttled requests are retried up to max_retries; wait a minute, or raise max_retries, and run again. "+
 				"If the daily quota of %d preheats is used up, wait until tomorrow.", err, dailyPreheatQuota)
-	case isAPI && apiErr.HTTPStatus < 500:
+	case isAPI && !apiErr.ServerFault(): // a 403 VOD.10051 is VOD failing, not refusing
 		return "VOD refused the preheat", fmt.Sprintf("Creating the preheat failed: %v\n\nNo preheat was started.", err)
 	}
 	// A 5xx, no answer, or a timeout: VOD may have created the task anyway.

@@ -90,6 +90,8 @@ func TestDescribeCreateError(t *testing.T) {
 		{"refused", &vod.APIError{HTTPStatus: 400, ErrorCode: "VOD.10086"}, "VOD refused the preheat", "No preheat was started"},
 		{"server error", &vod.APIError{HTTPStatus: 500, ErrorCode: "APIGW.0601", RequestID: "rid"},
 			"The preheat request may or may not have started a preheat", "check in the VOD console"},
+		{"403 VOD.10051 is VOD failing, not refusing", &vod.APIError{Method: "POST", HTTPStatus: 403, ErrorCode: "VOD.10051"},
+			"The preheat request may or may not have started a preheat", "A create is not retried: VOD may have created the task"},
 		{"no answer", &vod.TransportError{Method: "POST", Path: "/p", Err: errors.New("connection reset")},
 			"The preheat request may or may not have started a preheat", "was not retried"},
 	} {

@@ -53,10 +53,78 @@ func (e *APIError) Error() string {
 // refuses a request signed more than 15 minutes off its own clock.
 const clockSkewShown = time.Minute
 
-// hint adds what a user can do about the errors they are likely to meet.
+// hint adds what a user can do about the errors they are likely to meet. It
+// goes by error_code first: VOD answers its own system errors with 403, so
+// the status alone would blame IAM for them. The status decides only when
+// the code is one this client does not know.
 func (e *APIError) hint() string {
-	switch {
-	case e.HTTPStatus == http.StatusUnauthorized:
+	if hint := e.hintByCode(); hint != "" {
+		return hint
+	}
+	return e.hintByStatus()
+}
+
+// systemErrorCodes are VOD's own failures, which it answers with HTTP 403
+// (Huawei's VOD error-code page): a query may succeed when asked again.
+var systemErrorCodes = map[string]string{
+	"VOD.10051": "an internal system error",
+	"VOD.10052": "an internal communication error",
+}
+
+// ServerFault reports whether the service itself failed (a 5xx, or one of
+// VOD's system errors, whatever the status): a create may then have started a
+// task even though it returned no task_id.
+func (e *APIError) ServerFault() bool {
+	_, system := systemErrorCodes[e.ErrorCode]
+	return e.HTTPStatus >= 500 || system
+}
+
+// lockoutMessage is in the gateway's answer to an access key it has locked.
+const lockoutMessage = "AK access failed to reach the limit"
+
+func (e *APIError) hintByCode() string {
+	if what, ok := systemErrorCodes[e.ErrorCode]; ok {
+		hint := fmt.Sprintf("VOD reported %s (HTTP %d is how VOD answers its own failures, not a permission problem). ", what, e.HTTPStatus)
+		if e.Method == http.MethodPost {
+			return hint + "A create is not retried: VOD may have created the task anyway, and a second create could start a second preheat"
+		}
+		return hint + "A query is retried up to max_retries; if it keeps failing, wait and run again"
+	}
+	switch e.ErrorCode {
+	case "APIGW.0301", "APIG.0301":
+		if strings.Contains(e.ErrorMsg, lockoutMessage) {
+			return "The gateway has locked this access key for 5 minutes after more than 5 failed signatures in a row: " +
+				"fix secret_key (and the clock), wait 5 minutes, then run again. The request was not retried"
+		}
+		return e.hintByStatus()
+	case "APIGW.0308", "APIG.0308":
+		return hintThrottled
+	case "APIGW.0101", "APIG.0101":
+		return hintNotFound
+	case "APIGW.0302", "APIGW.0306", "APIG.0302", "APIG.0306", "VOD.10074":
+		return hintForbidden
+	case "VOD.10054", "VOD.10057":
+		return "VOD refused the credentials' tenant: check project_id (the IAM project of this region) and that VOD is enabled for the account"
+	case "VOD.10053":
+		return "The API rejected a parameter; for a query this usually means the task_id does not exist in this project and region"
+	case "VOD.10062":
+		return "VOD knows no such resource: check asset_id (or task_id) and that it belongs to this project and region"
+	}
+	return ""
+}
+
+const (
+	hintForbidden = "The credentials are not allowed to do this: check the IAM permissions of the access key's user for VOD in this project " +
+		"(and, for a create, that the asset is enabled for CDN acceleration)"
+	hintNotFound = "The API was not found at this address: check endpoint (or region); " +
+		"the VOD API is at https://vod.{region}.myhuaweicloud.com"
+	hintThrottled = "The API gateway is throttling this tenant (about 100 queries a minute): " +
+		"lower the request rate (a longer poll_interval, fewer parallel reads) or raise max_retries"
+)
+
+func (e *APIError) hintByStatus() string {
+	switch e.HTTPStatus {
+	case http.StatusUnauthorized:
 		hint := "Check access_key, secret_key, security_token and project_id, and this machine's clock: " +
 			"the gateway refuses a request signed more than 15 minutes off its own clock. " +
 			"The request was not retried: the gateway locks an access key for 5 minutes after more than 5 failed signatures in a row"
@@ -64,17 +132,12 @@ func (e *APIError) hint() string {
 			hint = fmt.Sprintf("The server's clock (its Date header) is %s this machine's: fix the clock (NTP). ", describeSkew(e.ClockSkew)) + hint
 		}
 		return hint
-	case e.HTTPStatus == http.StatusForbidden:
-		return "The credentials are not allowed to do this: check the IAM permissions of the access key's user for VOD in this project " +
-			"(and, for a create, that the asset is enabled for CDN acceleration)"
-	case e.HTTPStatus == http.StatusNotFound:
-		return "The API was not found at this address: check endpoint (or region); " +
-			"the VOD API is at https://vod.{region}.myhuaweicloud.com"
-	case e.HTTPStatus == http.StatusTooManyRequests:
-		return "The API gateway is throttling this tenant (about 100 queries a minute): " +
-			"lower the request rate (a longer poll_interval, fewer parallel reads) or raise max_retries"
-	case e.ErrorCode == "VOD.10053":
-		return "The API rejected a parameter; for a query this usually means the task_id does not exist in this project and region"
+	case http.StatusForbidden:
+		return hintForbidden
+	case http.StatusNotFound:
+		return hintNotFound
+	case http.StatusTooManyRequests:
+		return hintThrottled
 	}
 	return ""
 }
@@ -87,10 +150,12 @@ func describeSkew(skew time.Duration) string {
 	return "about " + (-skew).Round(time.Minute).String() + " behind"
 }
 
-// Retryable reports whether the same request may succeed later: throttling
-// and server-side failures. A 401 is never retried: it would lock the key.
+// Retryable reports whether the same query may succeed later: throttling
+// and server-side failures, VOD's system errors included whatever their
+// status. A 401 is never retried: it would lock the key. Creates do not ask
+// this: they retry throttling only.
 func (e *APIError) Retryable() bool {
-	return e.HTTPStatus == http.StatusTooManyRequests || e.HTTPStatus >= 500
+	return e.HTTPStatus == http.StatusTooManyRequests || e.ServerFault()
 }
 
 // DecodeError is a 2xx answer whose body is not the JSON the API documents:

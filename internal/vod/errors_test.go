@@ -1,0 +1,92 @@
+package vod
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/vodprovider/terraform-provider-vod/internal/emulator"
+)
+
+func TestAPIErrorRetryableGoesByErrorCodeThenStatus(t *testing.T) {
+	for _, tc := range []struct {
+		status    int
+		code      string
+		retryable bool
+	}{
+		{403, "VOD.10051", true}, // VOD's system errors come as 403
+		{403, "VOD.10052", true},
+		{400, "VOD.10051", true},
+		{500, "VOD.10051", true},
+		{403, "APIGW.0302", false},
+		{403, "VOD.10074", false},
+		{401, "APIGW.0301", false},
+		{400, "VOD.10053", false},
+		{429, "APIGW.0308", true},
+		{503, "", true},
+	} {
+		e := &APIError{HTTPStatus: tc.status, ErrorCode: tc.code}
+		if got := e.Retryable(); got != tc.retryable {
+			t.Errorf("HTTP %d %s: Retryable() = %v, want %v", tc.status, tc.code, got, tc.retryable)
+		}
+	}
+}
+
+func TestAPIErrorHintFollowsErrorCodeFirst(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		err     APIError
+		want    string
+		notWant string
+	}{
+		{"403 VOD.10051 query", APIError{Method: "GET", HTTPStatus: 403, ErrorCode: "VOD.10051"},
+			"A query is retried", "IAM permissions"},
+		{"403 VOD.10052 create", APIError{Method: "POST", HTTPStatus: 403, ErrorCode: "VOD.10052"},
+			"A create is not retried: VOD may have created the task", "IAM permissions"},
+		{"403 gateway refusal", APIError{Method: "GET", HTTPStatus: 403, ErrorCode: "APIGW.0302"}, "IAM permissions", ""},
+		{"400 VOD.10074 no permission", APIError{Method: "GET", HTTPStatus: 400, ErrorCode: "VOD.10074"}, "IAM permissions", ""},
+		{"400 VOD.10062 no resource", APIError{Method: "GET", HTTPStatus: 400, ErrorCode: "VOD.10062"}, "check asset_id", ""},
+		{"403 VOD.10062 no resource", APIError{Method: "GET", HTTPStatus: 403, ErrorCode: "VOD.10062"}, "check asset_id", "IAM permissions"},
+		{"401 lockout", APIError{Method: "GET", HTTPStatus: 401, ErrorCode: "APIGW.0301",
+			ErrorMsg: "Incorrect IAM authentication information: AK access failed to reach the limit,forbidden."},
+			"has locked this access key for 5 minutes", ""},
+		{"401 bad signature", APIError{Method: "GET", HTTPStatus: 401, ErrorCode: "APIGW.0301",
+			ErrorMsg: "Incorrect IAM authentication information: verify aksk signature fail"}, "Check access_key, secret_key", "has locked"},
+		{"429 code without the usual status", APIError{Method: "GET", HTTPStatus: 403, ErrorCode: "APIG.0308"}, "throttling", "IAM permissions"},
+		{"unknown code, status decides", APIError{Method: "GET", HTTPStatus: 404, ErrorCode: "XYZ.1"}, "check endpoint (or region)", ""},
+	} {
+		got := tc.err.Error()
+		if !strings.Contains(got, tc.want) || (tc.notWant != "" && strings.Contains(got, tc.notWant)) {
+			t.Errorf("%s: %q: want %q and not %q", tc.name, got, tc.want, tc.notWant)
+		}
+	}
+}
+
+// A 403 VOD.10051 on a query is retried; on a create it is sent once.
+func TestSystemErrorAs403IsRetriedForQueriesOnly(t *testing.T) {
+	h := newHarness(t, emulator.Config{}, func(c *Config) { c.MaxRetries = 2 })
+	h.emu.SeedTask(testTask, []emulator.URLSeed{{URL: "https://cdn.example.com/a.mp4", Status: "succeed"}})
+	h.emu.InjectFaults(1, emulator.FaultJSON(http.StatusForbidden, "VOD.10051", "System error."))
+	if _, err := h.client.QueryPreheating(context.Background(), testTask); err != nil {
+		t.Fatalf("a query after one 403 VOD.10051: %v", err)
+	}
+	if n := h.emu.RequestCount(); n != 2 {
+		t.Fatalf("the query was sent %d times, want 2 (one retry)", n)
+	}
+
+	h.emu.InjectFaults(1, emulator.FaultJSON(http.StatusForbidden, "VOD.10051", "System error."))
+	_, err := h.client.CreatePreheating(context.Background(), "asset", nil)
+	apiErr, ok := AsAPIError(err)
+	if !ok || apiErr.ErrorCode != "VOD.10051" || !strings.Contains(err.Error(), "A create is not retried") {
+		t.Fatalf("create: err = %v", err)
+	}
+	if n := h.emu.RequestCount(); n != 3 {
+		t.Fatalf("the create was sent %d times, want once", n-2)
+	}
+	var exhausted *RetriesExhaustedError
+	if errors.As(err, &exhausted) {
+		t.Fatalf("a create that was sent once reports retries: %v", err)
+	}
+}
