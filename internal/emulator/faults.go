@@ -17,13 +17,19 @@ import (
 // the request is served normally (a latency-only fault); else the fault
 // answers with Status, a Retry-After header when RetryAfter is set, and Body
 // (default: the gateway's body for that status, or nothing with EmptyBody)
-// with ContentType (default application/json). BodySize, when set, streams a
-// body of that many bytes instead, without holding it in memory.
+// with ContentType (default application/json). ErrorCode and ErrorMsg, when
+// set, make the body the gateway's JSON error with the request's request_id.
+// BodySize, when set, streams a body of that many bytes instead, without
+// holding it in memory. NoRequestIDHeader leaves X-Request-Id out of the
+// headers (the body's request_id stays).
 type Fault struct {
-	Status      int
-	RetryAfter  string
-	Body        string
-	EmptyBody   bool
+	Status            int
+	RetryAfter        string
+	Body              string
+	ErrorCode         string
+	ErrorMsg          string
+	NoRequestIDHeader bool
+	EmptyBody         bool
 	BodySize    int64
 	ContentType string
 	Delay       time.Duration
@@ -56,7 +62,7 @@ func Fault500() Fault { return Fault{Status: http.StatusInternalServerError} }
 
 // FaultJSON answers status with the error body {error_code, error_msg}.
 func FaultJSON(status int, code, msg string) Fault {
-	return Fault{Status: status, Body: errorJSON(code, msg)}
+	return Fault{Status: status, ErrorCode: code, ErrorMsg: msg}
 }
 
 // FaultHTML answers status with an HTML page, as a load balancer or proxy in
@@ -156,9 +162,16 @@ func (s *Server) applyFault(w http.ResponseWriter, r *http.Request, f Fault) boo
 	if f.Status == 0 {
 		return true
 	}
+	requestID := w.Header().Get("X-Request-Id")
+	if f.NoRequestIDHeader {
+		w.Header().Del("X-Request-Id")
+	}
 	body, contentType := f.Body, f.ContentType
-	if body == "" && !f.EmptyBody && f.BodySize == 0 {
-		body = defaultFaultBody(f.Status)
+	switch {
+	case f.ErrorCode != "":
+		body = errorJSON(f.ErrorCode, f.ErrorMsg, requestID)
+	case body == "" && !f.EmptyBody && f.BodySize == 0:
+		body = defaultFaultBody(f.Status, requestID)
 	}
 	if contentType == "" {
 		contentType = "application/json"
@@ -212,7 +225,8 @@ func breakConnection(w http.ResponseWriter, b Break) {
 }
 
 // defaultFaultBody is the gateway's error body for a status.
-func defaultFaultBody(status int) string {
+func defaultFaultBody(status int, requestID string) string {
+	errorJSON := func(code, msg string) string { return errorJSON(code, msg, requestID) }
 	switch status {
 	case http.StatusUnauthorized:
 		return errorJSON("APIGW.0301", "Incorrect IAM authentication information: verify aksk signature fail")

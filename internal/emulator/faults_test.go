@@ -159,6 +159,38 @@ func TestFaultBodies(t *testing.T) {
 	}
 }
 
+// The gateway's error bodies repeat the request id in request_id; a fault
+// can leave the header out, as some proxies do, to test that a client shows
+// the body's.
+func TestErrorBodiesCarryTheRequestID(t *testing.T) {
+	h := newHarness(t, nil)
+	h.srv.InjectFaults(1, FaultJSON(http.StatusForbidden, "VOD.10051", "System error."))
+	h.srv.InjectFaults(1, Fault500())
+	h.srv.InjectFaults(1, Fault{Status: http.StatusServiceUnavailable, NoRequestIDHeader: true})
+	for _, want := range []int{403, 500} {
+		r := h.query(t, "x")
+		if id := r.header.Get("X-Request-Id"); r.status != want || id == "" || r.requestIDInBody(t) != id {
+			t.Errorf("fault %d: %d, header %q, body %s", want, r.status, id, r.body)
+		}
+	}
+	resp, err := http.Get(h.url + preheatPath + "?task_id=x") // faults come before the signature check
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	r := reply{status: resp.StatusCode, header: resp.Header, body: body}
+	if r.status != 503 || r.header.Get("X-Request-Id") != "" || !hex32.MatchString(r.requestIDInBody(t)) {
+		t.Errorf("fault without the header: %d %v %s", r.status, r.header, r.body)
+	}
+	// The emulator's own refusals too: an unknown route and a bad signature.
+	for _, r := range []reply{h.send(t, http.MethodGet, "/v1.0/nope", "", true), h.send(t, http.MethodGet, "/v1.0/"+testPID+"/asset/preheating?task_id=x", "", false)} {
+		if id := r.header.Get("X-Request-Id"); id == "" || r.requestIDInBody(t) != id {
+			t.Errorf("HTTP %d: header %q, body %s", r.status, id, r.body)
+		}
+	}
+}
+
 func TestFaultHugeBodyIsStreamed(t *testing.T) {
 	h := newHarness(t, nil)
 	const size = 40 << 20

@@ -80,6 +80,16 @@ func (r reply) errorCode(t *testing.T) string {
 	return e.ErrorCode
 }
 
+// requestIDInBody decodes the request_id of a JSON error body.
+func (r reply) requestIDInBody(t *testing.T) string {
+	t.Helper()
+	var e errorBody
+	if err := json.Unmarshal(r.body, &e); err != nil {
+		t.Fatalf("error body %q: %v", r.body, err)
+	}
+	return e.RequestID
+}
+
 // send performs a request signed with the harness credentials at the fake
 // clock's time; sign=false sends it unsigned.
 func (h *harness) send(t *testing.T, method, pathAndQuery, body string, sign bool) reply {

@@ -314,7 +314,11 @@ func TestSDKAccessKeyLockout(t *testing.T) {
 	for range 6 {
 		expectUnauthorized(t, show(wrong))
 	}
-	expectUnauthorized(t, show(good))
+	locked := show(good)
+	expectUnauthorized(t, locked)
+	if sre := (*sdkerr.ServiceResponseError)(nil); !errors.As(locked, &sre) || sre.ErrorMessage != LockoutMessage {
+		t.Fatalf("the locked key's answer: %v, want the gateway's %q", locked, LockoutMessage)
+	}
 	expectRejectedFor(t, logs, ErrAccessKeyLocked.Error())
 	mu.Lock()
 	offset = LockoutDuration - time.Second

@@ -12,9 +12,12 @@
 //
 // The lockout is the emulator's reading of Huawei's API Gateway docs: after
 // more than 5 consecutive failed signatures from an access key, every
-// request with that key is refused with 401 APIGW.0301 for 5 minutes of the
-// emulator's clock, good signatures included; a good signature before that
-// resets the count.
+// request with that key is refused with 401 APIGW.0301 and the gateway's
+// LockoutMessage for 5 minutes of the emulator's clock, good signatures
+// included; a good signature before that resets the count.
+//
+// Every error body carries request_id, equal to the X-Request-Id header, as
+// the gateway's do.
 package emulator
 
 import (
@@ -28,6 +31,10 @@ import (
 	"sync/atomic"
 	"time"
 )
+
+// LockoutMessage is the gateway's error_msg for a locked access key (API
+// Gateway's "Common Errors Related to IAM Authentication Information").
+const LockoutMessage = "Incorrect IAM authentication information: AK access failed to reach the limit,forbidden."
 
 // Defaults applied by New for zero Config fields.
 const (
@@ -243,8 +250,11 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 
 	if err := s.authenticate(r, body); err != nil {
 		s.logf("rejected %s %s: %v", r.Method, r.URL.Path, err)
-		writeError(w, http.StatusUnauthorized, "APIGW.0301",
-			"Incorrect IAM authentication information: verify aksk signature fail")
+		msg := "Incorrect IAM authentication information: verify aksk signature fail"
+		if errors.Is(err, ErrAccessKeyLocked) {
+			msg = LockoutMessage
+		}
+		writeError(w, http.StatusUnauthorized, "APIGW.0301", msg)
 		return
 	}
 	// A project other than the credentials' own is an authentication failure
@@ -290,14 +300,18 @@ func (s *Server) logf(format string, args ...any) {
 	}
 }
 
-// errorBody is the error shape shared by the gateway and VOD.
+// errorBody is the error shape shared by the gateway and VOD. The gateway
+// repeats the X-Request-Id header's value in request_id.
 type errorBody struct {
 	ErrorCode string `json:"error_code"`
 	ErrorMsg  string `json:"error_msg"`
+	RequestID string `json:"request_id,omitempty"`
 }
 
+// writeError answers an error body carrying the request id already set in
+// w's X-Request-Id header.
 func writeError(w http.ResponseWriter, status int, code, msg string) {
-	writeJSON(w, status, errorBody{ErrorCode: code, ErrorMsg: msg})
+	writeJSON(w, status, errorBody{ErrorCode: code, ErrorMsg: msg, RequestID: w.Header().Get("X-Request-Id")})
 }
 
 // writeJSON streams v to w; URLs are left unescaped ('&' stays '&').
@@ -309,12 +323,12 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	_ = enc.Encode(v) // a write error means the client left; nothing to do
 }
 
-// errorJSON renders an error body as bytes, for fault defaults.
-func errorJSON(code, msg string) string {
+// errorJSON renders an error body as bytes, for faults.
+func errorJSON(code, msg, requestID string) string {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
-	_ = enc.Encode(errorBody{ErrorCode: code, ErrorMsg: msg})
+	_ = enc.Encode(errorBody{ErrorCode: code, ErrorMsg: msg, RequestID: requestID})
 	return buf.String()
 }
 

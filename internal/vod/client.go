@@ -277,7 +277,8 @@ func (c *Client) classify(err error, rt *attemptTransport) error {
 		return c.decodeError(rt, sdkErr.ErrorMessage)
 	case errors.As(err, &sdkErr):
 		apiErr := &APIError{Method: rt.method, Path: rt.path, HTTPStatus: rt.status, ErrorCode: sdkErr.ErrorCode,
-			ErrorMsg: sdkErr.ErrorMessage, RequestID: rt.requestID, RetryAfter: rt.retryAfter, ClockSkew: rt.clockSkew}
+			ErrorMsg: sdkErr.ErrorMessage, RequestID: rt.requestID, RetryAfter: rt.retryAfter, ClockSkew: rt.clockSkew,
+			BodyRequestID: rt.bodyRequestID()}
 		if apiErr.ErrorCode == "" && !isJSON(apiErr.ErrorMsg) {
 			apiErr.NonJSON, apiErr.ErrorMsg = true, readableMessage(apiErr.ErrorMsg)
 		}

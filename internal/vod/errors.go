@@ -18,6 +18,9 @@ type APIError struct {
 	ErrorCode  string
 	ErrorMsg   string
 	RequestID  string
+	// BodyRequestID is the error body's "request_id", which the gateway
+	// sends; it is shown when the X-Request-Id header is missing.
+	BodyRequestID string
 	// NonJSON is set when the body was not the gateway's JSON (an HTML page
 	// from a load balancer, say); ErrorMsg then holds its text in one line.
 	NonJSON bool
@@ -42,7 +45,11 @@ func (e *APIError) Error() string {
 	case e.ErrorMsg != "":
 		fmt.Fprintf(&b, ", error_msg %q", e.ErrorMsg)
 	}
-	fmt.Fprintf(&b, ", X-Request-Id %s", orNone(e.RequestID))
+	if e.RequestID == "" && e.BodyRequestID != "" {
+		fmt.Fprintf(&b, ", request_id %s (from the body; no X-Request-Id header)", e.BodyRequestID)
+	} else {
+		fmt.Fprintf(&b, ", X-Request-Id %s", orNone(e.RequestID))
+	}
 	if hint := e.hint(); hint != "" {
 		b.WriteString(". " + hint)
 	}

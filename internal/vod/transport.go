@@ -2,6 +2,7 @@ package vod
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -57,6 +58,26 @@ type attemptTransport struct {
 	body        *boundedBody
 }
 
+// errorBodyKept is how much of an error answer is kept to find its
+// request_id: the gateway's error bodies are a few hundred bytes.
+const errorBodyKept = 16 << 10
+
+// bodyRequestID is the "request_id" of an error body (the gateway puts it
+// there), or "" when the body has none or was not read. The SDK's
+// ServiceResponseError takes its RequestId from the X-Request-Id header only.
+func (t *attemptTransport) bodyRequestID() string {
+	if t.body == nil || len(t.body.kept) == 0 {
+		return ""
+	}
+	var answer struct {
+		RequestID string `json:"request_id"`
+	}
+	if json.Unmarshal(t.body.kept, &answer) != nil {
+		return ""
+	}
+	return answer.RequestID
+}
+
 func (t *attemptTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	req = req.WithContext(t.ctx)
 	t.sent, t.method, t.path = true, req.Method, req.URL.Path
@@ -84,6 +105,9 @@ func (t *attemptTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 			limit = MaxResponseBytes
 		}
 		t.body = &boundedBody{rc: resp.Body, limit: limit}
+		if resp.StatusCode >= 300 {
+			t.body.keep = errorBodyKept
+		}
 		resp.Body = t.body
 		call.Status, call.RequestID = t.status, t.requestID
 	}
@@ -106,7 +130,9 @@ type boundedBody struct {
 	limit    int64
 	n        int64
 	head     []byte
-	err      error // the first read error other than io.EOF
+	keep     int    // for error answers: how much of the body to keep whole
+	kept     []byte // the first keep bytes
+	err      error  // the first read error other than io.EOF
 	tooLarge bool
 }
 
@@ -124,6 +150,9 @@ func (b *boundedBody) Read(p []byte) (int, error) {
 	}
 	if len(b.head) < headBytes {
 		b.head = append(b.head, p[:min(n, headBytes-len(b.head))]...)
+	}
+	if len(b.kept) < b.keep {
+		b.kept = append(b.kept, p[:min(n, b.keep-len(b.kept))]...)
 	}
 	b.n += int64(n)
 	if err != nil && !errors.Is(err, io.EOF) && b.err == nil {
