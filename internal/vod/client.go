@@ -269,7 +269,7 @@ func (c *Client) classify(err error, rt *attemptTransport) error {
 		return &APIError{Method: rt.method, Path: rt.path, HTTPStatus: rt.status, RequestID: rt.requestID,
 			NonJSON: true, ErrorMsg: "an error body over " + describeBodyLimit(c.maxBody), RetryAfter: rt.retryAfter}
 	case rt.body != nil && rt.body.err != nil:
-		return &TransportError{Method: rt.method, Path: rt.path, Err: rt.body.err,
+		return &TransportError{Method: rt.method, Path: rt.path, Scheme: rt.scheme, Host: rt.host, Err: rt.body.err,
 			What: fmt.Sprintf("connection broken mid-body, after %d bytes of the HTTP %d answer", rt.body.n, rt.status)}
 	case errors.As(err, &missing):
 		return c.decodeError(rt, missing.Error())
@@ -284,7 +284,8 @@ func (c *Client) classify(err error, rt *attemptTransport) error {
 		}
 		return apiErr
 	case rt.status == 0 && rt.sent:
-		return &TransportError{Method: rt.method, Path: rt.path, What: describeNoAnswer(err), Err: unwrapURLError(err)}
+		return &TransportError{Method: rt.method, Path: rt.path, Scheme: rt.scheme, Host: rt.host,
+			What: describeNoAnswer(err), Err: unwrapURLError(err)}
 	case rt.status != 0:
 		return fmt.Errorf("%s %s: reading the HTTP %d answer (X-Request-Id %s): %w", rt.method, rt.path, rt.status, rt.requestID, err)
 	}
@@ -307,6 +308,9 @@ func describeNoAnswer(err error) string {
 	var dnsErr *net.DNSError
 	if errors.As(err, &dnsErr) {
 		return "host not found"
+	}
+	if isPlainHTTPAnswer(err) {
+		return "the server answered in plain HTTP, not HTTPS"
 	}
 	return "no answer"
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"strings"
 	"time"
@@ -189,15 +190,42 @@ func (e *DecodeError) Error() string {
 }
 
 // TransportError is a request that got no complete HTTP answer: refused,
-// reset before the answer or in the middle of its body. A query retries it.
+// reset before the answer or in the middle of its body, a host not found. A
+// query retries it, unless Retryable says another try cannot help.
 type TransportError struct {
 	Method, Path string
+	Scheme, Host string // where the request went: the endpoint's scheme and host
 	What         string // what happened, in words: "connection refused", ...
 	Err          error
 }
 
 func (e *TransportError) Error() string {
-	return fmt.Sprintf("%s %s: %s: %v", e.Method, e.Path, e.What, e.Err)
+	target := e.Path
+	if e.Host != "" {
+		target = e.Scheme + "://" + e.Host + e.Path
+	}
+	msg := fmt.Sprintf("%s %s: %s: %v", e.Method, target, e.What, e.Err)
+	if !e.Retryable() {
+		msg += " (not retried: another try cannot change this)"
+	}
+	return msg + ". Check endpoint (or region)"
+}
+
+// Retryable reports whether sending the request again may help: not when the
+// host does not exist, nor when an HTTPS request was answered in plain HTTP
+// (the endpoint's scheme or port is wrong).
+func (e *TransportError) Retryable() bool {
+	var dnsErr *net.DNSError
+	if errors.As(e.Err, &dnsErr) && dnsErr.IsNotFound {
+		return false
+	}
+	return !isPlainHTTPAnswer(e.Err)
+}
+
+// isPlainHTTPAnswer recognises net/http's error for an HTTPS request that a
+// plain HTTP server answered; it has no type of its own.
+func isPlainHTTPAnswer(err error) bool {
+	return err != nil && strings.Contains(err.Error(), "server gave HTTP response to HTTPS client")
 }
 
 func (e *TransportError) Unwrap() error { return e.Err }

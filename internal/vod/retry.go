@@ -26,7 +26,10 @@ func retryAll(err error) bool {
 		timeoutErr   *AttemptTimeoutError
 		decodeErr    *DecodeError
 	)
-	return errors.As(err, &transportErr) || errors.As(err, &timeoutErr) || errors.As(err, &decodeErr)
+	if errors.As(err, &transportErr) {
+		return transportErr.Retryable() // errors.go: a host not found is final
+	}
+	return errors.As(err, &timeoutErr) || errors.As(err, &decodeErr)
 }
 
 // retryThrottledOnly suits calls that are not idempotent.

@@ -49,6 +49,8 @@ type attemptTransport struct {
 
 	sent        bool
 	method      string
+	scheme      string
+	host        string
 	path        string
 	status      int
 	requestID   string
@@ -81,6 +83,7 @@ func (t *attemptTransport) bodyRequestID() string {
 func (t *attemptTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	req = req.WithContext(t.ctx)
 	t.sent, t.method, t.path = true, req.Method, req.URL.Path
+	t.scheme, t.host = req.URL.Scheme, req.URL.Host
 	start := time.Now()
 	resp, err := t.base.RoundTrip(req)
 	call := CallLog{
