@@ -41,7 +41,6 @@ func TestURLsValidators(t *testing.T) {
 		"eleven":    {list(eleven...), false},
 		"empty":     {list(), false},
 		"duplicate": {list("https://cdn.example.com/a.mp4", "https://cdn.example.com/a.mp4"), false},
-		"not a URL": {list("cdn.example.com/a.mp4"), false},
 		"null list": {types.ListNull(types.StringType), true},
 	} {
 		if diags := validateList(tc.value); diags.HasError() == tc.ok {

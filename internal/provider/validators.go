@@ -2,10 +2,10 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/url"
 	"regexp"
-	"strings"
 	"time"
 	"unicode"
 
@@ -97,11 +97,40 @@ func (preheatURLValidator) ValidateString(_ context.Context, req validator.Strin
 		return
 	}
 	raw := req.ConfigValue.ValueString()
-	u, err := url.Parse(raw)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || strings.TrimSpace(raw) != raw {
+	if problem := preheatURLProblem(raw); problem != "" {
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid urls",
-			fmt.Sprintf("%q is not an absolute http:// or https:// URL with a host, such as \"https://cdn.example.com/video/index.m3u8\".", raw))
+			fmt.Sprintf("%q %s. Give an absolute http:// or https:// URL with a host, such as \"https://cdn.example.com/video/index.m3u8\".", raw, problem))
 	}
+}
+
+// preheatURLProblem says what is wrong with raw as a URL to preheat, or ""
+// when nothing is. Go's url.Parse accepts spaces in a path, and calls a bad
+// percent-escape a parse error; the user needs either named.
+func preheatURLProblem(raw string) string {
+	if raw == "" {
+		return "is empty"
+	}
+	for i, r := range []rune(raw) {
+		switch {
+		case r == ' ':
+			return fmt.Sprintf("has a space at position %d (write it as %%20)", i+1)
+		case unicode.IsControl(r), unicode.IsSpace(r):
+			return fmt.Sprintf("has whitespace or a control character (%U) at position %d", r, i+1)
+		}
+	}
+	u, err := url.Parse(raw)
+	var escapeErr url.EscapeError
+	switch {
+	case errors.As(err, &escapeErr):
+		return fmt.Sprintf("has an invalid percent-escape %q (a %% must be followed by two hex digits; write a literal %% as %%25)", string(escapeErr))
+	case err != nil:
+		return "is not a URL"
+	case u.Scheme != "http" && u.Scheme != "https":
+		return "is not an absolute http:// or https:// URL"
+	case u.Host == "":
+		return "has no host"
+	}
+	return ""
 }
 
 // noSpaceRegexp matches a value without whitespace.

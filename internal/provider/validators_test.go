@@ -58,14 +58,32 @@ func TestPollIntervalValidator(t *testing.T) {
 	}
 }
 
+// TestPreheatURLValidator is the one test of URL checking: each case goes
+// through the element validator alone, for its message, and through the
+// urls list's validators, as the resource and the action use them.
 func TestPreheatURLValidator(t *testing.T) {
-	for value, ok := range map[string]bool{
-		"https://cdn.example.com/a.mp4": true, "http://cdn.example.com/v/index.m3u8?x=1": true,
-		"cdn.example.com/a.mp4": false, "ftp://cdn.example.com/a.mp4": false, "https:///a.mp4": false,
-		" https://cdn.example.com/a.mp4": false, "": false, "https://cdn.example.com/%zz": false,
+	for value, want := range map[string]string{
+		"https://cdn.example.com/a.mp4":           "",
+		"http://cdn.example.com/v/index.m3u8?x=1": "",
+		"https://cdn.example.com/a%20b.mp4":       "",
+		"cdn.example.com/a.mp4":                   "is not an absolute http:// or https:// URL",
+		"/a.mp4":                                  "is not an absolute http:// or https:// URL",
+		"ftp://cdn.example.com/a.mp4":             "is not an absolute http:// or https:// URL",
+		"https:///a.mp4":                          "has no host",
+		" https://cdn.example.com/a.mp4":          "has a space at position 1",
+		"https://cdn.example.com/a b.mp4":         "has a space at position 26 (write it as %20)",
+		"https://cdn.example.com/a\tb.mp4":        "control character (U+0009) at position 26",
+		"":                                        "is empty",
+		"https://cdn.example.com/%zz":             `has an invalid percent-escape "%zz"`,
+		"https://cdn.example.com/%ZZ.mp4":         `has an invalid percent-escape "%ZZ"`,
 	} {
-		if got := validateString(preheatURLValidator{}, types.StringValue(value)); (got == "") != ok {
-			t.Errorf("url %q: got %q, want valid=%v", value, got, ok)
+		got := validateString(preheatURLValidator{}, types.StringValue(value))
+		if (want == "") != (got == "") || !strings.Contains(got, want) {
+			t.Errorf("url %q: got %q, want it to contain %q", value, got, want)
+		}
+		listValue, _ := types.ListValueFrom(context.Background(), types.StringType, []string{value})
+		if diags := validateList(listValue); diags.HasError() != (want != "") {
+			t.Errorf("url %q through the urls validators: %v, want an error: %v", value, diags, want != "")
 		}
 	}
 	if got := validateString(preheatURLValidator{}, types.StringNull()); !strings.Contains(got, "null element") {
