@@ -30,10 +30,10 @@ type Fault struct {
 	ErrorMsg          string
 	NoRequestIDHeader bool
 	EmptyBody         bool
-	BodySize    int64
-	ContentType string
-	Delay       time.Duration
-	Break       Break
+	BodySize          int64
+	ContentType       string
+	Delay             time.Duration
+	Break             Break
 }
 
 // Break is a way of breaking a connection instead of answering.

@@ -125,18 +125,7 @@ func TestAccPreheatAction_createIsRetriedOnlyWhenThrottled(t *testing.T) {
 			t.Fatalf("%d create requests, want 2: a throttled create is sent again", n)
 		}
 	})
-	t.Run("5xx", func(t *testing.T) {
-		emu := newTestEmulator(t, -1)
-		emu.InjectFaults(5, emulator.Fault500())
-		runActionSteps(t, resource.TestStep{
-			Config: emu.actionConfig(urls),
-			ExpectError: errorMatching("The preheat request may or may not have started a preheat", "HTTP 500",
-				"was not retried", "check in the VOD console"),
-		})
-		if n := emu.RequestCount(); n != 1 {
-			t.Fatalf("the emulator saw %d requests, want exactly 1: a create is not retried after a 5xx", n)
-		}
-	})
+	// A create is not retried after a 5xx: TestCreatePreheatingIsNotRetriedOnServerError (internal/vod).
 }
 
 func TestAccPreheatAction_validation(t *testing.T) {

@@ -321,19 +321,6 @@ func TestAccPreheatingTask_throttledCreateIsRetried(t *testing.T) {
 	}
 }
 
-func TestAccPreheatingTask_serverErrorOnCreateIsNotRetried(t *testing.T) {
-	emu := newTestEmulator(t, -1)
-	emu.InjectFaults(5, emulator.Fault500())
-	runSteps(t, resource.TestStep{
-		Config: emu.taskConfig(`  urls = ["https://cdn.example.com/a.mp4"]`),
-		ExpectError: errorMatching("The preheat request may or may not have started a preheat", "HTTP 500", "APIGW.0601",
-			"X-Request-Id", "was not retried", "daily quota of 1000", "check in the VOD console"),
-	})
-	if n := emu.RequestCount(); n != 1 {
-		t.Fatalf("the emulator saw %d requests, want exactly 1: a create is not retried after a 5xx", n)
-	}
-}
-
 func TestAccPreheatingTask_validation(t *testing.T) {
 	emu := newTestEmulator(t, -1)
 	eleven := ""

@@ -144,19 +144,35 @@ func TestCreatePreheatingRejectsBadInputBeforeSending(t *testing.T) {
 	}
 }
 
+// TestCreatePreheatingIsNotRetriedOnServerError is the one test that a create
+// is sent once after a server-side failure (VOD may have created the task):
+// the provider's describeCreateError words it for the user.
 func TestCreatePreheatingIsNotRetriedOnServerError(t *testing.T) {
+	for name, fault := range map[string]emulator.Fault{
+		"500":           emulator.Fault500(),
+		"502 HTML":      emulator.FaultHTML(http.StatusBadGateway),
+		"503":           {Status: http.StatusServiceUnavailable},
+		"403 VOD.10051": emulator.FaultJSON(http.StatusForbidden, "VOD.10051", "System error."),
+	} {
+		t.Run(name, func(t *testing.T) {
+			h := newHarness(t, emulator.Config{}, nil)
+			h.emu.InjectFaults(5, fault)
+			_, err := h.client.CreatePreheating(context.Background(), "asset-1", nil)
+			if apiErr, ok := AsAPIError(err); !ok || apiErr.HTTPStatus != fault.Status || !apiErr.ServerFault() {
+				t.Fatalf("err = %v, want the %d as a server fault", err, fault.Status)
+			}
+			if errors.As(err, new(*RetriesExhaustedError)) {
+				t.Errorf("a create sent once reports retries: %v", err)
+			}
+			if n := h.emu.RequestCount(); n != 1 {
+				t.Fatalf("%d requests: a create must not be repeated after a %d (it may have been done)", n, fault.Status)
+			}
+		})
+	}
 	h := newHarness(t, emulator.Config{}, nil)
-	h.emu.InjectFaults(1, emulator.Fault500())
-	_, err := h.client.CreatePreheating(context.Background(), "asset-1", nil)
-	if apiErr, ok := AsAPIError(err); !ok || apiErr.HTTPStatus != 500 {
-		t.Fatalf("err = %v, want the 500", err)
-	}
-	if n := h.emu.RequestCount(); n != 1 {
-		t.Fatalf("%d requests: a create must not be repeated after a 500 (it may have been done)", n)
-	}
 	h.emu.InjectFaults(1, emulator.Fault429("1"))
-	if _, err := h.client.CreatePreheating(context.Background(), "asset-1", nil); err != nil {
-		t.Fatalf("a throttled create is retried: %v", err)
+	if _, err := h.client.CreatePreheating(context.Background(), "asset-1", nil); err != nil || h.emu.RequestCount() != 2 {
+		t.Fatalf("a throttled create is retried: %v after %d requests", err, h.emu.RequestCount())
 	}
 }
 
