@@ -3,7 +3,9 @@ package emulator
 import (
 	"crypto/subtle"
 	"errors"
+	"io"
 	"net/http"
+	"strconv"
 	"sync"
 	"time"
 )
@@ -11,6 +13,31 @@ import (
 // MetadataSecurityKeyPath is the ECS metadata path that hands an instance
 // the temporary keys of its IAM agency.
 const MetadataSecurityKeyPath = "/openstack/latest/securitykey"
+
+// The metadata service's session tokens: PUT MetadataTokenPath with the
+// lifetime in seconds in MetadataTokenTTLHeader (at most 6 hours) answers a
+// token, which a keys request then carries in MetadataTokenHeader.
+const (
+	MetadataTokenPath      = "/meta-data/latest/api/token"
+	MetadataTokenHeader    = "X-Metadata-Token"
+	MetadataTokenTTLHeader = "X-Metadata-Token-Ttl-Seconds"
+	maxMetadataTokenTTL    = 6 * time.Hour
+)
+
+// MetadataTokenMode is how the metadata path treats session tokens.
+type MetadataTokenMode int
+
+const (
+	// MetadataTokenOptional serves tokens and checks those sent, but hands
+	// out keys without one too.
+	MetadataTokenOptional MetadataTokenMode = iota
+	// MetadataTokenRequired refuses a keys request without a valid token
+	// with 401.
+	MetadataTokenRequired
+	// MetadataTokenAbsent has no token endpoint (404), like an older
+	// service, and ignores the token header.
+	MetadataTokenAbsent
+)
 
 // metadataTimeFormat is how the metadata service writes expires_at.
 const metadataTimeFormat = "2006-01-02T15:04:05.000000Z"
@@ -31,6 +58,76 @@ type identity struct {
 	issued   map[string]temporaryKey
 	served   int // metadata answers with keys
 	iamCalls int // IAM project lookups answered, refused ones included
+	// sessionTokens are the metadata session tokens handed out, with
+	// their expiry; tokenCalls counts the token requests.
+	sessionTokens map[string]time.Time
+	tokenCalls    int
+}
+
+// MetadataTokenRequests is how many session tokens the metadata path was
+// asked for, refused requests included.
+func (s *Server) MetadataTokenRequests() int {
+	s.identity.mu.Lock()
+	defer s.identity.mu.Unlock()
+	return s.identity.tokenCalls
+}
+
+// serveMetadataToken answers PUT /meta-data/latest/api/token.
+func (s *Server) serveMetadataToken(w http.ResponseWriter, r *http.Request) {
+	s.identity.mu.Lock()
+	s.identity.tokenCalls++
+	s.identity.mu.Unlock()
+	if s.cfg.MetadataToken == MetadataTokenAbsent {
+		http.NotFound(w, r)
+		return
+	}
+	if r.Method != http.MethodPut {
+		w.WriteHeader(http.StatusMethodNotAllowed)
+		return
+	}
+	seconds, err := strconv.Atoi(r.Header.Get(MetadataTokenTTLHeader))
+	ttl := time.Duration(seconds) * time.Second
+	if err != nil || ttl <= 0 || ttl > maxMetadataTokenTTL {
+		http.Error(w, "the token lifetime must be 1 to 21600 seconds in "+MetadataTokenTTLHeader, http.StatusBadRequest)
+		return
+	}
+	token := newHexID() + newHexID()
+	now := s.cfg.Now()
+	s.identity.mu.Lock()
+	if s.identity.sessionTokens == nil {
+		s.identity.sessionTokens = make(map[string]time.Time)
+	}
+	for old, expiry := range s.identity.sessionTokens {
+		if now.After(expiry) {
+			delete(s.identity.sessionTokens, old)
+		}
+	}
+	s.identity.sessionTokens[token] = now.Add(ttl)
+	s.identity.mu.Unlock()
+	w.Header().Set("Content-Type", "text/plain")
+	_, _ = io.WriteString(w, token)
+}
+
+// sessionTokenProblem says why a keys request's session token is refused,
+// or "" when it is accepted (or none is needed).
+func (s *Server) sessionTokenProblem(r *http.Request) string {
+	if s.cfg.MetadataToken == MetadataTokenAbsent {
+		return ""
+	}
+	sent := r.Header.Get(MetadataTokenHeader)
+	if sent == "" {
+		if s.cfg.MetadataToken == MetadataTokenRequired {
+			return "a session token is required: PUT " + MetadataTokenPath + " first"
+		}
+		return ""
+	}
+	s.identity.mu.Lock()
+	expiry, ok := s.identity.sessionTokens[sent]
+	s.identity.mu.Unlock()
+	if !ok || !s.cfg.Now().Before(expiry) {
+		return "the session token is unknown or expired"
+	}
+	return ""
 }
 
 // credential returns the secret key and security token of accessKey: the
@@ -85,6 +182,10 @@ func (s *Server) IssuedSecrets() []string {
 func (s *Server) serveMetadata(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodGet {
 		w.WriteHeader(http.StatusMethodNotAllowed)
+		return
+	}
+	if problem := s.sessionTokenProblem(r); problem != "" {
+		http.Error(w, problem, http.StatusUnauthorized)
 		return
 	}
 	if s.cfg.TemporaryKeyLifetime <= 0 {

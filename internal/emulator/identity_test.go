@@ -89,3 +89,69 @@ func TestMetadataWithoutAgency(t *testing.T) {
 		t.Fatalf("an instance without agency answered %d, want 404", status)
 	}
 }
+
+func TestMetadataSessionTokens(t *testing.T) {
+	for _, tc := range []struct {
+		mode               MetadataTokenMode
+		tokenStatus        int
+		withoutToken, with int
+	}{
+		{MetadataTokenRequired, http.StatusOK, http.StatusUnauthorized, http.StatusOK},
+		{MetadataTokenOptional, http.StatusOK, http.StatusOK, http.StatusOK},
+		{MetadataTokenAbsent, http.StatusNotFound, http.StatusOK, http.StatusOK},
+	} {
+		h := newHarness(t, func(c *Config) { c.TemporaryKeyLifetime = time.Hour; c.MetadataToken = tc.mode })
+		put := func(ttl string) (int, string) {
+			req, _ := http.NewRequest(http.MethodPut, h.url+MetadataTokenPath, nil)
+			if ttl != "" {
+				req.Header.Set(MetadataTokenTTLHeader, ttl)
+			}
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			body, _ := io.ReadAll(resp.Body)
+			return resp.StatusCode, string(body)
+		}
+		get := func(token string) int {
+			req, _ := http.NewRequest(http.MethodGet, h.url+MetadataSecurityKeyPath, nil)
+			if token != "" {
+				req.Header.Set(MetadataTokenHeader, token)
+			}
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			return resp.StatusCode
+		}
+		status, token := put("21600")
+		if status != tc.tokenStatus {
+			t.Fatalf("mode %d: PUT token: %d, want %d", tc.mode, status, tc.tokenStatus)
+		}
+		if got := get(""); got != tc.withoutToken {
+			t.Errorf("mode %d: keys without a token: %d, want %d", tc.mode, got, tc.withoutToken)
+		}
+		if tc.mode == MetadataTokenAbsent {
+			continue
+		}
+		if got := get(token); got != tc.with {
+			t.Errorf("mode %d: keys with the token: %d, want %d", tc.mode, got, tc.with)
+		}
+		if got := get("not-a-token"); got != http.StatusUnauthorized {
+			t.Errorf("mode %d: keys with an unknown token: %d, want 401", tc.mode, got)
+		}
+		if status, _ := put(""); status != http.StatusBadRequest {
+			t.Errorf("mode %d: PUT without a lifetime: %d, want 400", tc.mode, status)
+		}
+		if status, _ := put("21601"); status != http.StatusBadRequest {
+			t.Errorf("mode %d: PUT over 6 hours: %d, want 400", tc.mode, status)
+		}
+		// The token expires on the emulator's clock.
+		h.clock.Advance(6*time.Hour + time.Second)
+		if got := get(token); got != http.StatusUnauthorized {
+			t.Errorf("mode %d: keys with an expired token: %d, want 401", tc.mode, got)
+		}
+	}
+}

@@ -76,6 +76,10 @@ type Config struct {
 	TemporaryKeyLifetime time.Duration
 	ProjectName          string
 	IAMDenied            bool
+	// MetadataToken says how the metadata path treats session tokens
+	// (identity.go): accepted but not required (the default), required, or
+	// an older service without the token endpoint.
+	MetadataToken MetadataTokenMode
 	// SigningAlgorithm is the tenant's: HmacSHA256 (default), HmacSM3,
 	// EcdsaP256SHA256 or SM2SM3 (algorithms.go). Requests signed with
 	// another are refused.
@@ -178,6 +182,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch r.URL.Path {
 	case MetadataSecurityKeyPath:
 		s.serveMetadata(w, r)
+		return
+	case MetadataTokenPath:
+		s.serveMetadataToken(w, r)
 		return
 	case IAMProjectsPath:
 		s.serveIAM(w, r)

@@ -144,14 +144,15 @@ func TestAccAuth_sharedConfigFileErrors(t *testing.T) {
 }
 
 func TestAccAuth_metadataKeys(t *testing.T) {
-	emu := startEmulator(t, emulator.Config{TemporaryKeyLifetime: time.Hour})
+	// The metadata service requires a session token, as it can on ECS.
+	emu := startEmulator(t, emulator.Config{TemporaryKeyLifetime: time.Hour, MetadataToken: emulator.MetadataTokenRequired})
 	t.Setenv(metadataEndpointEnv, emu.URL)
 	runStep(t, resource.TestStep{
 		Config:            emu.keylessProvider(""),
 		ConfigStateChecks: []statecheck.StateCheck{expectAttr("total", knownvalue.Int64Exact(1))},
 	})
-	if emu.MetadataRequests() == 0 {
-		t.Fatal("the metadata service was never asked")
+	if emu.MetadataRequests() == 0 || emu.MetadataTokenRequests() == 0 {
+		t.Fatalf("the metadata service handed out %d keys and %d session tokens, want both", emu.MetadataRequests(), emu.MetadataTokenRequests())
 	}
 }
 

@@ -19,6 +19,17 @@ const DefaultMetadataEndpoint = "http://169.254.169.254"
 // its IAM agency).
 const MetadataSecurityKeyPath = "/openstack/latest/securitykey"
 
+// The metadata service can require a session token (as IMDSv2 does): PUT
+// MetadataTokenPath with the token's lifetime in MetadataTokenTTLHeader,
+// then send the token in MetadataTokenHeader. The SDK's metadata provider
+// does the same, with the same 6-hour lifetime.
+const (
+	MetadataTokenPath      = "/meta-data/latest/api/token"
+	MetadataTokenHeader    = "X-Metadata-Token"
+	MetadataTokenTTLHeader = "X-Metadata-Token-Ttl-Seconds"
+	metadataTokenTTL       = "21600"
+)
+
 // DefaultMetadataTimeout bounds one metadata request: the service answers in
 // milliseconds on ECS, and a laptop without it should fail fast.
 const DefaultMetadataTimeout = 2 * time.Second
@@ -50,13 +61,48 @@ type metadataAnswer struct {
 		Secret        string `json:"secret"`
 		SecurityToken string `json:"securitytoken"`
 		ExpiresAt     string `json:"expires_at"`
+		Expiration    string `json:"expiration"` // another name for expires_at, which the SDK accepts too
 	} `json:"credential"`
 }
 
+// sessionToken asks for a metadata session token. A service without the
+// token endpoint (404) needs none: the token is then "" and the keys are
+// asked for without one. Any other refusal is an error, since the keys
+// would be refused too.
+func (m *metadataClient) sessionToken(ctx context.Context) (string, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPut, m.endpoint+MetadataTokenPath, http.NoBody)
+	if err != nil {
+		return "", err
+	}
+	req.Header.Set(MetadataTokenTTLHeader, metadataTokenTTL)
+	resp, err := m.http.Do(req)
+	if err != nil {
+		return "", fmt.Errorf("no answer from %s: %v", MetadataTokenPath, unwrapURLError(err))
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, 4<<10))
+	switch {
+	case resp.StatusCode == http.StatusNotFound:
+		return "", nil
+	case err != nil:
+		return "", fmt.Errorf("reading the session token: %v", err)
+	case resp.StatusCode != http.StatusOK:
+		return "", fmt.Errorf("PUT %s: HTTP %d", MetadataTokenPath, resp.StatusCode)
+	}
+	return strings.TrimSpace(string(body)), nil
+}
+
 func (m *metadataClient) fetch(ctx context.Context) (Keys, error) {
+	token, err := m.sessionToken(ctx)
+	if err != nil {
+		return Keys{}, err
+	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, m.endpoint+MetadataSecurityKeyPath, nil)
 	if err != nil {
 		return Keys{}, err
+	}
+	if token != "" {
+		req.Header.Set(MetadataTokenHeader, token)
 	}
 	resp, err := m.http.Do(req)
 	if err != nil {
@@ -82,9 +128,13 @@ func (m *metadataClient) fetch(ctx context.Context) (Keys, error) {
 	if c.Access == "" || c.Secret == "" || c.SecurityToken == "" {
 		return Keys{}, fmt.Errorf("the answer lacks access, secret or securitytoken")
 	}
-	expires, err := time.Parse(time.RFC3339, c.ExpiresAt)
+	expiry, field := c.ExpiresAt, "expires_at"
+	if expiry == "" && c.Expiration != "" {
+		expiry, field = c.Expiration, "expiration"
+	}
+	expires, err := time.Parse(time.RFC3339, expiry)
 	if err != nil {
-		return Keys{}, fmt.Errorf("the answer's expires_at %q is not an RFC 3339 time", c.ExpiresAt)
+		return Keys{}, fmt.Errorf("the answer's %s %q is not an RFC 3339 time", field, expiry)
 	}
 	return Keys{AccessKey: c.Access, SecretKey: c.Secret, SecurityToken: c.SecurityToken, ExpiresAt: expires,
 		Source: "the ECS metadata service at " + m.endpoint}, nil

@@ -85,7 +85,7 @@ func TestProjectLookupErrorsSaySetProjectID(t *testing.T) {
 }
 
 func TestMetadataKeysSignRequestsAndStayOutOfLogs(t *testing.T) {
-	h := newHarness(t, emulator.Config{TemporaryKeyLifetime: time.Hour}, func(c *Config) {
+	h := newHarness(t, emulator.Config{TemporaryKeyLifetime: time.Hour, MetadataToken: emulator.MetadataTokenRequired}, func(c *Config) {
 		c.AccessKey, c.SecretKey = "", ""
 		c.KeyChain.MetadataEndpoint = c.Endpoint
 	})
@@ -96,6 +96,9 @@ func TestMetadataKeysSignRequestsAndStayOutOfLogs(t *testing.T) {
 	keys := h.client.keys.current
 	if keys.SecretKey == "" || keys.SecurityToken == "" {
 		t.Fatal("the client holds no metadata keys")
+	}
+	if n := h.emu.MetadataTokenRequests(); n != 1 {
+		t.Fatalf("%d session token requests, want 1", n)
 	}
 	logged := sprintf("%+v %v %+v %#v", h.calls, keys, keys, keys)
 	for _, secret := range []string{keys.SecretKey, keys.SecurityToken} {
