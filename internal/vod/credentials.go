@@ -3,6 +3,7 @@ package vod
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 	"time"
 )
@@ -50,18 +51,28 @@ func (k Keys) GoString() string { return k.String() }
 // about to expire.
 const maxRefreshMargin = 10 * time.Minute
 
+// keyRetryPause is how long a failed key fetch is remembered: callers in
+// that time get its error at once instead of each waiting for a fetch of
+// their own (ten parallel reads against a metadata service that times out
+// would otherwise queue ten timeouts).
+const keyRetryPause = 10 * time.Second
+
 // keySource hands out current keys. Fixed keys never change; fetched ones
 // (the metadata service's) are fetched on first use and again before they
-// expire, by one caller at a time. It is safe for concurrent use.
+// expire, by one fetch that concurrent callers share. It is safe for
+// concurrent use.
 type keySource struct {
 	fixed   *Keys                               // set for keys that never change
 	fetch   func(context.Context) (Keys, error) // otherwise this fetches them
 	explain func(error) error                   // turns a first failed fetch into the error shown
 	now     func() time.Time
+	shared  sharedFetch[Keys]
 
-	mu        sync.Mutex
+	mu        sync.Mutex // guards what follows; never held during a fetch
 	current   Keys
 	fetchedAt time.Time
+	failure   error // the last fetch's error, until a fetch succeeds
+	failedAt  time.Time
 }
 
 func fixedKeySource(k Keys) *keySource { return &keySource{fixed: &k} }
@@ -70,33 +81,80 @@ func fetchedKeySource(fetch func(context.Context) (Keys, error), explain func(er
 	return &keySource{fetch: fetch, explain: explain, now: time.Now}
 }
 
-// get returns keys valid now. The lock is held during a fetch, so concurrent
-// callers wait for one refresh instead of starting their own; the fetch is
-// bounded by its own short timeout.
+// get returns keys valid now. When they are due for refresh, it joins the
+// fetch under way or starts one, and waits for it as long as ctx allows;
+// keys that have not expired yet are used when the fetch fails or ctx ends.
 func (s *keySource) get(ctx context.Context) (Keys, error) {
 	if s.fixed != nil {
 		return *s.fixed, nil
 	}
+	if keys, done, err := s.settled(); done {
+		return keys, err
+	}
+	fresh, err := s.shared.do(ctx, s.fetchOnce)
+	if err == nil {
+		return fresh, nil
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if ctxErr := ctx.Err(); ctxErr != nil && errors.Is(err, ctxErr) {
+		if s.usable(s.now()) {
+			return s.current, nil
+		}
+		return Keys{}, fmt.Errorf("%w while waiting for temporary keys", err)
+	}
+	return s.afterFailure(err)
+}
+
+// settled answers without a fetch when the keys are not due for refresh, or
+// a fetch failed moments ago.
+func (s *keySource) settled() (keys Keys, done bool, err error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	now := s.now()
-	have := s.current.AccessKey != ""
-	if have && now.Before(refreshTime(s.current, s.fetchedAt)) {
-		return s.current, nil
+	if s.current.AccessKey != "" && now.Before(refreshTime(s.current, s.fetchedAt)) {
+		return s.current, true, nil
 	}
+	if s.failure != nil && now.Before(s.failedAt.Add(keyRetryPause)) {
+		keys, err := s.afterFailure(s.failure)
+		return keys, true, err
+	}
+	return Keys{}, false, nil
+}
+
+// fetchOnce is the shared fetch: it asks again only if no other fetch
+// settled the matter since the caller looked.
+func (s *keySource) fetchOnce(ctx context.Context) (Keys, error) {
+	if keys, done, err := s.settled(); done {
+		return keys, err
+	}
+	start := s.now()
 	fresh, err := s.fetch(ctx)
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	if err != nil {
-		// Keys that have not expired yet still work; the next call tries again.
-		if have && (s.current.ExpiresAt.IsZero() || now.Before(s.current.ExpiresAt)) {
-			return s.current, nil
-		}
-		if have {
-			return Keys{}, &KeyRefreshError{Source: s.current.Source, ExpiredAt: s.current.ExpiresAt, Err: err}
-		}
-		return Keys{}, s.explain(err)
+		s.failure, s.failedAt = err, s.now()
+		return Keys{}, err
 	}
-	s.current, s.fetchedAt = fresh, now
+	s.current, s.fetchedAt, s.failure = fresh, start, nil
 	return fresh, nil
+}
+
+// usable reports whether the current keys still work at now. s.mu is held.
+func (s *keySource) usable(now time.Time) bool {
+	return s.current.AccessKey != "" && (s.current.ExpiresAt.IsZero() || now.Before(s.current.ExpiresAt))
+}
+
+// afterFailure is what a caller gets when fetching failed: keys that have
+// not expired yet still work. s.mu is held.
+func (s *keySource) afterFailure(err error) (Keys, error) {
+	switch {
+	case s.usable(s.now()):
+		return s.current, nil
+	case s.current.AccessKey != "":
+		return Keys{}, &KeyRefreshError{Source: s.current.Source, ExpiredAt: s.current.ExpiresAt, Err: err}
+	}
+	return Keys{}, s.explain(err)
 }
 
 // refreshTime is when keys fetched at fetchedAt should be replaced.

@@ -3,8 +3,9 @@ package vod
 import (
 	"context"
 	"errors"
+	"fmt"
+	"runtime"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -63,26 +64,116 @@ func TestKeySourceKeepsValidKeysWhenRefreshFails(t *testing.T) {
 	}
 }
 
-func TestKeySourceRefreshesOnceForConcurrentCallers(t *testing.T) {
-	var fetches atomic.Int32
-	source := fetchedKeySource(func(context.Context) (Keys, error) {
-		fetches.Add(1)
-		time.Sleep(20 * time.Millisecond)
-		return Keys{AccessKey: "AK", SecretKey: "s", ExpiresAt: time.Now().Add(time.Hour)}, nil
-	}, func(err error) error { return err })
-	var wg sync.WaitGroup
-	for range 20 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			if _, err := source.get(context.Background()); err != nil {
-				t.Error(err)
-			}
-		}()
+// blockingFetch is a key fetch that counts its calls and answers only when
+// the test says, so that tests can hold it in flight without timing.
+type blockingFetch struct {
+	calls   atomic.Int32
+	release chan struct{}
+	err     error
+}
+
+func newBlockingFetch(err error) *blockingFetch {
+	return &blockingFetch{release: make(chan struct{}), err: err}
+}
+
+func (f *blockingFetch) fetch(context.Context) (Keys, error) {
+	f.calls.Add(1)
+	<-f.release
+	if f.err != nil {
+		return Keys{}, f.err
 	}
-	wg.Wait()
-	if n := fetches.Load(); n != 1 {
-		t.Fatalf("20 concurrent callers caused %d fetches, want 1", n)
+	return Keys{AccessKey: "AK", SecretKey: "s", ExpiresAt: time.Now().Add(time.Hour), Source: "test"}, nil
+}
+
+// waitForWaiters spins (no sleeping, no time bound) until n callers wait
+// on the source's shared fetch.
+func waitForWaiters(t *testing.T, waiters func() int, n int) {
+	t.Helper()
+	for waiters() < n {
+		runtime.Gosched()
+	}
+}
+
+func TestKeySourceRefreshesOnceForConcurrentCallers(t *testing.T) {
+	for name, fetchErr := range map[string]error{"fetch succeeds": nil, "fetch fails": errors.New("metadata down")} {
+		t.Run(name, func(t *testing.T) {
+			f := newBlockingFetch(fetchErr)
+			source := fetchedKeySource(f.fetch, func(err error) error { return err })
+			errs := make(chan error, 10)
+			for range 10 {
+				go func() {
+					_, err := source.get(context.Background())
+					errs <- err
+				}()
+			}
+			waitForWaiters(t, source.shared.waiters, 10)
+			close(f.release)
+			for range 10 {
+				if err := <-errs; (err == nil) != (fetchErr == nil) {
+					t.Errorf("err = %v, want %v", err, fetchErr)
+				}
+			}
+			if n := f.calls.Load(); n != 1 {
+				t.Fatalf("10 concurrent callers caused %d fetches, want 1", n)
+			}
+		})
+	}
+}
+
+// A caller whose context ends while the shared fetch is under way returns at
+// once; the fetch goes on and serves the others.
+func TestKeySourceWaitHonoursTheCallersContext(t *testing.T) {
+	f := newBlockingFetch(nil)
+	source := fetchedKeySource(f.fetch, func(err error) error { return err })
+	patient := make(chan error, 1)
+	go func() {
+		_, err := source.get(context.Background())
+		patient <- err
+	}()
+	waitForWaiters(t, source.shared.waiters, 1)
+	ctx, cancel := context.WithCancel(context.Background())
+	impatient := make(chan error, 1)
+	go func() {
+		_, err := source.get(ctx)
+		impatient <- err
+	}()
+	waitForWaiters(t, source.shared.waiters, 2)
+	cancel()
+	if err := <-impatient; !errors.Is(err, context.Canceled) || !strings.Contains(err.Error(), "waiting for temporary keys") {
+		t.Fatalf("the cancelled caller got %v", err)
+	}
+	close(f.release) // only now does the fetch end
+	if err := <-patient; err != nil {
+		t.Fatalf("the other caller: %v", err)
+	}
+	if n := f.calls.Load(); n != 1 {
+		t.Fatalf("%d fetches, want 1", n)
+	}
+}
+
+// A failed fetch is remembered for keyRetryPause: callers in that time get
+// its error without a fetch; after it, the next caller fetches again.
+func TestKeySourceBacksOffAfterAFailedFetch(t *testing.T) {
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	var fetches int
+	source := fetchedKeySource(func(context.Context) (Keys, error) {
+		fetches++
+		return Keys{}, errors.New("metadata down")
+	}, func(err error) error { return fmt.Errorf("no keys: %w", err) })
+	source.now = func() time.Time { return now }
+	for range 3 {
+		if _, err := source.get(context.Background()); err == nil || !strings.Contains(err.Error(), "no keys: metadata down") {
+			t.Fatalf("err = %v", err)
+		}
+		now = now.Add(keyRetryPause / 4)
+	}
+	if fetches != 1 {
+		t.Fatalf("%d fetches within the pause after a failure, want 1", fetches)
+	}
+	now = now.Add(keyRetryPause)
+	_, _ = source.get(context.Background())
+	if fetches != 2 {
+		t.Fatalf("%d fetches after the pause, want 2", fetches)
 	}
 }
 
