@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/auth"
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/auth/basic"
@@ -24,47 +25,110 @@ type ProjectLookup struct {
 
 // projectCache remembers a client's looked-up project ID, and a refusal, so
 // that IAM is asked once (a refused call repeated would only lock the key).
+// Its lock is never held during the IAM call.
 type projectCache struct {
 	mu  sync.Mutex
 	id  string
 	err error
 }
 
-// foundProjects are the project IDs looked up in this process, by IAM
-// endpoint, name and account, so that the clients Terraform configures one
-// after another in one provider process ask IAM once.
+// projectRetryPause is how long a failed look-up that asking again could
+// fix (no answer, a 5xx) is remembered: callers in that time get its error at
+// once instead of each waiting up to the request timeout.
+const projectRetryPause = 10 * time.Second
+
+// foundProjects are the project look-ups of this process, by IAM endpoint,
+// name and account, so that the clients Terraform configures one after
+// another (or at once) in one provider process ask IAM once.
 var foundProjects = struct {
 	sync.Mutex
-	ids map[string]string
-}{ids: map[string]string{}}
+	lookups map[string]*projectLookupState
+}{lookups: map[string]*projectLookupState{}}
+
+// projectLookupState is one look-up shared by the process's clients.
+type projectLookupState struct {
+	shared sharedFetch[string]
+
+	mu       sync.Mutex // guards what follows; never held during the IAM call
+	id       string
+	failure  error
+	failedAt time.Time
+}
+
+// lookupState returns the process's shared state for cacheKey.
+func lookupState(cacheKey string) *projectLookupState {
+	foundProjects.Lock()
+	defer foundProjects.Unlock()
+	state, ok := foundProjects.lookups[cacheKey]
+	if !ok {
+		state = &projectLookupState{}
+		foundProjects.lookups[cacheKey] = state
+	}
+	return state
+}
+
+// projectNow is the clock of projectRetryPause; tests replace it.
+var projectNow = time.Now
 
 // projectID returns the configured project ID or the one IAM knows by name.
+// Concurrent callers share one IAM call and each waits only as long as its
+// own context allows.
 func (c *Client) projectID(ctx context.Context, keys Keys) (string, error) {
 	if c.cfg.ProjectID != "" {
 		return c.cfg.ProjectID, nil
 	}
 	c.project.mu.Lock()
-	defer c.project.mu.Unlock()
-	if c.project.id != "" || c.project.err != nil {
-		return c.project.id, c.project.err
+	id, err := c.project.id, c.project.err
+	c.project.mu.Unlock()
+	if id != "" || err != nil {
+		return id, err
 	}
 	// Temporary keys change on refresh but stay the same account's.
 	account := keys.AccessKey
 	if !keys.ExpiresAt.IsZero() {
 		account = keys.Source
 	}
-	cacheKey := c.iamEndpoint + "\x00" + c.cfg.ProjectLookup.Name + "\x00" + account
-	foundProjects.Lock()
-	defer foundProjects.Unlock()
-	if id, ok := foundProjects.ids[cacheKey]; ok {
-		c.project.id = id
-		return id, nil
+	state := lookupState(c.iamEndpoint + "\x00" + c.cfg.ProjectLookup.Name + "\x00" + account)
+	if id, done, err := state.settled(); done {
+		return c.rememberProject(id, err)
 	}
-	id, err := c.lookupProject(ctx, keys)
+	id, err = state.shared.do(ctx, func(ctx context.Context) (string, error) {
+		if id, done, err := state.settled(); done {
+			return id, err
+		}
+		id, err := c.lookupProject(ctx, keys)
+		state.mu.Lock()
+		defer state.mu.Unlock()
+		state.id, state.failure, state.failedAt = id, err, projectNow()
+		return id, err
+	})
+	if ctxErr := ctx.Err(); ctxErr != nil && errors.Is(err, ctxErr) {
+		return "", fmt.Errorf("%w while waiting for the IAM look-up of project %q", err, c.cfg.ProjectLookup.Name)
+	}
+	return c.rememberProject(id, err)
+}
+
+// settled answers without an IAM call: the ID once found, a final refusal,
+// or a failure worth another try within projectRetryPause of it.
+func (s *projectLookupState) settled() (id string, done bool, err error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	switch {
+	case s.id != "":
+		return s.id, true, nil
+	case s.failure != nil && (finalLookupError(s.failure) || projectNow().Before(s.failedAt.Add(projectRetryPause))):
+		return "", true, s.failure
+	}
+	return "", false, nil
+}
+
+// rememberProject keeps the client's answer: the ID, or a final refusal.
+func (c *Client) rememberProject(id string, err error) (string, error) {
+	c.project.mu.Lock()
+	defer c.project.mu.Unlock()
 	switch {
 	case err == nil:
 		c.project.id = id
-		foundProjects.ids[cacheKey] = id
 	case finalLookupError(err):
 		c.project.err = err
 	}
