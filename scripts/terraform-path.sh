@@ -60,8 +60,15 @@ if [[ -x "$tf" ]]; then
   chose "$tf (v$version, cached build${skipped:-})"
 else
   echo "Building Terraform CLI v$version into $(dirname "$tf") from the Go module proxy (2 to 6 minutes, once per machine)${skipped:-}..." >&2
-  scripts/build-terraform.sh "$version" "$(dirname "$tf").partial" >&2
-  mv "$(dirname "$tf").partial" "$(dirname "$tf")"
+  # Each build has a folder of its own, so two first builds at once (two
+  # test runs, say) cannot write into each other's; the finished binary then
+  # takes its final name in one rename, which replaces the other's atomically.
+  mkdir -p "$cache"
+  partial="$(mktemp -d "$cache/.terraform-v$version.XXXXXX")"
+  trap 'rm -rf "$partial"' EXIT
+  scripts/build-terraform.sh "$version" "$partial" >&2
+  mkdir -p "$(dirname "$tf")"
+  mv -f "$partial/terraform" "$tf"
   chose "$tf (v$version, just built)"
 fi
 echo "$tf"

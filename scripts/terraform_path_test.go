@@ -41,15 +41,24 @@ func newSandbox(t *testing.T) *sandbox {
 	s.defaultVersion = string(m[1])
 	must(t, os.WriteFile(filepath.Join(s.root, "scripts", "terraform-path.sh"), script, 0o755))
 	// The fake builder leaves a fake terraform of the requested version.
+	// With BARRIER set, it writes half its binary, then waits until
+	// BARRIER_COUNT builds have started, so that concurrent builds overlap.
 	must(t, os.WriteFile(filepath.Join(s.root, "scripts", "build-terraform.sh"), []byte(fmt.Sprintf(`#!/usr/bin/env bash
 set -eu
 echo "$1 $2" >>%q
 mkdir -p "$2"
-printf '#!/bin/sh\nprintf "{\\"terraform_version\\": \\"%%s\\"}\\n" %%s\n' "$1" "$1" >"$2/terraform"
+printf '#!/bin/sh\n' >"$2/terraform"
+if [ -n "${BARRIER:-}" ]; then
+  : >"$BARRIER/$$"
+  set -- "$1" "$2" "$BARRIER"/*
+  while [ $# -lt $((2 + BARRIER_COUNT)) ]; do sleep 0.01; set -- "$1" "$2" "$BARRIER"/*; done
+  set -- "$1" "$2"
+fi
+printf 'printf "{\\"terraform_version\\": \\"%%s\\"}\\n" %%s\n' "$1" "$1" >>"$2/terraform"
 chmod +x "$2/terraform"
 `, s.log)), 0o755))
 	// Only these tools, so a terraform installed on the machine cannot interfere.
-	for _, tool := range []string{"bash", "env", "sed", "sort", "head", "dirname", "mv", "mkdir", "chmod"} {
+	for _, tool := range []string{"bash", "env", "sed", "sort", "head", "dirname", "mv", "mkdir", "chmod", "mktemp", "rm", "sleep"} {
 		real, err := exec.LookPath(tool)
 		must(t, err)
 		must(t, os.Symlink(real, filepath.Join(s.bin, tool)))
@@ -219,9 +228,13 @@ func TestTerraformPathBuildsOnceWhenNothingElseFits(t *testing.T) {
 	if !strings.Contains(reason, "Building Terraform CLI v"+s.defaultVersion) || !strings.Contains(reason, "(v"+s.defaultVersion+", just built)") {
 		t.Errorf("stderr should announce the build and the result, got %q", reason)
 	}
-	wantBuild := []string{s.defaultVersion, filepath.Dir(want) + ".partial"}
-	if got := s.builds(); strings.Join(got, " ") != strings.Join(wantBuild, " ") {
-		t.Errorf("builds = %v, want %v", got, wantBuild)
+	// The build went to a folder of its own in the cache, removed after.
+	got := s.builds()
+	if len(got) != 2 || got[0] != s.defaultVersion || filepath.Dir(got[1]) != filepath.Dir(filepath.Dir(want)) ||
+		!strings.HasPrefix(filepath.Base(got[1]), ".terraform-v"+s.defaultVersion+".") {
+		t.Errorf("builds = %v, want %s into a fresh folder beside %s", got, s.defaultVersion, filepath.Dir(want))
+	} else if _, err := os.Stat(got[1]); !os.IsNotExist(err) {
+		t.Errorf("the build folder %s is left behind: %v", got[1], err)
 	}
 
 	path, reason = s.choose()
@@ -229,4 +242,38 @@ func TestTerraformPathBuildsOnceWhenNothingElseFits(t *testing.T) {
 		t.Errorf("second run chose %s and built %v; want the cached build, no new build", path, s.builds())
 	}
 	oneLine(t, reason, "(v"+s.defaultVersion+", cached build)")
+}
+
+// Two first builds at once (two test runs on a fresh machine) must not
+// write into one folder or move it from under each other: both succeed and
+// print the same, complete binary.
+func TestTerraformPathConcurrentFirstBuilds(t *testing.T) {
+	s := newSandbox(t)
+	barrier := t.TempDir()
+	const runs = 3
+	type result struct {
+		stdout, stderr string
+		err            error
+	}
+	results := make(chan result, runs)
+	for range runs {
+		go func() {
+			stdout, stderr, err := s.run(s.root, "BARRIER="+barrier, fmt.Sprintf("BARRIER_COUNT=%d", runs))
+			results <- result{stdout, stderr, err}
+		}()
+	}
+	want := s.cached(s.defaultVersion)
+	for range runs {
+		r := <-results
+		if r.err != nil || r.stdout != want+"\n" {
+			t.Errorf("a concurrent first build: err %v, stdout %q, stderr %q", r.err, r.stdout, r.stderr)
+		}
+	}
+	out, err := exec.Command(want, "version", "-json").Output()
+	if err != nil || !strings.Contains(string(out), `"terraform_version": "`+s.defaultVersion+`"`) && !strings.Contains(string(out), `"terraform_version":"`+s.defaultVersion+`"`) {
+		t.Fatalf("the cached terraform answers %q, %v", out, err)
+	}
+	if n := len(s.builds()); n != 2*runs {
+		t.Errorf("builds = %v, want %d (one per run, none skipped)", s.builds(), runs)
+	}
 }
