@@ -24,7 +24,15 @@ if [[ "$(printf '%s\n' "$major_minor" 1.6 | sort -V | head -n1)" != 1.6 ]]; then
   exit 0
 fi
 
-src="$(go mod download -json "github.com/hashicorp/terraform@v$version" | sed -n 's/^\t"Dir": "\(.*\)",$/\1/p')"
+# Portable sed only (the README promises macOS): no -i, no \t or \s.
+edit() { # edit FILE SED-ARGUMENTS...: sed in place, as GNU's -i and BSD's -i '' would
+  local file="$1"
+  shift
+  sed "$@" "$file" >"$file.edited"
+  mv "$file.edited" "$file"
+}
+
+src="$(go mod download -json "github.com/hashicorp/terraform@v$version" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')"
 [[ -d "$src" ]] || { echo "could not download github.com/hashicorp/terraform@v$version" >&2; exit 1; }
 work="$(mktemp -d)"
 trap 'chmod -R u+w "$work" 2>/dev/null; rm -rf "$work"' EXIT
@@ -36,14 +44,14 @@ cd "$work"
 nested=$(sed -n 's|^replace \(github.com/hashicorp/terraform/[^ ]*\) => \./.*|\1|p' go.mod)
 for module in $nested; do
   # Drop its replace and require lines, and its import and table entry.
-  sed -i "\|^replace $module =>|d; \|^[[:space:]]*$module v|d" go.mod
+  edit go.mod -e "\|^replace $module =>|d" -e "\|^[[:space:]]*$module v|d"
   alias=$(sed -n "s|^[[:space:]]*\([A-Za-z0-9_]*\) \"$module\"\$|\1|p" internal/backend/init/init.go)
   if [[ -n "$alias" ]]; then
-    sed -i "\|\"$module\"\$|d; \|$alias\.New()|d" internal/backend/init/init.go
+    edit internal/backend/init/init.go -e "\|\"$module\"\$|d" -e "\|$alias\.New()|d"
   fi
 done
 # Nothing outside the nested modules may still import them.
-if grep -rl --include='*.go' --exclude='*_test.go' -e '"github.com/hashicorp/terraform/internal/backend/remote-state/\(azure\|consul\|cos\|gcs\|kubernetes\|oss\|pg\|s3\|oci\)"' -e '"github.com/hashicorp/terraform/internal/legacy' internal/backend/init main.go commands.go 2>/dev/null; then
+if grep -rlE --include='*.go' --exclude='*_test.go' -e '"github.com/hashicorp/terraform/internal/backend/remote-state/(azure|consul|cos|gcs|kubernetes|oss|pg|s3|oci)"' -e '"github.com/hashicorp/terraform/internal/legacy' internal/backend/init main.go commands.go 2>/dev/null; then
   echo "build-terraform.sh: a nested module is still imported; the recipe needs updating for v$version" >&2
   exit 1
 fi

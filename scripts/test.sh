@@ -12,32 +12,41 @@ export TF_ACC_TERRAFORM_PATH
 # The user's own CLI config (credentials helpers, dev_overrides) must not leak in.
 export TF_CLI_CONFIG_FILE=/dev/null
 
-log="$(mktemp)"
-trap 'rm -f "$log"' EXIT
+# The whole log is kept (its path is printed at the end, pass or fail), one
+# file per run so that concurrent runs do not mix. TEST_LOG picks the file.
+log="${TEST_LOG:-${TMPDIR:-/tmp}/terraform-provider-vod-test.$(date +%Y%m%dT%H%M%S).$$.log}"
+: >"$log"
 # Show one line per test and package as they finish; keep the whole log.
+# Portable grep and sed only (the README promises macOS): [[:space:]], not \s.
 set +e
-go test -count=1 -timeout 30m -v ${GOTESTFLAGS:-} ./... 2>&1 | tee "$log" | grep --line-buffered -E '^\s*--- |^ok |^FAIL|^panic'
+go test -count=1 -timeout 30m -v ${GOTESTFLAGS:-} ./... 2>&1 | tee "$log" | grep --line-buffered -E '^[[:space:]]*--- |^ok |^FAIL|^panic'
 status=${PIPESTATUS[0]}
 set -e
 
-passed=$(grep -cE '^\s*--- PASS' "$log" || true)
-failed=$(grep -cE '^\s*--- FAIL' "$log" || true)
-skipped=$(grep -cE '^\s*--- SKIP' "$log" || true)
+passed=$(grep -cE '^[[:space:]]*--- PASS' "$log" || true)
+failed=$(grep -cE '^[[:space:]]*--- FAIL' "$log" || true)
+skipped=$(grep -cE '^[[:space:]]*--- SKIP' "$log" || true)
 acc_passed=$(grep -cE '^--- PASS: TestAcc' "$log" || true)
 echo
 echo "acceptance tests passed: $acc_passed"
 echo "tests: $passed passed, $failed failed, $skipped skipped"
 # Each skipped test, and the reason it logged (go test -v prints the reason
 # first; a parent's own --- line can stand before a skipped subtest's).
-grep -E '^\s*--- SKIP' "$log" | sed -E 's/^\s*--- SKIP: ([^ ]+).*/  skipped: \1/' || true
-grep -E '^\s*--- SKIP' -B1 "$log" | grep -vE '^\s*--- |^--$' | sed 's/^ */    reason: /' | sort -u || true
+grep -E '^[[:space:]]*--- SKIP' "$log" | sed -E 's/^[[:space:]]*--- SKIP: ([^ ]+).*/  skipped: \1/' || true
+grep -E '^[[:space:]]*--- SKIP' -B1 "$log" | grep -vE '^[[:space:]]*--- |^--$' | sed 's/^ */    reason: /' | sort -u || true
 if [[ "$status" -ne 0 ]]; then
-  echo "go test failed (exit $status); the full log follows the failures above." >&2
-  grep -E -B2 -A30 '^\s*--- FAIL' "$log" | head -200 >&2 || true
+  echo >&2
+  echo "go test failed (exit $status). Each failed test's whole output:" >&2
+  awk -f scripts/failed-tests.awk "$log" >&2
+  if [[ "$failed" -eq 0 ]]; then
+    echo "No test reported a failure (a build error or a crash?); the log's end:" >&2
+    tail -n 60 "$log" >&2
+  fi
+  echo "The whole log: $log" >&2
   exit "$status"
 fi
 if [[ "$acc_passed" -eq 0 ]]; then
-  echo "No acceptance test ran: check TF_ACC and the Terraform CLI." >&2
+  echo "No acceptance test ran: check TF_ACC and the Terraform CLI. The whole log: $log" >&2
   exit 1
 fi
-echo "$passed passed, $failed failed, $skipped skipped"
+echo "$passed passed, $failed failed, $skipped skipped. The whole log: $log"

@@ -1,0 +1,116 @@
+package scripts
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// testRepo is a tiny Go module with scripts/test.sh and failed-tests.awk
+// copied in and a terraform-path.sh that prints a fake path: one package
+// passes, one has a failing test with long output and a failing subtest.
+func testRepo(t *testing.T) string {
+	t.Helper()
+	root := t.TempDir()
+	write := func(name, content string, mode os.FileMode) {
+		path := filepath.Join(root, name)
+		must(t, os.MkdirAll(filepath.Dir(path), 0o755))
+		must(t, os.WriteFile(path, []byte(content), mode))
+	}
+	for _, name := range []string{"test.sh", "failed-tests.awk"} {
+		content, err := os.ReadFile(name)
+		must(t, err)
+		write("scripts/"+name, string(content), 0o755)
+	}
+	write("scripts/terraform-path.sh", "#!/bin/sh\necho /nonexistent/terraform\n", 0o755)
+	write("go.mod", "module example.com/repo\n\ngo 1.22\n", 0o644)
+	write("good/good_test.go", `package good
+
+import "testing"
+
+func TestAccGood(t *testing.T) { t.Log("good output") }
+`, 0o644)
+	var long strings.Builder
+	for i := range 40 {
+		fmt.Fprintf(&long, "\tt.Logf(\"bad line %%d\", %d)\n", i)
+	}
+	write("bad/bad_test.go", `package bad
+
+import "testing"
+
+func TestBad(t *testing.T) {
+`+long.String()+`	t.Error("the failure itself")
+}
+
+func TestOther(t *testing.T) { t.Log("other output") }
+
+func TestParent(t *testing.T) {
+	t.Run("child", func(t *testing.T) { t.Log("child output"); t.Fail() })
+}
+`, 0o644)
+	return root
+}
+
+func TestTestScriptShowsEachFailingTestWholeAndKeepsTheLog(t *testing.T) {
+	root := testRepo(t)
+	logPath := filepath.Join(t.TempDir(), "kept.log")
+	cmd := exec.Command("bash", "scripts/test.sh")
+	cmd.Dir = root
+	cmd.Env = append(os.Environ(), "TEST_LOG="+logPath, "GOFLAGS=-mod=mod")
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err == nil {
+		t.Fatalf("test.sh passed with a failing test:\n%s", stdout.String())
+	}
+	report := stderr.String()
+	for i := range 40 {
+		if !strings.Contains(report, fmt.Sprintf("bad line %d\n", i)) {
+			t.Fatalf("the failing test's output lacks line %d:\n%s", i, report)
+		}
+	}
+	for _, want := range []string{"the failure itself", "======== TestBad (example.com/repo/bad)", "======== TestParent", "child output",
+		"The whole log: " + logPath} {
+		if !strings.Contains(report, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, report)
+		}
+	}
+	for _, unwanted := range []string{"other output", "good output"} {
+		if strings.Contains(report, unwanted) {
+			t.Errorf("stderr shows a passing test's %q:\n%s", unwanted, report)
+		}
+	}
+	kept, err := os.ReadFile(logPath)
+	if err != nil || !strings.Contains(string(kept), "good output") {
+		t.Fatalf("the log was not kept at %s: %v", logPath, err)
+	}
+}
+
+// The README promises macOS, whose sed and grep are BSD's: no sed -i (BSD
+// wants an argument), no \s or \t in patterns, no \| alternation in basic
+// regular expressions.
+func TestScriptsUsePortableSedAndGrep(t *testing.T) {
+	gnuOnly := map[string]*regexp.Regexp{
+		"sed -i":                     regexp.MustCompile(`\bsed\s+(-[a-zA-Z]*\s+)*-i\b`),
+		`\s or \t in a pattern`:      regexp.MustCompile(`\b(sed|grep)\b[^\n]*\\[st]`),
+		`\| in a basic grep pattern`: regexp.MustCompile(`\bgrep\s+(-[a-zA-DF-Z]+\s+)*[^E\n]*\\\|`),
+	}
+	for _, name := range []string{"build-terraform.sh", "test.sh", "terraform-path.sh"} {
+		content, err := os.ReadFile(name)
+		must(t, err)
+		for n, line := range strings.Split(string(content), "\n") {
+			if strings.HasPrefix(strings.TrimSpace(line), "#") {
+				continue
+			}
+			for what, pattern := range gnuOnly {
+				if pattern.MatchString(line) {
+					t.Errorf("%s:%d uses %s (GNU only): %s", name, n+1, what, line)
+				}
+			}
+		}
+	}
+}
