@@ -312,9 +312,18 @@ func TestRegionIgnoresTheSDKOverrides(t *testing.T) {
 func TestRequestTimeoutSetting(t *testing.T) {
 	clearProviderEnv(t)
 	base := map[string]string{"endpoint": "http://127.0.0.1:1", "project_id": testProjectID, "access_key": testAccessKey, "secret_key": testSecretKey}
+	client, diags := configureProvider(context.Background(), t, base)
+	if diags.HasError() || client.RequestTimeout() != DefaultRequestTimeout {
+		t.Fatalf("by default: %v, %v; want %s", client.RequestTimeout(), diags, DefaultRequestTimeout)
+	}
 	t.Setenv("HW_VOD_REQUEST_TIMEOUT", "90s")
-	if _, diags := configureProvider(context.Background(), t, base); diags.HasError() {
-		t.Fatalf("from the environment: %v", diags)
+	if client, diags = configureProvider(context.Background(), t, base); diags.HasError() || client.RequestTimeout() != 90*time.Second {
+		t.Fatalf("from the environment: %v, %v; want 90s", client.RequestTimeout(), diags)
+	}
+	withSetting := maps.Clone(base)
+	withSetting["request_timeout"] = "2m"
+	if client, diags = configureProvider(context.Background(), t, withSetting); diags.HasError() || client.RequestTimeout() != 2*time.Minute {
+		t.Fatalf("the setting over the environment: %v, %v; want 2m", client.RequestTimeout(), diags)
 	}
 	for _, bad := range []string{"soon", "500ms", "-1s"} {
 		settings := maps.Clone(base)

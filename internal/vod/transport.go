@@ -201,3 +201,7 @@ func describeBodyLimit(limit int64) string {
 	}
 	return fmt.Sprintf("%d bytes", limit)
 }
+
+// RequestTimeout is the bound of one HTTP attempt (Config.AttemptTimeout,
+// after defaults), for callers that report or check it.
+func (c *Client) RequestTimeout() time.Duration { return c.cfg.AttemptTimeout }
