@@ -174,15 +174,18 @@ func TestAccPreheatingTask_destroyAfterFailedPreheat(t *testing.T) {
 
 func TestAccPreheatingTask_createTimeoutKeepsTask(t *testing.T) {
 	emu := newTestEmulator(t, time.Hour)
+	// The first poll comes at once after the create, the next only after
+	// the create timeout: the wait sees exactly one answer, however slow
+	// the machine, and then runs into its timeout.
 	urls := `
   urls          = ["https://cdn.example.com/slow.mp4"]
-  poll_interval = "200ms"
+  poll_interval = "1h"
 `
 	runSteps(t,
 		resource.TestStep{
-			Config: emu.taskConfig(urls + `  timeouts = { create = "1s" }`),
-			ExpectError: errorMatching("Timed out waiting for the preheat task", "last seen: 1 URL: 1 processing",
-				"still pending: https://cdn.example.com/slow.mp4", "The create timeout is 1s; raise timeouts.create",
+			Config: emu.taskConfig(urls + `  timeouts = { create = "3s" }`),
+			ExpectError: errorMatching("Timed out waiting for the preheat task", "(1 poll); last seen: 1 URL: 1 processing",
+				"still pending: https://cdn.example.com/slow.mp4", "The create timeout is 3s; raise timeouts.create",
 				"was created and is saved in state", "terraform untaint"),
 		},
 		resource.TestStep{

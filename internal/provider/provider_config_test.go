@@ -189,11 +189,25 @@ func TestAccProvider_maxRequestsPerSecondKeepsUnderTheQuota(t *testing.T) {
 }
 
 func TestAccProvider_quotaWithoutCapIsThrottled(t *testing.T) {
-	emu := newQuotaEmulator(t)
+	// The emulator's clock stands still, so its bucket (burst 2) never
+	// refills: the third read is refused however slowly Terraform sends it.
+	stopped := time.Now()
+	emu := newQuotaEmulatorOnClock(t, func() time.Time { return stopped })
 	runStep(t, resource.TestStep{
 		Config:      emu.threeReads(""),
 		ExpectError: errorMatching("HTTP 429", "error_code APIGW.0308"),
 	})
+}
+
+// newQuotaEmulatorOnClock is newQuotaEmulator on the clock now.
+func newQuotaEmulatorOnClock(t *testing.T, now func() time.Time) *testEmulator {
+	clearProviderEnv(t)
+	emu := emulator.New(emulator.Config{AccessKey: testAccessKey, SecretKey: testSecretKey, ProjectID: testProjectID,
+		Quota: emulator.Quota{RequestsPerSecond: 1, Burst: 2}, Now: now})
+	srv := httptest.NewServer(emu)
+	t.Cleanup(srv.Close)
+	emu.SeedTask(testTaskID, []emulator.URLSeed{{URL: "https://cdn.example.com/a.mp4", Status: "succeed"}})
+	return &testEmulator{Server: emu, URL: srv.URL}
 }
 
 // newQuotaEmulator serves one finished task under a quota of one request a
