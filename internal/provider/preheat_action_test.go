@@ -49,7 +49,9 @@ func runActionSteps(t *testing.T, steps ...resource.TestStep) {
 }
 
 func TestAccPreheatAction_triggeredAfterCreate(t *testing.T) {
-	emu := newTestEmulator(t, 600*time.Millisecond)
+	// Each query moves the emulator's clock by 100ms; the two URLs end at
+	// 300ms and 600ms, so a wait that polls until done makes exactly 6.
+	emu := newSteppedEmulator(t, 600*time.Millisecond, 100*time.Millisecond)
 	runActionSteps(t, resource.TestStep{
 		Config: emu.actionConfig(`
     urls          = ["https://cdn.example.com/r1/index.m3u8", "https://cdn.example.com/r1/720p.mp4"]
@@ -59,9 +61,8 @@ func TestAccPreheatAction_triggeredAfterCreate(t *testing.T) {
 	if n := emu.countRequests(http.MethodPost); n != 1 {
 		t.Fatalf("%d create requests, want 1: the action runs once, after terraform_data is created", n)
 	}
-	// The action waited: its last query saw every URL ended.
-	if n := emu.countRequests(http.MethodGet); n < 3 {
-		t.Fatalf("%d queries; waiting for a 600ms preheat at 100ms intervals needs more", n)
+	if n := emu.countRequests(http.MethodGet); n != 6 {
+		t.Fatalf("%d queries, want 6: the action waits until the query that sees both URLs ended, and no longer", n)
 	}
 }
 
@@ -77,15 +78,18 @@ func TestAccPreheatAction_failedURL(t *testing.T) {
 }
 
 func TestAccPreheatAction_failedURLWithoutFailOnFailed(t *testing.T) {
-	emu := newTestEmulator(t, -1)
+	// The URL fails on the third query (the clock moves 100ms a query): the
+	// action waits for it, then succeeds because fail_on_failed is false.
+	emu := newSteppedEmulator(t, 300*time.Millisecond, 100*time.Millisecond)
 	runActionSteps(t, resource.TestStep{
 		Config: emu.actionConfig(`
     urls           = ["https://cdn.example.com/will-fail.mp4"]
     fail_on_failed = false
+    poll_interval  = "100ms"
 `),
 	})
-	if n := emu.countRequests(http.MethodPost); n != 1 {
-		t.Fatalf("%d create requests, want 1", n)
+	if posts, gets := emu.countRequests(http.MethodPost), emu.countRequests(http.MethodGet); posts != 1 || gets != 3 {
+		t.Fatalf("%d creates and %d queries, want 1 and 3: the action waits until the URL has failed", posts, gets)
 	}
 }
 
@@ -148,9 +152,10 @@ func TestAccPreheatAction_validation(t *testing.T) {
 // cliWorkdir): terraform-plugin-testing does not show the CLI's output,
 // where Terraform prints an action's progress messages.
 func TestAccPreheatAction_progressInCLIOutput(t *testing.T) {
-	// 3 URLs, one ending every second, polled every 100ms: a partial state is
-	// seen unless the machine stalls the wait for over 2s.
-	emu := newTestEmulator(t, 3*time.Second)
+	// 3 URLs ending at 1s, 2s and 3s of an emulator clock that moves 500ms
+	// a query: the polls see 0/3, 1/3, 1/3, 2/3, 2/3 and 3/3 however fast
+	// or slow the machine is.
+	emu := newSteppedEmulator(t, 3*time.Second, 500*time.Millisecond)
 	w := newCLIWorkdir(t, "1.14.0", emu.actionConfig(`
     urls = [
       "https://cdn.example.com/r1/index.m3u8",

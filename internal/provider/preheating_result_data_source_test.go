@@ -357,3 +357,30 @@ func TestAccPreheatingResult_connectionRefused(t *testing.T) {
 		ExpectError: errorMatching("gave up after 3 attempts:", "connection refused"),
 	})
 }
+
+// newSteppedEmulator is an emulator whose clock moves only by perQuery at
+// each query (GET) it receives: a task's progress then depends on how many
+// times it was polled, never on how fast the machine runs the test.
+func newSteppedEmulator(t *testing.T, processingTime, perQuery time.Duration) *testEmulator {
+	t.Helper()
+	clearProviderEnv(t)
+	e := &testEmulator{}
+	start := time.Now()
+	e.Server = emulator.New(emulator.Config{
+		AccessKey:      testAccessKey,
+		SecretKey:      testSecretKey,
+		ProjectID:      testProjectID,
+		ProcessingTime: processingTime,
+		Now:            func() time.Time { return start.Add(time.Duration(e.skew.Load())) },
+		MaxClockSkew:   24 * time.Hour, // the clock stands still between queries
+	})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet {
+			e.skew.Add(int64(perQuery))
+		}
+		e.Server.ServeHTTP(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	e.URL = srv.URL
+	return e
+}
