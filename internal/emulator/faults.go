@@ -137,7 +137,8 @@ func (s *Server) SkewClock(d time.Duration) {
 }
 
 // AnswerQueriesWith sets the status of a successful query: 200 as the seed
-// document shows (the default) or 202 as Huawei's API reference says.
+// document and Huawei's current pages show (the default) or 202, as an
+// older page said.
 func (s *Server) AnswerQueriesWith(status int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()

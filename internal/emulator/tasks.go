@@ -194,6 +194,7 @@ func (s *Server) handleCreate(w http.ResponseWriter, body []byte) {
 		return
 	}
 	if len(req.URLs) > MaxURLsPerTask {
+		// VOD.10086 is the emulator's choice: no source confirms the code VOD sends.
 		writeError(w, http.StatusBadRequest, "VOD.10086",
 			fmt.Sprintf("The number of preheating URLs exceeds the upper limit: at most %d URLs per task.", MaxURLsPerTask))
 		return
