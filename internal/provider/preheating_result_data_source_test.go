@@ -378,7 +378,7 @@ func newSteppedEmulator(t *testing.T, processingTime, perQuery time.Duration) *t
 		if r.Method == http.MethodGet {
 			e.skew.Add(int64(perQuery))
 		}
-		e.Server.ServeHTTP(w, r)
+		e.ServeHTTP(w, r)
 	}))
 	t.Cleanup(srv.Close)
 	e.URL = srv.URL
