@@ -75,7 +75,7 @@ func (p *VodProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 			"Every setting may come from the environment instead; a value in the configuration wins.",
 		Attributes: withAuthAttributes(map[string]schema.Attribute{
 			"region": schema.StringAttribute{
-				Optional:            true,
+				Optional: true,
 				MarkdownDescription: "Region of the VOD service, such as `cn-north-4`. Required unless `endpoint` is set. " +
 					"It picks `https://vod.{region}.{cloud}` (`cloud` defaults to `" + DefaultCloud + "`); see Regions and endpoint above. " + envDoc(regionSetting),
 			},
