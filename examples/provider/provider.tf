@@ -1,3 +1,12 @@
+terraform {
+  required_providers {
+    vod = {
+      source  = "vodprovider/vod"
+      version = "~> 0.1"
+    }
+  }
+}
+
 # Credentials usually come from the environment:
 #   HW_ACCESS_KEY, HW_SECRET_KEY (and HW_SECURITY_TOKEN for temporary credentials).
 provider "vod" {

@@ -121,7 +121,7 @@ func resolveSettings(c providerModel, diags *diag.Diagnostics) settings {
 		if err != nil || v < MinRequestTimeout {
 			diags.AddAttributeError(path.Root("request_timeout"), "Invalid request_timeout",
 				fmt.Sprintf("request_timeout (or %s) is %q; use a duration such as \"60s\" or \"2m\", at least %s.",
-					requestTimeoutSetting.envList(), raw, MinRequestTimeout))
+					requestTimeoutSetting.envList(), raw, secondsText(MinRequestTimeout)))
 		}
 		s.requestTimeout = v
 	}
@@ -161,6 +161,12 @@ func (s settings) clientConfig(diags *diag.Diagnostics) vod.Config {
 	}
 	s.applyAuth(&cfg)
 	return cfg
+}
+
+// secondsText writes a whole number of seconds the way the docs and users
+// write it, "60s", where time.Duration.String would say "1m0s".
+func secondsText(d time.Duration) string {
+	return strconv.FormatFloat(d.Seconds(), 'f', -1, 64) + "s"
 }
 
 // regionEndpoint resolves a region from the provider's own table only; the

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
@@ -339,12 +340,25 @@ func TestRequestTimeoutSetting(t *testing.T) {
 	if client, diags = configureProvider(context.Background(), t, withSetting); diags.HasError() || client.RequestTimeout() != 2*time.Minute {
 		t.Fatalf("the setting over the environment: %v, %v; want 2m", client.RequestTimeout(), diags)
 	}
-	for _, bad := range []string{"soon", "500ms", "-1s"} {
+	for _, bad := range []string{"500ms", "-1s"} {
 		settings := maps.Clone(base)
 		settings["request_timeout"] = bad
 		_, diags := configureProvider(context.Background(), t, settings)
 		if !diags.HasError() || !strings.Contains(diags[0].Detail(), "request_timeout (or HW_VOD_REQUEST_TIMEOUT) is \""+bad+"\"") {
 			t.Errorf("request_timeout %q: %v", bad, diags)
 		}
+	}
+	// In the block, the duration type itself refuses what is not a duration.
+	settings := maps.Clone(base)
+	settings["request_timeout"] = "soon"
+	if _, diags := configureProvider(context.Background(), t, settings); !diags.HasError() ||
+		!strings.Contains(diags[0].Detail(), "Given Value: soon") || !diags[0].(diag.DiagnosticWithPath).Path().Equal(path.Root("request_timeout")) {
+		t.Errorf("request_timeout \"soon\": %v", diags)
+	}
+	// From the environment, the provider's own check says which variable.
+	t.Setenv("HW_VOD_REQUEST_TIMEOUT", "soon")
+	if _, diags := configureProvider(context.Background(), t, base); !diags.HasError() ||
+		!strings.Contains(diags[0].Detail(), "request_timeout (or HW_VOD_REQUEST_TIMEOUT) is \"soon\"") {
+		t.Errorf("HW_VOD_REQUEST_TIMEOUT=soon: %v", diags)
 	}
 }

@@ -1,0 +1,89 @@
+package provider
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
+)
+
+func providerSchema(t *testing.T) schema.Schema {
+	t.Helper()
+	var resp provider.SchemaResponse
+	New("test")().Schema(context.Background(), provider.SchemaRequest{}, &resp)
+	if resp.Diagnostics.HasError() {
+		t.Fatal(resp.Diagnostics)
+	}
+	return resp.Schema
+}
+
+func TestSecondsText(t *testing.T) {
+	for d, want := range map[time.Duration]string{
+		60 * time.Second:        "60s",
+		time.Second:             "1s",
+		90 * time.Second:        "90s",
+		1500 * time.Millisecond: "1.5s",
+	} {
+		if got := secondsText(d); got != want {
+			t.Errorf("secondsText(%s) = %q, want %q", d, got, want)
+		}
+	}
+}
+
+// The docs, README and CHANGELOG say `60s`; the schema must not say `1m0s`.
+func TestProviderSchemaWritesDurationsAsUsersDo(t *testing.T) {
+	s := providerSchema(t)
+	doc := s.Attributes["request_timeout"].GetMarkdownDescription()
+	for _, want := range []string{"defaults to `60s`", "At least `1s`"} {
+		if !strings.Contains(doc, want) {
+			t.Errorf("request_timeout description lacks %q: %s", want, doc)
+		}
+	}
+	for name, attribute := range s.Attributes {
+		if d := attribute.GetMarkdownDescription(); strings.Contains(d, "m0s") {
+			t.Errorf("%s: description writes a duration the way Go prints it: %s", name, d)
+		}
+	}
+}
+
+func TestProviderSchemaRegionRequiredUnlessEndpoint(t *testing.T) {
+	doc := providerSchema(t).Attributes["region"].GetMarkdownDescription()
+	if !strings.Contains(doc, "Required unless `endpoint` is set") {
+		t.Errorf("region description: %s", doc)
+	}
+}
+
+// request_timeout is a duration type like every other duration attribute, and
+// its value still comes from the block, then HW_VOD_REQUEST_TIMEOUT, then the default.
+func TestRequestTimeoutIsADuration(t *testing.T) {
+	clearProviderEnv(t)
+	if _, ok := providerSchema(t).Attributes["request_timeout"].GetType().(timetypes.GoDurationType); !ok {
+		t.Fatalf("request_timeout is a %T, not timetypes.GoDurationType", providerSchema(t).Attributes["request_timeout"].GetType())
+	}
+	resolve := func(model providerModel) time.Duration {
+		t.Helper()
+		var diags diag.Diagnostics
+		s := resolveSettings(model, &diags)
+		for _, d := range diags {
+			if strings.Contains(d.Summary(), "request_timeout") {
+				t.Fatalf("unexpected: %s: %s", d.Summary(), d.Detail())
+			}
+		}
+		return s.requestTimeout
+	}
+	if got := resolve(providerModel{RequestTimeout: timetypes.NewGoDurationNull()}); got != DefaultRequestTimeout {
+		t.Errorf("unset: %s, want %s", got, DefaultRequestTimeout)
+	}
+	t.Setenv("HW_VOD_REQUEST_TIMEOUT", "2m")
+	if got := resolve(providerModel{RequestTimeout: timetypes.NewGoDurationNull()}); got != 2*time.Minute {
+		t.Errorf("from the environment: %s, want 2m", got)
+	}
+	if got := resolve(providerModel{RequestTimeout: timetypes.NewGoDurationValueFromStringMust("90s")}); got != 90*time.Second {
+		t.Errorf("from the block over the environment: %s, want 90s", got)
+	}
+}
