@@ -70,6 +70,7 @@ type options struct {
 	huaweiQuota                                                  bool
 	showVersion                                                  bool
 	identity                                                     identityOptions
+	uppercaseStatus                                              bool
 }
 
 // identityOptions are the authentication side of the tenant.
@@ -98,6 +99,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.identity.signingAlgorithm, "signing-algorithm", emulator.HmacSHA256, "the tenant's signing algorithm: HmacSHA256, HmacSM3, EcdsaP256SHA256 or SM2SM3")
 	fs.StringVar(&o.identity.projectName, "project-name", emulator.DefaultProjectName, "the project's name, for IAM's project lookup")
 	fs.DurationVar(&o.identity.temporaryKeyLifetime, "temporary-key-lifetime", 0, "serve temporary keys valid this long on the ECS metadata path (0: no agency)")
+	fs.BoolVar(&o.uppercaseStatus, "uppercase-status", false, "answer queries with PROCESSING, SUCCEED and FAILED, as the SDKs' enums spell them (default: lowercase, as the API reference shows)")
 	fs.BoolVar(&o.showVersion, "version", false, "print the emulator's version and exit")
 	if err := fs.Parse(args); err != nil {
 		return o, err
@@ -186,6 +188,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		SigningAlgorithm:     o.identity.signingAlgorithm,
 		ProjectName:          o.identity.projectName,
 		TemporaryKeyLifetime: o.identity.temporaryKeyLifetime,
+		UppercaseStatus:      o.uppercaseStatus,
 	})
 	if o.seed != "" {
 		if err := srv.LoadSeedFile(o.seed); err != nil {

@@ -215,3 +215,34 @@ func TestRunVersionNeedsNoCredentials(t *testing.T) {
 		t.Errorf("stdout = %q, want %q", got, want)
 	}
 }
+
+// TestRunUppercaseStatus checks --uppercase-status reaches the emulator:
+// simulated URLs are answered as the SDKs' enums spell them, other statuses
+// as seeded.
+func TestRunUppercaseStatus(t *testing.T) {
+	const ak, sk, pid = "AKCMD", "SKCMD-secret-value", "0123456789abcdef0123456789abcdef"
+	ctx, cancel := context.WithCancel(context.Background())
+	stdoutR, stdoutW := io.Pipe()
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"--listen", "127.0.0.1:0", "--access-key", ak, "--secret-key", sk, "--project-id", pid,
+			"--uppercase-status", "--processing-time", "0s", "--seed", "../../internal/emulator/testdata/tasks.json"}, stdoutW, io.Discard)
+		stdoutW.Close()
+	}()
+	defer func() { cancel(); <-done }()
+	lines := bufio.NewScanner(stdoutR)
+	if !lines.Scan() {
+		t.Fatal("no listening line")
+	}
+	go func() { _, _ = io.Copy(io.Discard, stdoutR) }()
+	baseURL := strings.TrimPrefix(lines.Text(), "listening on ")
+	resp := signedGet(t, baseURL+"/v1.0/"+pid+"/asset/preheating?task_id=0a1b2c3d4e5f60718293a4b5c6d7e8f9", ak, sk, pid)
+	defer resp.Body.Close()
+	var body struct {
+		PreheatingResults []emulator.URLSeed `json:"preheating_results"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&body); err != nil || len(body.PreheatingResults) != 3 ||
+		body.PreheatingResults[0].Status != "queued" || body.PreheatingResults[1].Status != "SUCCEED" || body.PreheatingResults[2].Status != "FAILED" {
+		t.Fatalf("seeded query with --uppercase-status: %v %+v", err, body)
+	}
+}
