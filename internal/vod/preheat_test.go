@@ -117,6 +117,18 @@ func TestPreheatRefusesABadRequestBeforeAnyCall(t *testing.T) {
 // once each and waited for, with one result per URL in order.
 func TestPreheatMixedAssetsAndURLs(t *testing.T) {
 	h, sim := newSimHarness(t, 20*time.Second)
+	var mu sync.Mutex
+	sent := 0
+	interceptRequests(h, func(r *http.Request) *http.Response {
+		mu.Lock()
+		defer mu.Unlock()
+		if isCreate(r) {
+			if sent++; sent > 5 { // a spec sent again: end the preheat rather than loop
+				return gatewayAnswer(r, http.StatusBadRequest, "TEST.CREATED.TWICE")
+			}
+		}
+		return nil
+	})
 	urls := numberedURLs("u", 23)
 	out, err := h.client.preheat(context.Background(), PreheatRequest{Tasks: SplitTasks(urls, []string{"a1", "a2"}), Wait: true}, sim.clock())
 	if err != nil {

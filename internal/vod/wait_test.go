@@ -464,7 +464,8 @@ func TestWaitGivesUpOnAnEmptyListAfterItsBound(t *testing.T) {
 	w := newWaiter(sim.clock(), 0, h.client.QueryPreheating)
 	w.project = h.client.knownProjectID
 	w.add(testTask)
-	err := w.run(context.Background(), waitHooks{})
+	// Without the bound, the wait would run to this deadline.
+	err := w.run(withSimDeadline(sim, 20*time.Minute), waitHooks{})
 	var empty *EmptyResultsError
 	if !errors.As(err, &empty) {
 		t.Fatalf("err = %v, want an EmptyResultsError", err)
