@@ -443,8 +443,9 @@ func TestWaitEndsOnAFinalError(t *testing.T) {
 		errors.New("something else"),
 	} {
 		sim := newSimTime()
+		ctx := withSimDeadline(sim, 5*time.Minute) // where a wait retrying it would end
 		polls := 0
-		_, err := sim.clock().wait(context.Background(), "t1", 0, func(context.Context) (Task, error) {
+		_, err := sim.clockWithDeadline(ctx).wait(ctx, "t1", 0, func(context.Context) (Task, error) {
 			polls++
 			return Task{}, final
 		})
