@@ -38,7 +38,7 @@ func TestLimiterSlowStartKeepsAGrowingWindowInFlight(t *testing.T) {
 	if full == nil {
 		t.Fatalf("a request beyond the window of %d was let through", startWindow)
 	}
-	l.observe(passes[0], false, 0)
+	l.observe(passes[0], served, 0)
 	select {
 	case <-full:
 	default:
@@ -63,10 +63,10 @@ func TestLimiterCutsOnceToTheAcceptedRateThenProbesSlowly(t *testing.T) {
 		sent = append(sent, pass)
 	}
 	*now = now.Add(30 * time.Millisecond)
-	l.observe(sent[0], false, 0)
-	l.observe(sent[1], false, 0)
+	l.observe(sent[0], served, 0)
+	l.observe(sent[1], served, 0)
 	for _, pass := range sent[2:] { // one burst, three 429s: one cut
-		l.observe(pass, true, 0)
+		l.observe(pass, throttled, 0)
 	}
 	if want := cutFactor * 2; l.rate != want {
 		t.Fatalf("rate after the cut %v, want %v (0.9 × the 2/s served)", l.rate, want)
@@ -77,7 +77,7 @@ func TestLimiterCutsOnceToTheAcceptedRateThenProbesSlowly(t *testing.T) {
 	for range 18 { // about ten seconds' worth at 1.8/s
 		*now = now.Add(time.Second * 10 / 18)
 		_, pass, _ := l.reserve(ticket{})
-		l.observe(pass, false, 0)
+		l.observe(pass, served, 0)
 	}
 	if want := cutFactor * 2 * math.Pow(1+probeGrowth, 10); math.Abs(l.rate-want) > 0.02*want {
 		t.Fatalf("rate after ten seconds' worth served %v, want about %v", l.rate, want)
@@ -85,7 +85,7 @@ func TestLimiterCutsOnceToTheAcceptedRateThenProbesSlowly(t *testing.T) {
 	*now = now.Add(probeWindow)
 	for range 20 {
 		_, pass, _ := l.reserve(ticket{})
-		l.observe(pass, false, 0)
+		l.observe(pass, served, 0)
 	}
 	if l.rate < 15 { // 1.8 + 20·ln 2: doubling, not 2% a second
 		t.Fatalf("rate a probe window without 429 later %v: it should double again", l.rate)
@@ -105,7 +105,7 @@ func TestLimiterWaitRequeuesAfterACut(t *testing.T) {
 		*now = now.Add(d)
 		if cutDuringSleep {
 			cutDuringSleep = false
-			l.observe(pass, true, 0) // nothing served yet: the pace halves to 100/s
+			l.observe(pass, throttled, 0) // nothing served yet: the pace halves to 100/s
 		}
 		return nil
 	}
@@ -125,7 +125,7 @@ func TestLimiterNeverExceedsTheCap(t *testing.T) {
 	*now = now.Add(time.Hour)
 	for range 4 {
 		pass, _ := l.wait(context.Background())
-		l.observe(pass, false, 0)
+		l.observe(pass, served, 0)
 	}
 	if want := []time.Duration{0, 500 * time.Millisecond, time.Second, 1500 * time.Millisecond}; len(*sleeps) != 3 ||
 		(*sleeps)[0] != want[1] || (*sleeps)[2] != want[3] {
@@ -136,7 +136,7 @@ func TestLimiterNeverExceedsTheCap(t *testing.T) {
 func TestLimiterHoldsEveryoneForRetryAfter(t *testing.T) {
 	l, now, sleeps := simulatedLimiter(0)
 	pass, _ := l.wait(context.Background())
-	l.observe(pass, true, 7*time.Second)
+	l.observe(pass, throttled, 7*time.Second)
 	*now = now.Add(time.Second)
 	_, _ = l.wait(context.Background()) // only the pace matters here
 	if got := (*sleeps)[len(*sleeps)-1]; got != 6*time.Second {
@@ -230,7 +230,7 @@ func simulatePlan(reads, parallelism int, quota emulator.Quota, withLimiter bool
 			push(event{at: e.at.Add(latency), worker: e.worker, sentAt: e.sentAt, pass: e.pass, attempt: e.attempt, answered: true, throttle: !ok})
 		default:
 			if withLimiter {
-				l.observe(e.pass, e.throttle, 0)
+				l.observe(e.pass, answerFor(e.throttle), 0)
 				for _, b := range blocked { // a place in the window may be free
 					b.at = e.at
 					push(b)
@@ -298,4 +298,11 @@ func TestLimiterKeepsAPlanWithinTheQuota(t *testing.T) {
 			t.Errorf("without the limiter no read failed at 2/s; the simulation no longer shows the problem")
 		}
 	}
+}
+
+func answerFor(throttle bool) answer {
+	if throttle {
+		return throttled
+	}
+	return served
 }
