@@ -2,7 +2,6 @@ package vod
 
 import (
 	"context"
-	"errors"
 	"sync"
 	"time"
 )
@@ -23,10 +22,10 @@ import (
 //   - when they do not (other processes of the tenant share the window),
 //     when the oldest of its own answers in the window leaves it, as if
 //     the window began no later than that (true when pipelines start
-//     together), and at most a window later; with no answer of its own in
-//     the window, after a quarter window. After such a hold one request
-//     goes alone, and the others follow once it is served, so that several
-//     processes do not all spend a 429 on each probe.
+//     together), but at most probesPerWindow-th of a window later: the
+//     window may have begun before, so it probes. After such a hold one
+//     request goes alone, and the others follow once it is served, so
+//     that a process spends one 429 on each probe, not one per request.
 //
 // Each hold ends after a jitter of up to holdJitter of the window, so that
 // processes that learned the same window do not retry in lockstep.
@@ -54,7 +53,9 @@ const (
 	historyLen   = 1000 // answers remembered: the largest stated limit that is paced exactly
 	holdJitter   = 0.01 // of the window
 	holdMargin   = 10 * time.Millisecond
-	unknownShare = 4 // with no answer of its own in the window, hold a window ÷ this
+	// probesPerWindow bounds how late a shared window is seen to free: a
+	// probe at most every window ÷ this.
+	probesPerWindow = 6
 )
 
 func newBudget(api string, adaptive *limiter, spacing *spacing) *budget {
@@ -62,106 +63,130 @@ func newBudget(api string, adaptive *limiter, spacing *spacing) *budget {
 		jitter: randomJitter, freed: make(chan struct{})}
 }
 
-// pass is a request let through by a budget, for observe.
+// pass is a place given by a budget, for observe.
 type pass struct {
 	adaptive ticket
-	stated   bool // let through by the stated pace (else by the adaptive one)
+	stated   bool // given by the stated pace (else by the adaptive one)
+	placed   bool // holds a place of the stated pace
 	probe    bool
+	gen      int
 }
 
 // wait blocks until the caller may send, or returns an error without
 // waiting when the next slot is past ctx's deadline.
 func (b *budget) wait(ctx context.Context) (pass, error) {
+	var p pass
 	for {
-		b.mu.Lock()
-		stated := len(b.limits) > 0
-		b.mu.Unlock()
-		if !stated {
-			t, err := b.adaptive.wait(ctx)
-			if err != nil {
-				return pass{}, b.named(err)
-			}
-			b.mu.Lock()
-			stated = len(b.limits) > 0
-			b.mu.Unlock()
-			if stated { // a 429 stated the limit meanwhile: pace by it
-				b.adaptive.release(t)
+		deadline, _ := ctx.Deadline()
+		slot, next, freed, err := b.step(p, deadline)
+		if err != nil {
+			return pass{}, err
+		}
+		if freed != nil { // wait for an answer to free a place
+			select {
+			case <-ctx.Done():
+				return pass{}, ctx.Err()
+			case <-freed:
 				continue
 			}
-			if err := b.spacing.wait(ctx); err != nil {
-				b.adaptive.release(t)
-				return pass{}, b.named(err)
-			}
-			return pass{adaptive: t}, nil
 		}
-		p, ok, err := b.waitStated(ctx)
-		if err != nil || ok {
-			return p, err
+		p = next
+		if d := slot.Sub(b.now()); d > 0 {
+			if err := b.sleep(ctx, d); err != nil {
+				b.cancel(p)
+				return pass{}, err
+			}
+		}
+		if err := ctx.Err(); err != nil {
+			b.cancel(p)
+			return pass{}, err
+		}
+		if b.confirm(p) {
+			return p, nil
 		}
 	}
 }
 
-// waitStated takes a place at the stated pace and sleeps until it; false
-// means a hold came meanwhile and the caller must take a new place.
-func (b *budget) waitStated(ctx context.Context) (pass, bool, error) {
-	slot, p, gen, freed, err := b.reserve(ctx)
-	if err != nil {
-		return p, false, err
-	}
-	if freed != nil {
-		select {
-		case <-ctx.Done():
-			return p, false, ctx.Err()
-		case <-freed:
-			return p, false, nil
-		}
-	}
-	if d := slot.Sub(b.now()); d > 0 {
-		if err := b.sleep(ctx, d); err != nil {
-			b.unreserve(p)
-			return p, false, err
-		}
-	}
-	if err := ctx.Err(); err != nil {
-		b.unreserve(p)
-		return p, false, err
-	}
+// step takes the next place, giving back what prev holds except the
+// adaptive pace's window place, which a caller keeps while it waits. It
+// returns the slot to send at; or a channel closed when an answer may free
+// a place, to try again then; or, without taking anything, an error when
+// the slot is past deadline (if not zero).
+func (b *budget) step(prev pass, deadline time.Time) (time.Time, pass, <-chan struct{}, error) {
 	b.mu.Lock()
-	current := gen == b.gen
+	stated := len(b.limits) > 0
 	b.mu.Unlock()
-	if !current {
-		b.unreserve(p)
-		return p, false, nil
+	if prev.placed {
+		b.unreserve(prev)
 	}
-	return p, true, nil
+	if stated {
+		if !prev.stated {
+			b.adaptive.release(prev.adaptive)
+		}
+		return b.reserve(deadline)
+	}
+	slot, t, freed := b.adaptive.reserve(prev.adaptive)
+	if freed != nil {
+		return slot, prev, freed, nil
+	}
+	p := pass{adaptive: t}
+	slot = b.spacing.peek(slot)
+	if !deadline.IsZero() && slot.After(deadline) {
+		b.adaptive.release(t)
+		now := b.now()
+		return slot, pass{}, nil, &SlotBeyondDeadlineError{API: b.api, Delay: slot.Sub(now), Left: deadline.Sub(now)}
+	}
+	b.spacing.take(slot)
+	return slot, p, nil, nil
+}
+
+// confirm reports whether p's place still holds at its slot: no cut of the
+// adaptive pace, no hold and no stated limit learned meanwhile.
+func (b *budget) confirm(p pass) bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if p.stated {
+		return p.gen == b.gen
+	}
+	return len(b.limits) == 0 && b.adaptive.current(p.adaptive)
+}
+
+// cancel gives back every place p holds: its request will not be sent.
+func (b *budget) cancel(p pass) {
+	if p.placed {
+		b.unreserve(p)
+	}
+	if !p.stated {
+		b.adaptive.release(p.adaptive)
+	}
 }
 
 // reserve computes the next slot at the stated pace and takes it, or
 // returns a channel closed when an answer may free one.
-func (b *budget) reserve(ctx context.Context) (time.Time, pass, int, <-chan struct{}, error) {
+func (b *budget) reserve(deadline time.Time) (time.Time, pass, <-chan struct{}, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	now := b.now()
-	p := pass{stated: true}
+	p := pass{stated: true, gen: b.gen}
 	if b.probe && b.inFlight > 0 {
-		return now, p, b.gen, b.freed, nil
+		return now, p, b.freed, nil
 	}
 	slot := maxTime(now, b.hold)
 	for _, limit := range b.limits {
 		s, full := b.slotFor(limit)
 		if full {
-			return now, p, b.gen, b.freed, nil
+			return now, p, b.freed, nil
 		}
 		slot = maxTime(slot, s)
 	}
 	slot = b.spacing.peek(slot)
-	if deadline, ok := ctx.Deadline(); ok && slot.After(deadline) {
-		return now, p, b.gen, nil, b.beyond(slot, deadline, now)
+	if !deadline.IsZero() && slot.After(deadline) {
+		return now, pass{}, nil, b.beyond(slot, deadline, now)
 	}
 	b.spacing.take(slot)
 	b.inFlight++
-	p.probe = b.probe
-	return slot, p, b.gen, nil, nil
+	p.placed, p.probe = true, b.probe
+	return slot, p, nil, nil
 }
 
 // slotFor is the earliest time at which fewer than limit.Limit of this
@@ -193,9 +218,6 @@ func (b *budget) beyond(slot, deadline, now time.Time) error {
 }
 
 func (b *budget) unreserve(p pass) {
-	if !p.stated {
-		return
-	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	b.inFlight--
@@ -220,7 +242,7 @@ func (b *budget) observe(p pass, got answer, stated Throttle, apiErr error, retr
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	now := b.now()
-	if p.stated {
+	if p.placed {
 		b.inFlight--
 	}
 	switch got {
@@ -268,10 +290,10 @@ func (b *budget) holdFor(t Throttle, now time.Time, apiErr error) {
 	case len(inWindow) >= t.Limit: // the window is all ours
 		free = inWindow[len(inWindow)-t.Limit].Add(t.Window)
 	case len(inWindow) > 0: // shared with other processes
-		free = inWindow[0].Add(t.Window)
+		free = minTime(inWindow[0].Add(t.Window), now.Add(t.Window/probesPerWindow))
 		b.probe = true
 	default:
-		free = now.Add(t.Window / unknownShare)
+		free = now.Add(t.Window / probesPerWindow)
 		b.probe = true
 	}
 	free = minTime(free, now.Add(t.Window))
@@ -282,28 +304,16 @@ func (b *budget) holdFor(t Throttle, now time.Time, apiErr error) {
 	b.gen++
 }
 
-// named puts the budget's name on a pacing error.
-func (b *budget) named(err error) error {
-	var beyond *SlotBeyondDeadlineError
-	if errors.As(err, &beyond) {
-		beyond.API = b.api
-	}
-	return err
-}
-
 // spacing keeps every request of a client at least gap apart: the user's
 // max_requests_per_second, which caps the budgets together.
 type spacing struct {
 	mu   sync.Mutex
 	gap  time.Duration // zero: no cap
 	next time.Time
-	now  func() time.Time
-	// sleep is the budgets' sleep, for the adaptive pace's requests.
-	sleep func(context.Context, time.Duration) error
 }
 
 func newSpacing(perSecond float64) *spacing {
-	s := &spacing{now: time.Now, sleep: sleepContext}
+	s := &spacing{}
 	if perSecond > 0 {
 		s.gap = time.Duration(float64(time.Second) / perSecond)
 	}
@@ -328,21 +338,6 @@ func (s *spacing) take(at time.Time) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.next = maxTime(at, s.next).Add(s.gap)
-}
-
-// wait takes the next slot the cap allows from now and sleeps until it.
-func (s *spacing) wait(ctx context.Context) error {
-	if s.gap == 0 {
-		return nil
-	}
-	s.mu.Lock()
-	slot := maxTime(s.now(), s.next)
-	s.next = slot.Add(s.gap)
-	s.mu.Unlock()
-	if d := slot.Sub(s.now()); d > 0 {
-		return s.sleep(ctx, d)
-	}
-	return nil
 }
 
 func maxTime(a, b time.Time) time.Time {

@@ -72,8 +72,6 @@ func newHarness(t testing.TB, emuConfig emulator.Config, adjust func(*Config)) *
 	// The budgets' pauses are measured in limiter_test.go and budget_test.go, not here.
 	for _, b := range []*budget{client.queries, client.creates} {
 		b.sleep = func(ctx context.Context, _ time.Duration) error { return ctx.Err() }
-		b.adaptive.sleep = b.sleep
-		b.spacing.sleep = b.sleep
 	}
 	h.client = client
 	return h

@@ -1,7 +1,6 @@
 package vod
 
 import (
-	"context"
 	"math"
 	"sync"
 	"time"
@@ -40,13 +39,13 @@ const (
 	acceptWindow = time.Second
 )
 
-// limiter paces every request of one Client, so that a whole terraform plan
-// stays near the tenant's API quota instead of bursting into 429s and
-// backoff. It is safe for concurrent use.
+// limiter is a budget's adaptive pace (see budget), so that a whole
+// terraform plan stays near the tenant's API quota instead of bursting into
+// 429s and backoff, when the gateway states no limit. The budget waits for
+// the places it gives (budget.wait). It is safe for concurrent use.
 type limiter struct {
-	now   func() time.Time
-	sleep func(context.Context, time.Duration) error
-	cap   float64 // max requests per second set by the user; 0 for none
+	now func() time.Time
+	cap float64 // max requests per second set by the user; 0 for none
 
 	mu sync.Mutex
 	// Before the first 429 (slow start) requests are not paced but kept to
@@ -78,7 +77,7 @@ const (
 )
 
 func newLimiter(capPerSecond float64) *limiter {
-	l := &limiter{now: time.Now, sleep: sleepContext, cap: capPerSecond, rate: maxRate,
+	l := &limiter{now: time.Now, cap: capPerSecond, rate: maxRate,
 		window: startWindow, freed: make(chan struct{})}
 	if capPerSecond > 0 {
 		l.rate = capPerSecond
@@ -90,41 +89,6 @@ func newLimiter(capPerSecond float64) *limiter {
 type ticket struct {
 	pace int  // the limiter's cuts when it was let through
 	held bool // holds a place in the slow start's window
-}
-
-// wait blocks until the caller may send, or ctx ends. A caller still
-// waiting when the pace is cut takes a new place at the new pace.
-func (l *limiter) wait(ctx context.Context) (ticket, error) {
-	var t ticket
-	for {
-		slot, next, freed := l.reserve(t)
-		if freed != nil { // the window is full
-			select {
-			case <-ctx.Done():
-				return t, ctx.Err()
-			case <-freed:
-				continue
-			}
-		}
-		t = next
-		if deadline, ok := ctx.Deadline(); ok && slot.After(deadline) {
-			l.release(t)
-			return t, &SlotBeyondDeadlineError{Delay: slot.Sub(l.now()), Left: deadline.Sub(l.now())}
-		}
-		if d := slot.Sub(l.now()); d > 0 {
-			if err := l.sleep(ctx, d); err != nil {
-				l.release(t)
-				return t, err
-			}
-		}
-		if err := ctx.Err(); err != nil {
-			l.release(t)
-			return t, err
-		}
-		if l.current(t) {
-			return t, nil
-		}
-	}
 }
 
 // reserve takes the next place at the current pace, keeping the window
