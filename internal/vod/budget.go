@@ -50,9 +50,9 @@ type budget struct {
 }
 
 const (
-	historyLen   = 1000 // answers remembered: the largest stated limit that is paced exactly
-	holdJitter   = 0.01 // of the window
-	holdMargin   = 10 * time.Millisecond
+	historyLen = 1000 // answers remembered: the largest stated limit that is paced exactly
+	holdJitter = 0.01 // of the window
+	holdMargin = 10 * time.Millisecond
 	// probesPerWindow bounds how late a shared window is seen to free: a
 	// probe at most every window ÷ this.
 	probesPerWindow = 6
