@@ -286,3 +286,26 @@ func TestCreateTimeoutDoesNotCountAttemptsOfRetries(t *testing.T) {
 		t.Fatalf("err = %v, want an attempt timeout without \"of 6\"", err)
 	}
 }
+
+// TestBudgetSpreadsQueriesOverTheWindow: at a stated 100 a minute the
+// queries go 0.6 s apart, not 100 at once and then none, so that waits
+// keep seeing their tasks; creates go together, as a release's do best.
+func TestBudgetSpreadsQueriesOverTheWindow(t *testing.T) {
+	for _, spread := range []bool{true, false} {
+		b, now, _ := simulatedBudget(0)
+		b.spread = spread
+		b.learn(Throttle{Limit: 100, Window: time.Minute})
+		var slots []time.Duration
+		for range 3 {
+			slot, _ := take(t, b)
+			slots = append(slots, slot.Sub(*now))
+		}
+		want := []time.Duration{0, 600 * time.Millisecond, 1200 * time.Millisecond}
+		if !spread {
+			want = []time.Duration{0, 0, 0}
+		}
+		if slots[0] != want[0] || slots[1] != want[1] || slots[2] != want[2] {
+			t.Errorf("spread %v: slots %v, want %v", spread, slots, want)
+		}
+	}
+}
