@@ -125,7 +125,7 @@ func (b *budget) step(prev pass, deadline time.Time) (time.Time, pass, <-chan st
 	stated := len(b.limits) > 0
 	b.mu.Unlock()
 	if prev.placed {
-		b.unreserve(prev)
+		b.unreserve()
 	}
 	if stated {
 		if !prev.stated {
@@ -162,7 +162,7 @@ func (b *budget) confirm(p pass) bool {
 // cancel gives back every place p holds: its request will not be sent.
 func (b *budget) cancel(p pass) {
 	if p.placed {
-		b.unreserve(p)
+		b.unreserve()
 	}
 	if !p.stated {
 		b.adaptive.release(p.adaptive)
@@ -231,7 +231,7 @@ func (b *budget) beyond(slot, deadline, now time.Time) error {
 	return err
 }
 
-func (b *budget) unreserve(p pass) {
+func (b *budget) unreserve() {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	b.inFlight--

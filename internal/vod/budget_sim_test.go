@@ -28,7 +28,6 @@ type simRequest struct {
 	proc    int
 	pass    pass
 	placed  bool // its slot came: confirm and send
-	sentAt  time.Time
 	attempt int
 	answer  bool // the gateway's answer arrives
 	refusal string

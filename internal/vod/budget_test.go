@@ -163,7 +163,7 @@ func TestBudgetCapHoldsInEveryBranch(t *testing.T) {
 }
 
 func TestLimiterPrunesItsServedAnswers(t *testing.T) {
-	l, now, _ := simulatedLimiter(0)
+	l, now, _ := simulatedLimiter()
 	for range 200_000 { // 1000/s for 200s: past the 100,000 the list once kept
 		l.observe(ticket{}, served, 0)
 		*now = now.Add(time.Millisecond)

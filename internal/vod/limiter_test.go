@@ -16,8 +16,8 @@ var epoch = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 
 // simulatedLimiter is a limiter on a settable clock, in a budget whose
 // sleeps are recorded, not slept.
-func simulatedLimiter(capPerSecond float64) (*limiter, *time.Time, *[]time.Duration) {
-	b, now, sleeps := simulatedBudget(capPerSecond)
+func simulatedLimiter() (*limiter, *time.Time, *[]time.Duration) {
+	b, now, sleeps := simulatedBudget(0)
 	return b.adaptive, now, sleeps
 }
 
@@ -33,7 +33,7 @@ func simulatedBudget(capPerSecond float64) (*budget, *time.Time, *[]time.Duratio
 }
 
 func TestLimiterSlowStartKeepsAGrowingWindowInFlight(t *testing.T) {
-	l, _, sleeps := simulatedLimiter(0)
+	l, _, sleeps := simulatedLimiter()
 	var passes []ticket
 	for range startWindow {
 		_, pass, full := l.reserve(ticket{})
@@ -63,7 +63,7 @@ func TestLimiterSlowStartKeepsAGrowingWindowInFlight(t *testing.T) {
 }
 
 func TestLimiterCutsOnceToTheAcceptedRateThenProbesSlowly(t *testing.T) {
-	l, now, _ := simulatedLimiter(0)
+	l, now, _ := simulatedLimiter()
 	l.window = 10
 	var sent []ticket
 	for range 5 {
@@ -182,7 +182,7 @@ func simulatePlan(reads, parallelism int, quota emulator.Quota, withLimiter bool
 	const latency, think, maxRetries = 30 * time.Millisecond, 2 * time.Millisecond, 5
 	rng := rand.New(rand.NewPCG(7, 8))
 	backoffs := &Client{cfg: Config{RetryBaseDelay: time.Second, RetryMaxDelay: 30 * time.Second}, jitter: rng.Float64}
-	l, now, _ := simulatedLimiter(0)
+	l, now, _ := simulatedLimiter()
 	gate := emulator.NewQuotaGate(quota)
 	type event struct {
 		at       time.Time
