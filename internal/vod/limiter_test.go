@@ -153,17 +153,23 @@ func TestLimiterHoldsEveryoneForRetryAfter(t *testing.T) {
 	}
 }
 
+// TestLimiterStopsWaitingWhenCtxEnds: a slot past the deadline fails at
+// once, with the slot and the time left, instead of sleeping to the
+// deadline; a cancelled context ends the wait.
 func TestLimiterStopsWaitingWhenCtxEnds(t *testing.T) {
-	b := newBudget("query", newLimiter(0.5), newSpacing(0))
-	_, _ = b.wait(context.Background()) // only the pace matters here
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
+	b, _, sleeps := simulatedBudget(0.5)
+	_, _ = b.wait(context.Background()) // the next slot is 2s away
+	ctx, cancel := context.WithDeadline(context.Background(), epoch.Add(20*time.Millisecond))
 	defer cancel()
-	start := time.Now()
-	if _, err := b.wait(ctx); !errors.Is(err, context.DeadlineExceeded) {
-		t.Fatalf("err = %v", err)
+	_, err := b.wait(ctx)
+	var beyond *SlotBeyondDeadlineError
+	if !errors.As(err, &beyond) || !errors.Is(err, context.DeadlineExceeded) || beyond.Delay != 2*time.Second || len(*sleeps) != 0 {
+		t.Fatalf("err = %v, slept %v: want a slot 2s away refused at once", err, *sleeps)
 	}
-	if waited := time.Since(start); waited > time.Second {
-		t.Fatalf("waited %s for a slot 2s away despite a 20ms deadline", waited)
+	cancelled, cancelNow := context.WithCancel(context.Background())
+	cancelNow()
+	if _, err := b.wait(cancelled); !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v, want context.Canceled", err)
 	}
 }
 
