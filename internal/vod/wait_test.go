@@ -515,3 +515,29 @@ func TestWaitOnOneTaskKeepsAShortInterval(t *testing.T) {
 		t.Fatalf("polls at %v, want %v", sentAt, want)
 	}
 }
+
+// TestWaitTimesOutWhenTheNextQueryWouldComeTooLate checks a query given up
+// because its retry or its slot in the query budget would come after the
+// deadline ends the wait as its timeout, with that error as the last one.
+func TestWaitTimesOutWhenTheNextQueryWouldComeTooLate(t *testing.T) {
+	for _, late := range []error{
+		&RetryBeyondDeadlineError{Delay: time.Hour, Left: time.Minute, Last: errOutage},
+		&SlotBeyondDeadlineError{API: "query", Delay: time.Hour, Left: time.Minute},
+	} {
+		sim := newSimTime()
+		polls := 0
+		_, err := sim.clock().wait(context.Background(), "t1", 0, func(context.Context) (Task, error) {
+			if polls++; polls == 1 {
+				return taskOf("processing"), nil
+			}
+			return Task{}, late
+		})
+		var werr *WaitError
+		if !errors.As(err, &werr) || !errors.Is(err, context.DeadlineExceeded) || werr.LastErr != late || polls != 2 {
+			t.Fatalf("%T: err %v after %d polls, want the wait's timeout after 2", late, err, polls)
+		}
+		if !strings.Contains(err.Error(), "timed out after") || !strings.Contains(err.Error(), "last seen: 1 URL: 1 processing") {
+			t.Fatalf("%T: %v", late, err)
+		}
+	}
+}
