@@ -130,6 +130,7 @@ func TestRunFlagErrors(t *testing.T) {
 		"missing seed file":   {"--access-key", "a", "--secret-key", "s", "--project-id", "p", "--seed", "nope.json"},
 		"bad listen address":  {"--access-key", "a", "--secret-key", "s", "--project-id", "p", "--listen", "256.0.0.1:bad"},
 		"negative quota":      {"--access-key", "a", "--secret-key", "s", "--project-id", "p", "--quota-rps", "-2"},
+		"fractional window":   {"--access-key", "a", "--secret-key", "s", "--project-id", "p", "--quota-window", "1500ms"},
 	}
 	for name, args := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -172,11 +173,11 @@ func TestRunReadsEnvironment(t *testing.T) {
 
 func TestQuotaFlags(t *testing.T) {
 	o, err := parseFlags([]string{"--access-key", "a", "--secret-key", "s", "--project-id", "p",
-		"--quota-rps", "2.5", "--quota-burst", "4", "--huawei-quota", "--quota-creates-per-day", "5"}, io.Discard)
+		"--quota-rps", "2.5", "--quota-burst", "4", "--huawei-quota", "--quota-creates-per-day", "5", "--quota-window", "2s"}, io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := emulator.Quota{RequestsPerSecond: 2.5, Burst: 4, QueriesPerMinute: 100, CreatesPerMinute: 10, CreatesPerDay: 5}
+	want := emulator.Quota{RequestsPerSecond: 2.5, Burst: 4, QueriesPerMinute: 100, CreatesPerMinute: 10, CreatesPerDay: 5, Window: 2 * time.Second}
 	if o.quota != want {
 		t.Fatalf("quota %+v, want %+v", o.quota, want)
 	}
@@ -213,5 +214,41 @@ func TestRunVersionNeedsNoCredentials(t *testing.T) {
 	}
 	if got, want := stdout.String(), "vod-emulator dev\n"; got != want {
 		t.Errorf("stdout = %q, want %q", got, want)
+	}
+}
+
+// TestRunUppercaseStatus checks --uppercase-status reaches the emulator:
+// simulated URLs are answered as the SDKs' enums spell them, other statuses
+// as seeded.
+func TestRunUppercaseStatus(t *testing.T) {
+	const ak, sk, pid = "AKCMD", "SKCMD-secret-value", "0123456789abcdef0123456789abcdef"
+	ctx, cancel := context.WithCancel(context.Background())
+	stdoutR, stdoutW := io.Pipe()
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"--listen", "127.0.0.1:0", "--access-key", ak, "--secret-key", sk, "--project-id", pid,
+			"--uppercase-status", "--processing-time", "0s", "--seed", "../../internal/emulator/testdata/tasks.json"}, stdoutW, io.Discard)
+		stdoutW.Close()
+	}()
+	defer func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("run: %v", err)
+		}
+	}()
+	lines := bufio.NewScanner(stdoutR)
+	if !lines.Scan() {
+		t.Fatal("no listening line")
+	}
+	go func() { _, _ = io.Copy(io.Discard, stdoutR) }()
+	baseURL := strings.TrimPrefix(lines.Text(), "listening on ")
+	resp := signedGet(t, baseURL+"/v1.0/"+pid+"/asset/preheating?task_id=0a1b2c3d4e5f60718293a4b5c6d7e8f9", ak, sk, pid)
+	defer resp.Body.Close()
+	var body struct {
+		PreheatingResults []emulator.URLSeed `json:"preheating_results"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&body); err != nil || len(body.PreheatingResults) != 3 ||
+		body.PreheatingResults[0].Status != "queued" || body.PreheatingResults[1].Status != "SUCCEED" || body.PreheatingResults[2].Status != "FAILED" {
+		t.Fatalf("seeded query with --uppercase-status: %v %+v", err, body)
 	}
 }

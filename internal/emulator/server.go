@@ -84,6 +84,10 @@ type Config struct {
 	// EcdsaP256SHA256 or SM2SM3 (algorithms.go). Requests signed with
 	// another are refused.
 	SigningAlgorithm string
+	// UppercaseStatus makes queries spell the statuses as the SDKs' enums
+	// do (PROCESSING, SUCCEED, FAILED) instead of the lowercase the API
+	// reference shows (tasks.go).
+	UppercaseStatus bool
 }
 
 // RecordedRequest is what the emulator remembers about each request; it holds
@@ -120,6 +124,7 @@ type Server struct {
 	skew        time.Duration // added to cfg.Now for signatures and Date
 	queryStatus int           // status of a successful query
 	lock        lockout
+	preheats    map[string]int // times each URL was preheated (tasks.go)
 }
 
 // New returns an emulator for cfg, filling defaults for zero fields.

@@ -25,9 +25,11 @@ const MaxURLsPerTask = 10
 // simulated URLs end one by one, in order, evenly spread over
 // Config.ProcessingTime from the moment the task was created or seeded (the
 // k-th of m ends at k/m of it), so a query in between sees a partial task.
-// An ended URL is "failed" if it contains "fail" (case insensitive) and
-// "succeed" otherwise. A non-empty Status is fixed and is returned verbatim
-// forever, even one VOD never sends (e.g. "queued").
+// An ended URL is "failed" if it contains "fail" (case insensitive), or if it
+// contains "flaky" and this is the first time the emulator preheats it (in
+// any task: sent again, it succeeds), and "succeed" otherwise. A non-empty
+// Status is fixed and is returned verbatim forever, even one VOD never sends
+// (e.g. "queued").
 type URLSeed struct {
 	URL    string `json:"url"`
 	Status string `json:"status"`
@@ -37,14 +39,35 @@ type URLSeed struct {
 type task struct {
 	created time.Time
 	urls    []URLSeed
+	// preheat is, per simulated URL, how many times the emulator had
+	// preheated it when this task was stored (1 the first time).
+	preheat []int
 }
 
-// SeedTask registers (or replaces) a task under taskID, starting its clock now.
+// SeedTask registers (or replaces) a task under taskID, starting its clock
+// now. Its simulated URLs count as preheated once more (see URLSeed).
 func (s *Server) SeedTask(taskID string, urls []URLSeed) {
-	t := &task{created: s.cfg.Now(), urls: append([]URLSeed(nil), urls...)}
+	t := &task{created: s.cfg.Now(), urls: append([]URLSeed(nil), urls...), preheat: make([]int, len(urls))}
 	s.mu.Lock()
+	if s.preheats == nil {
+		s.preheats = map[string]int{}
+	}
+	for i, u := range t.urls {
+		if u.Status == "" {
+			s.preheats[u.URL]++
+			t.preheat[i] = s.preheats[u.URL]
+		}
+	}
 	s.tasks[taskID] = t
 	s.mu.Unlock()
+}
+
+// PreheatCount is how many times url was preheated (sent in a task with no
+// fixed status) so far.
+func (s *Server) PreheatCount(url string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.preheats[url]
 }
 
 // CreateTask does what a successful POST does and returns the new task id
@@ -117,13 +140,35 @@ func (s *Server) results(t *task) []URLSeed {
 		switch {
 		case s.cfg.ProcessingTime >= 0 && elapsed < ends:
 			out[i].Status = StatusProcessing
-		case strings.Contains(strings.ToLower(u.URL), "fail"):
+		case failsThisTime(u.URL, t.preheat[i]):
 			out[i].Status = StatusFailed
 		default:
 			out[i].Status = StatusSucceed
 		}
 	}
 	return out
+}
+
+// failsThisTime reports whether the preheat number attempt of url fails:
+// always for a URL containing "fail", the first time for one containing
+// "flaky" (case insensitive both).
+func failsThisTime(url string, attempt int) bool {
+	lower := strings.ToLower(url)
+	return strings.Contains(lower, "fail") || (strings.Contains(lower, "flaky") && attempt <= 1)
+}
+
+// wireStatus is status as a query answers it: uppercase, as the SDKs' enums
+// spell the three documented statuses, when Config.UppercaseStatus is set.
+// Any other status is sent as it was seeded.
+func (s *Server) wireStatus(status string) string {
+	if !s.cfg.UppercaseStatus {
+		return status
+	}
+	switch strings.ToLower(status) {
+	case StatusProcessing, StatusSucceed, StatusFailed:
+		return strings.ToUpper(status)
+	}
+	return status
 }
 
 // SeedFile is the format LoadSeedFile reads, for example:
@@ -225,9 +270,13 @@ func (s *Server) handleQuery(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	status := s.queryStatus
 	s.mu.Unlock()
+	results := s.results(t)
+	for i := range results {
+		results[i].Status = s.wireStatus(results[i].Status)
+	}
 	writeJSON(w, status, struct {
 		PreheatingResults []URLSeed `json:"preheating_results"`
-	}{s.results(t)})
+	}{results})
 }
 
 func writeIllegalField(w http.ResponseWriter, field string) {

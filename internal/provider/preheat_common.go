@@ -215,6 +215,9 @@ func timeoutName(setting string) string {
 func describeCreateError(err error) (summary, detail string) {
 	apiErr, isAPI := vod.AsAPIError(err)
 	switch {
+	case vod.IsNotSent(err):
+		return "The preheat request was not sent", fmt.Sprintf("Creating the preheat failed: %v\n\n"+
+			"The request was not sent, no preheat was started.", err)
 	case vod.IsCredentialsError(err):
 		return credentialsErrorSummary, fmt.Sprintf("Creating the preheat failed: %v\n\nNo request reached VOD, so no preheat was started.", err)
 	case isAPI && apiErr.HTTPStatus == http.StatusTooManyRequests:

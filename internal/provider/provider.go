@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -59,7 +58,7 @@ type providerModel struct {
 
 	MaxRequestsPerSecond types.Float64 `tfsdk:"max_requests_per_second"`
 	authModel
-	RequestTimeout timetypes.GoDuration `tfsdk:"request_timeout"`
+	RequestTimeout types.String `tfsdk:"request_timeout"`
 }
 
 // Metadata names the provider "vod" and reports its version.
@@ -75,9 +74,8 @@ func (p *VodProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 			"Every setting may come from the environment instead; a value in the configuration wins.",
 		Attributes: withAuthAttributes(map[string]schema.Attribute{
 			"region": schema.StringAttribute{
-				Optional: true,
-				MarkdownDescription: "Region of the VOD service, such as `cn-north-4`. Required unless `endpoint` is set. " +
-					"It picks `https://vod.{region}.{cloud}` (`cloud` defaults to `" + DefaultCloud + "`); see Regions and endpoint above. " + envDoc(regionSetting),
+				Optional:            true,
+				MarkdownDescription: "Region of the VOD service, such as `cn-north-4`; it picks `https://vod.{region}.myhuaweicloud.com` (another `cloud` changes the domain). " + envDoc(regionSetting),
 			},
 			"project_id": schema.StringAttribute{
 				Optional: true,
@@ -110,27 +108,25 @@ func (p *VodProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 			},
 			"max_retries": schema.Int64Attribute{
 				Optional: true,
-				MarkdownDescription: fmt.Sprintf("How many times a single throttled (429), failed (5xx) or unanswered query is retried, "+
-					"paced to the gateway's window or with jittered exponential backoff, honouring `Retry-After`. "+
-					"A wait retries its polls until its own deadline instead, and a throttled create is retried until the create's timeout. "+
-					"Other errors, 401 above all, are never retried. From 0 to %d; defaults to %d. ", MaxMaxRetries, DefaultMaxRetries) + envDoc(maxRetriesSetting),
+				MarkdownDescription: fmt.Sprintf("How many times a throttled (429), failed (5xx) or unanswered request is retried, "+
+					"with jittered exponential backoff or the server's `Retry-After`. A 429 that states the gateway's window "+
+					"(`limit:10,time:1 minute`) is retried when that window frees, and a throttled create until the create timeout, "+
+					"without counting here; 0 retries nothing. Other errors, 401 above all, are never retried. "+
+					"From 0 to %d; defaults to %d. ", MaxMaxRetries, DefaultMaxRetries) + envDoc(maxRetriesSetting),
 				Validators: []validator.Int64{int64validator.Between(0, MaxMaxRetries)},
 			},
 			"max_requests_per_second": schema.Float64Attribute{
 				Optional: true,
 				MarkdownDescription: "Most requests per second the provider sends, all reads, waits and creates of one Terraform run together. " +
-					"Unset, creates and queries are paced separately: to the limit the gateway states when it answers 429 " +
-					"(such as `limit:100,time:1 minute`), else adaptively, slowing on 429s and speeding up again when there are none. " +
+					"Unset, creates and queries are paced apart, each to the limit the gateway states in its 429 answers " +
+					"(`limit:N,time:1 minute`), or, when it states none, adaptively: slower on a 429, faster again without. " +
 					"Set it a little under the tenant's quota, such as `1.5` for Huawei's 100 queries a minute, to avoid 429s altogether. " +
 					"A number above 0. " + envDoc(maxRPSSetting),
 			},
 			"request_timeout": schema.StringAttribute{
-				Optional:   true,
-				CustomType: timetypes.GoDurationType{},
-				MarkdownDescription: fmt.Sprintf("Bound on one HTTP attempt, as a duration such as `\"90s\"` or `\"2m\"`; an attempt that gets no full answer "+
-					"in time is retried like a 5xx. It bounds one attempt, not a wait: waits are bounded by "+
-					"`timeouts.read` (data source), `timeouts.create` (resource) and `timeout` (action). At least `%s`; defaults to `%s`. ",
-					secondsText(MinRequestTimeout), secondsText(DefaultRequestTimeout)) +
+				Optional: true,
+				MarkdownDescription: fmt.Sprintf("Bound on one HTTP attempt, as a duration such as `\"60s\"`; an attempt that gets no full answer "+
+					"in time is retried like a 5xx, within `max_retries`. At least `%s`; defaults to `%s`. ", MinRequestTimeout, DefaultRequestTimeout) +
 					envDoc(requestTimeoutSetting),
 			},
 		}),

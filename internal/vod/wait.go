@@ -3,59 +3,8 @@ package vod
 import (
 	"context"
 	"errors"
-	"fmt"
-	"strings"
 	"time"
 )
-
-// pendingShown is how many still-pending URLs a wait error lists.
-const pendingShown = 5
-
-// WaitError ends a wait that ctx stopped before the task completed. It says
-// how long the wait ran and what it last saw.
-type WaitError struct {
-	TaskID  string
-	Waited  time.Duration
-	Polls   int
-	Last    *Task // nil when no query succeeded
-	LastErr error // the last failed query, if any
-	Cause   error // context.DeadlineExceeded or context.Canceled
-}
-
-func (e *WaitError) Error() string {
-	var b strings.Builder
-	verb := "timed out"
-	if errors.Is(e.Cause, context.Canceled) {
-		verb = "cancelled"
-	}
-	fmt.Fprintf(&b, "%s after %s waiting for preheat task %s to complete (%s)", verb, roundDuration(e.Waited), e.TaskID, plural(e.Polls, "poll"))
-	switch {
-	case e.Last != nil:
-		fmt.Fprintf(&b, "; last seen: %s", e.Last.Summary())
-		if pending := e.Last.PendingURLs(pendingShown); len(pending) > 0 {
-			fmt.Fprintf(&b, "; still pending: %s", strings.Join(pending, ", "))
-			if more := e.Last.Counts().Total - e.Last.Counts().Succeed - e.Last.Counts().Failed - len(pending); more > 0 {
-				fmt.Fprintf(&b, " and %d more", more)
-			}
-		}
-	default:
-		b.WriteString("; no query answered yet")
-	}
-	if e.LastErr != nil {
-		fmt.Fprintf(&b, "; last error: %v", e.LastErr)
-	}
-	return b.String()
-}
-
-func (e *WaitError) Unwrap() error { return e.Cause }
-
-// roundDuration keeps a message readable: "2.1s", "4m10s", not "2.100349s".
-func roundDuration(d time.Duration) time.Duration {
-	if d >= 10*time.Second {
-		return d.Round(time.Second)
-	}
-	return d.Round(100 * time.Millisecond)
-}
 
 // Poller queries a task once.
 type Poller func(ctx context.Context) (Task, error)
@@ -72,6 +21,18 @@ const (
 	MaxPollGap      = time.Minute
 	PollGapFraction = 0.2
 )
+
+// EmptyResultsTimeout is how long a wait accepts answers with no URLs for a
+// task before it gives up on it: a new task is listed within seconds, and no
+// source says what the API answers for an unknown task ID, so an empty list
+// that lasts this long most likely means a wrong task ID or project.
+const EmptyResultsTimeout = 2 * time.Minute
+
+// pollSpacing spreads the polls of a wait that follows many tasks: each task
+// is polled at most once per pollSpacing × the tasks still unfinished, so one
+// wait alone stays within Huawei's documented 100 queries a minute. A wait
+// on one task keeps its schedule or interval as it is.
+const pollSpacing = 600 * time.Millisecond
 
 // DefaultPollGap is the default schedule's gap before the next query, after
 // waiting for elapsed; jitter is in [0, 1).
@@ -90,57 +51,267 @@ type clock struct {
 
 var realClock = clock{now: time.Now, sleep: sleepContext, jitter: randomJitter}
 
-// Wait polls until the task is complete, poll returns an error that is not
-// ctx's, or ctx ends. Polls start at least interval apart; an interval of 0
-// means the default schedule (DefaultPollGap). A throttled poll is retried
-// by the client, after the server's Retry-After when it sends one. It is the
-// single wait loop of the provider.
+// Wait polls until the task is complete, poll returns an error that retrying
+// cannot fix, or ctx ends. Polls start at least interval apart; an interval
+// of 0 means the default schedule (DefaultPollGap). A poll that fails in a
+// way worth retrying (throttled, 5xx, no answer, an undecodable answer; see
+// retryAll) is retried on the same schedule until ctx ends: the wait's own
+// deadline, not max_retries, bounds it. It is the one-task case of the
+// single wait loop (waiter.run), which the preheat flow also uses.
+//
+// A stop by ctx, or by a task that keeps answering with no URLs, returns a
+// *WaitError; any other final error is returned as poll gave it.
 func Wait(ctx context.Context, taskID string, interval time.Duration, poll Poller) (Task, error) {
 	return realClock.wait(ctx, taskID, interval, poll)
 }
 
 func (c clock) wait(ctx context.Context, taskID string, interval time.Duration, poll Poller) (Task, error) {
-	start := c.now()
-	werr := &WaitError{TaskID: taskID}
-	stopped := func(cause error) (Task, error) {
-		werr.Waited, werr.Cause = c.now().Sub(start), cause
-		var last Task
-		if werr.Last != nil {
-			last = *werr.Last
-		}
-		return last, werr
+	w := newWaiter(c, interval, func(ctx context.Context, _ string) (Task, error) { return poll(ctx) })
+	t := w.add(taskID)
+	err := w.run(ctx, waitHooks{})
+	var last Task
+	if t.last != nil {
+		last = *t.last
 	}
+	var werr *WaitError
+	if errors.As(err, &werr) && !isContextError(werr.Cause) && !isEmptyResults(werr.Cause) {
+		// A final answer (401, 404, ...) is the caller's to describe.
+		return last, werr.Cause
+	}
+	return last, err
+}
+
+// waitTask is one task a wait follows.
+type waitTask struct {
+	id         string
+	joined     time.Time // its schedule counts from here
+	next       time.Time // not polled before this
+	polls      int
+	last       *Task // nil until a query answered
+	lastErr    error // the last failed query since the last answer
+	emptySince time.Time
+	done       bool
+}
+
+// waiter is the state of the single wait loop: the tasks it follows, how
+// to query one, and what it saw.
+type waiter struct {
+	clock
+	interval time.Duration
+	query    func(ctx context.Context, taskID string) (Task, error)
+	// project names the project for the empty-list error; "" says "this project".
+	project func() string
+
+	start   time.Time
+	tasks   []*waitTask
+	polls   int
+	lastErr error
+}
+
+func newWaiter(c clock, interval time.Duration, query func(context.Context, string) (Task, error)) *waiter {
+	return &waiter{clock: c, interval: interval, query: query, start: c.now()}
+}
+
+// add makes the wait follow taskID from now on; its first poll is due at once.
+func (w *waiter) add(taskID string) *waitTask {
+	now := w.now()
+	t := &waitTask{id: taskID, joined: now, next: now}
+	w.tasks = append(w.tasks, t)
+	return t
+}
+
+func (w *waiter) unfinished() int {
+	n := 0
+	for _, t := range w.tasks {
+		if !t.done {
+			n++
+		}
+	}
+	return n
+}
+
+// due returns the unfinished task whose poll is due first, or nil.
+func (w *waiter) due() *waitTask {
+	var first *waitTask
+	for _, t := range w.tasks {
+		if !t.done && (first == nil || t.next.Before(first.next)) {
+			first = t
+		}
+	}
+	return first
+}
+
+// waitHooks let the preheat flow feed tasks into a running wait and act on
+// its answers. Every hook runs in the loop's goroutine; all may be nil.
+type waitHooks struct {
+	// events delivers work done elsewhere (a task created); the loop runs
+	// each, and a non-nil error ends the wait with that error.
+	events <-chan func() error
+	// pending reports whether events are still to come: while it does, the
+	// wait does not end when every task it follows has completed.
+	pending func() bool
+	// step runs at the top of each round (to start the next create, say).
+	step func()
+	// answered runs after each answered poll.
+	answered func(*waitTask)
+}
+
+// run polls the unfinished tasks, each on its own schedule, until all are
+// complete and no event is pending, or it has to stop. A stop by ctx, by a
+// final poll error or by a task answering with no URLs for
+// EmptyResultsTimeout returns a *WaitError; an event's error is returned as
+// it is.
+func (w *waiter) run(ctx context.Context, hooks waitHooks) error {
 	for {
+		if hooks.step != nil {
+			hooks.step()
+		}
 		if ctx.Err() != nil {
-			return stopped(ctx.Err())
+			return w.stopped(ctx.Err())
 		}
-		pollStart := c.now()
-		task, err := poll(ctx)
-		werr.Polls++
-		var beyond *RetryBeyondDeadlineError
+		next := w.due()
+		pending := hooks.pending != nil && hooks.pending()
 		switch {
-		case err == nil:
-		case ctx.Err() != nil:
-			werr.LastErr = err
-			return stopped(ctx.Err())
-		case errors.As(err, &beyond):
-			// The query gave up early because its next retry would land
-			// after the deadline: the wait has timed out all the same.
-			werr.LastErr = err
-			return stopped(context.DeadlineExceeded)
-		default:
-			return task, err
+		case next == nil && !pending:
+			return nil
+		case next == nil:
+			// Nothing to poll until a task joins.
+			select {
+			case <-ctx.Done():
+				return w.stopped(ctx.Err())
+			case event := <-hooks.events:
+				if err := event(); err != nil {
+					return err
+				}
+			}
+			continue
 		}
-		werr.Last, werr.LastErr = &task, nil
-		if task.Completed() {
-			return task, nil
+		if wait := next.next.Sub(w.now()); wait > 0 {
+			event, err := w.pause(ctx, wait, hooks.events)
+			switch {
+			case err != nil:
+				return w.stopped(err)
+			case event != nil:
+				if err := event(); err != nil {
+					return err
+				}
+			}
+			continue
 		}
-		gap := interval
-		if gap <= 0 {
-			gap = DefaultPollGap(pollStart.Sub(start), c.jitter())
+		if err := w.poll(ctx, next); err != nil {
+			return err
 		}
-		if c.sleep(ctx, pollStart.Add(gap).Sub(c.now())) != nil {
-			return stopped(ctx.Err())
+		if next.last != nil && next.lastErr == nil && hooks.answered != nil {
+			hooks.answered(next)
 		}
 	}
 }
+
+// pause sleeps for d, or until an event arrives, which it returns.
+func (w *waiter) pause(ctx context.Context, d time.Duration, events <-chan func() error) (func() error, error) {
+	if events == nil {
+		return nil, w.sleep(ctx, d)
+	}
+	sleepCtx, cancel := context.WithCancel(ctx)
+	got := make(chan func() error, 1)
+	go func() {
+		select {
+		case event := <-events:
+			cancel()
+			got <- event
+		case <-sleepCtx.Done():
+			got <- nil
+		}
+	}()
+	_ = w.sleep(sleepCtx, d) // ended early by an event or by ctx, told apart below
+	cancel()
+	if event := <-got; event != nil {
+		return event, nil
+	}
+	return nil, ctx.Err()
+}
+
+// poll queries t once and schedules its next poll. It returns a *WaitError
+// when the wait must stop.
+func (w *waiter) poll(ctx context.Context, t *waitTask) error {
+	sentAt := w.now()
+	task, err := w.query(ctx, t.id)
+	t.polls++
+	w.polls++
+	switch {
+	case err == nil:
+	case ctx.Err() != nil:
+		t.lastErr, w.lastErr = err, err
+		return w.stopped(ctx.Err())
+	case pastDeadline(err):
+		// The query gave up early because its next retry, or its slot in
+		// the query budget, would come after the deadline: the wait has
+		// timed out all the same.
+		t.lastErr, w.lastErr = err, err
+		return w.stopped(context.DeadlineExceeded)
+	case retryAll(err):
+		// Throttling, an outage, no answer: the wait's own deadline bounds
+		// these, so try again on the schedule.
+		t.lastErr, w.lastErr = err, err
+		t.next = sentAt.Add(w.gap(t, sentAt))
+		return nil
+	default:
+		t.lastErr, w.lastErr = err, err
+		return w.stopped(err)
+	}
+	task.ID = t.id
+	t.last, t.lastErr = &task, nil
+	switch {
+	case task.Completed():
+		t.done = true
+		return nil
+	case len(task.Results) > 0:
+		t.emptySince = time.Time{}
+	case t.emptySince.IsZero():
+		t.emptySince = sentAt
+	case sentAt.Sub(t.emptySince) >= EmptyResultsTimeout:
+		project := ""
+		if w.project != nil {
+			project = w.project()
+		}
+		return w.stopped(&EmptyResultsError{TaskID: t.id, ProjectID: project, For: sentAt.Sub(t.emptySince)})
+	}
+	t.next = sentAt.Add(w.gap(t, sentAt))
+	return nil
+}
+
+// gap is the pause after a poll of t sent at sentAt.
+func (w *waiter) gap(t *waitTask, sentAt time.Time) time.Duration {
+	gap := w.interval
+	if gap <= 0 {
+		gap = DefaultPollGap(sentAt.Sub(t.joined), w.jitter())
+	}
+	if n := w.unfinished(); n > 1 {
+		gap = max(gap, time.Duration(n)*pollSpacing)
+	}
+	return gap
+}
+
+// stopped is the wait's error for a stop by cause, saying what it last saw.
+func (w *waiter) stopped(cause error) *WaitError {
+	werr := &WaitError{Waited: w.now().Sub(w.start), Polls: w.polls, LastErr: w.lastErr, Cause: cause, Tasks: len(w.tasks)}
+	for _, t := range w.tasks {
+		if t.done {
+			continue
+		}
+		werr.Unfinished = append(werr.Unfinished, t.id)
+		if t.last != nil {
+			werr.Seen = append(werr.Seen, *t.last)
+		}
+	}
+	if len(w.tasks) == 1 {
+		werr.TaskID, werr.Last = w.tasks[0].id, w.tasks[0].last
+	}
+	return werr
+}
+
+func isContextError(err error) bool {
+	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
+}
+
+func isEmptyResults(err error) bool { return errors.As(err, new(*EmptyResultsError)) }

@@ -1,0 +1,341 @@
+package vod
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// TaskSpec is one create request: an asset and/or up to MaxURLsPerTask URLs.
+type TaskSpec struct {
+	AssetID string
+	URLs    []string
+}
+
+// SplitTasks puts urls into tasks of MaxURLsPerTask, in order, then one task
+// per asset.
+func SplitTasks(urls, assetIDs []string) []TaskSpec {
+	specs := chunkURLs(urls)
+	for _, id := range assetIDs {
+		specs = append(specs, TaskSpec{AssetID: id})
+	}
+	return specs
+}
+
+func chunkURLs(urls []string) []TaskSpec {
+	var specs []TaskSpec
+	for start := 0; start < len(urls); start += MaxURLsPerTask {
+		end := min(start+MaxURLsPerTask, len(urls))
+		specs = append(specs, TaskSpec{URLs: append([]string(nil), urls[start:end]...)})
+	}
+	return specs
+}
+
+// PreheatRequest is a preheat of any number of tasks.
+type PreheatRequest struct {
+	Tasks []TaskSpec
+	// RetryFailed is how many rounds of retries a URL gets: after a task
+	// ends, its failed URLs are preheated again in new URL tasks (at most
+	// MaxURLsPerTask each), until they succeed or have had this many rounds.
+	RetryFailed int
+	// Wait false creates every task, queries each once (best effort) and
+	// returns; true waits until every task and retry has ended.
+	Wait bool
+	// PollInterval is the gap between polls of one task; 0 means the
+	// DefaultPollGap schedule.
+	PollInterval time.Duration
+	// Progress, when not nil, is told the summary each time it changes.
+	Progress func(PreheatProgress)
+}
+
+func (r PreheatRequest) check() error {
+	if len(r.Tasks) == 0 {
+		return errors.New("nothing to preheat: no URLs and no asset IDs")
+	}
+	if r.RetryFailed < 0 {
+		return fmt.Errorf("retry_failed must be zero or more, got %d", r.RetryFailed)
+	}
+	for i, s := range r.Tasks {
+		switch {
+		case s.AssetID == "" && len(s.URLs) == 0:
+			return fmt.Errorf("preheat task %d needs an asset ID or at least one URL", i+1)
+		case len(s.URLs) > MaxURLsPerTask:
+			return fmt.Errorf("preheat task %d has %d URLs; a task takes at most %d", i+1, len(s.URLs), MaxURLsPerTask)
+		}
+	}
+	return nil
+}
+
+// Preheat creates the request's tasks one after another (through
+// CreatePreheating, so paced by the create budget) and, when req.Wait is
+// set, waits for all of them in the one wait loop: each task joins the wait
+// as soon as it is created, and only unfinished tasks are polled. Failed URLs
+// are preheated again for req.RetryFailed rounds.
+//
+// A stop part-way (ctx ended, a create failed, a query failed for good)
+// returns the outcome of everything created so far with a *PreheatError, so
+// the caller can save it. No spec is created twice. A request that is not
+// valid is refused before any call, with a plain error.
+func (c *Client) Preheat(ctx context.Context, req PreheatRequest) (PreheatOutcome, error) {
+	return c.preheat(ctx, req, realClock)
+}
+
+func (c *Client) preheat(ctx context.Context, req PreheatRequest, clk clock) (PreheatOutcome, error) {
+	if err := req.check(); err != nil {
+		return PreheatOutcome{}, err
+	}
+	r := &preheatRun{c: c, req: req, round: map[string]int{}}
+	for _, s := range req.Tasks {
+		r.queue = append(r.queue, queuedSpec{spec: s})
+	}
+	r.report()
+	if !req.Wait {
+		return r.createThenLook(ctx)
+	}
+	return r.createAndWait(ctx, clk)
+}
+
+// queuedSpec is a spec waiting to be created.
+type queuedSpec struct {
+	spec  TaskSpec
+	round int   // 0 for the request's own specs, n for the nth retry
+	retry []int // a retry's entries in Results, one per URL of spec
+}
+
+// preheatRun is one Preheat's state. Only the goroutine running the wait
+// loop touches it; the creator goroutine hands results back as events.
+type preheatRun struct {
+	c         *Client
+	req       PreheatRequest
+	out       PreheatOutcome
+	queue     []queuedSpec
+	inFlight  *queuedSpec
+	round     map[string]int // task ID → its round
+	retried   map[string]bool
+	createErr error
+
+	last     PreheatProgress
+	reported bool
+}
+
+// createThenLook is a preheat that does not wait.
+func (r *preheatRun) createThenLook(ctx context.Context) (PreheatOutcome, error) {
+	for len(r.queue) > 0 {
+		q := r.queue[0]
+		r.queue = r.queue[1:]
+		taskID, err := r.c.CreatePreheating(ctx, q.spec.AssetID, q.spec.URLs)
+		if err != nil {
+			r.createErr = err
+			r.queue = append([]queuedSpec{q}, r.queue...)
+			return r.finish(nil)
+		}
+		r.created(q, taskID)
+	}
+	for _, id := range r.out.TaskIDs {
+		task, err := r.c.QueryPreheating(ctx, id)
+		if err != nil {
+			r.out.Warnings = append(r.out.Warnings, fmt.Errorf("querying preheat task %s once after creating it: %w", id, err))
+			continue
+		}
+		task.ID = id
+		r.out.merge(task)
+		r.report()
+	}
+	return r.finish(nil)
+}
+
+// createAndWait runs the creates in a goroutine of their own, one at a
+// time, while the wait loop polls the tasks already created.
+func (r *preheatRun) createAndWait(ctx context.Context, clk clock) (PreheatOutcome, error) {
+	specs := make(chan queuedSpec)
+	events := make(chan func() error, 1)
+	go func() {
+		for q := range specs {
+			taskID, err := r.c.CreatePreheating(ctx, q.spec.AssetID, q.spec.URLs)
+			events <- func() error { return r.createDone(q, taskID, err) }
+		}
+	}()
+	w := newWaiter(clk, r.req.PollInterval, r.c.QueryPreheating)
+	w.project = r.c.knownProjectID
+	r.retried = map[string]bool{}
+	added := 0
+	err := w.run(ctx, waitHooks{
+		events:  events,
+		pending: func() bool { return r.inFlight != nil || (len(r.queue) > 0 && r.createErr == nil) },
+		step: func() {
+			for ; added < len(r.out.TaskIDs); added++ {
+				w.add(r.out.TaskIDs[added])
+			}
+			if r.inFlight == nil && len(r.queue) > 0 && r.createErr == nil && ctx.Err() == nil {
+				q := r.queue[0]
+				r.queue, r.inFlight = r.queue[1:], &q
+				specs <- q
+			}
+		},
+		answered: func(t *waitTask) { r.answered(t) },
+	})
+	close(specs)
+	if r.inFlight != nil {
+		// The create in flight may succeed: wait for it, so that a task
+		// created is never left out of the outcome.
+		_ = (<-events)()
+	}
+	if errors.Is(err, errCreateFailed) {
+		err = nil
+	}
+	return r.finish(err)
+}
+
+// errCreateFailed stops the wait loop when a create failed; the create's
+// own error is in createErr.
+var errCreateFailed = errors.New("a create failed")
+
+// createDone applies a create's result, in the wait loop's goroutine.
+func (r *preheatRun) createDone(q queuedSpec, taskID string, err error) error {
+	r.inFlight = nil
+	if err != nil {
+		r.createErr = err
+		r.queue = append([]queuedSpec{q}, r.queue...)
+		return errCreateFailed
+	}
+	r.created(q, taskID)
+	return nil
+}
+
+// created records a new task and its URLs.
+func (r *preheatRun) created(q queuedSpec, taskID string) {
+	r.out.TaskIDs = append(r.out.TaskIDs, taskID)
+	r.out.Tasks = append(r.out.Tasks, Task{ID: taskID})
+	r.round[taskID] = q.round
+	if q.retry != nil {
+		for _, i := range q.retry {
+			res := &r.out.Results[i]
+			res.TaskID, res.Status = taskID, ""
+			res.Attempts++
+		}
+	} else {
+		for _, u := range q.spec.URLs {
+			r.out.Results = append(r.out.Results, URLResult{URL: u, TaskID: taskID, Attempts: 1})
+		}
+	}
+	r.report()
+}
+
+// answered merges a task's answer and, once it has ended, queues its
+// failed URLs again while rounds are left.
+func (r *preheatRun) answered(t *waitTask) {
+	r.out.merge(*t.last)
+	if t.done && !r.retried[t.id] && r.round[t.id] < r.req.RetryFailed {
+		r.retried[t.id] = true
+		var failed []int
+		for i, res := range r.out.Results {
+			if res.TaskID == t.id && isStatus(res.Status, StatusFailed) {
+				failed = append(failed, i)
+			}
+		}
+		for start := 0; start < len(failed); start += MaxURLsPerTask {
+			chunk := failed[start:min(start+MaxURLsPerTask, len(failed))]
+			q := queuedSpec{round: r.round[t.id] + 1, retry: chunk}
+			for _, i := range chunk {
+				q.spec.URLs = append(q.spec.URLs, r.out.Results[i].URL)
+			}
+			r.queue = append(r.queue, q)
+		}
+	}
+	r.report()
+}
+
+// report tells req.Progress the summary when it changed.
+func (r *preheatRun) report() {
+	if r.req.Progress == nil {
+		return
+	}
+	var queued []TaskSpec
+	urls := 0
+	pending := r.queue
+	if r.inFlight != nil {
+		pending = append([]queuedSpec{*r.inFlight}, pending...)
+	}
+	for _, q := range pending {
+		queued = append(queued, q.spec)
+		if q.retry == nil {
+			urls += len(q.spec.URLs)
+		}
+	}
+	p := r.out.progress(queued, urls)
+	if r.reported && p == r.last {
+		return
+	}
+	r.last, r.reported = p, true
+	r.req.Progress(p)
+}
+
+// finish returns the outcome, with a *PreheatError when the preheat stopped
+// part-way: the create's error, else the wait's.
+func (r *preheatRun) finish(waitErr error) (PreheatOutcome, error) {
+	for _, q := range r.queue {
+		r.out.NotSent = append(r.out.NotSent, q.spec)
+	}
+	cause := r.createErr
+	if cause == nil {
+		cause = waitErr
+	}
+	if cause == nil {
+		return r.out, nil
+	}
+	perr := &PreheatError{Phase: "wait", Created: len(r.out.TaskIDs), URLsCovered: len(r.out.Results), NotSent: r.out.NotSent, Cause: cause}
+	if len(r.out.NotSent) > 0 {
+		perr.Phase = "create"
+	}
+	for _, t := range r.out.Tasks {
+		if len(t.Results) == 0 && r.isAssetTask(t.ID) {
+			perr.AssetsUnlisted++
+		}
+	}
+	return r.out, perr
+}
+
+// isAssetTask reports whether no URL of Results was sent in taskID, as for
+// an asset's task before the API listed its URLs.
+func (r *preheatRun) isAssetTask(taskID string) bool {
+	for _, res := range r.out.Results {
+		if res.TaskID == taskID {
+			return false
+		}
+	}
+	return true
+}
+
+// Refresh re-queries only the tasks of o that are not known to be complete
+// (tasks with no known results too, as after an import of task IDs), merges
+// the answers into Results and returns the new outcome. A complete outcome
+// sends no request. A failed query stops the refresh: the outcome then holds
+// what was merged before it, and the error names the task.
+func (c *Client) Refresh(ctx context.Context, o PreheatOutcome) (PreheatOutcome, error) {
+	out := o.clone()
+	out.alignTasks()
+	for _, id := range out.TaskIDs {
+		if out.taskDone(id) {
+			continue
+		}
+		task, err := c.QueryPreheating(ctx, id)
+		if err != nil {
+			return out, fmt.Errorf("refreshing preheat task %s: %w", id, err)
+		}
+		task.ID = id
+		out.merge(task)
+	}
+	return out, nil
+}
+
+// knownProjectID is the project the client calls, when it is known without
+// a call: configured, or looked up already.
+func (c *Client) knownProjectID() string {
+	if c.cfg.ProjectID != "" {
+		return c.cfg.ProjectID
+	}
+	c.project.mu.Lock()
+	defer c.project.mu.Unlock()
+	return c.project.id
+}
