@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -58,7 +59,7 @@ type providerModel struct {
 
 	MaxRequestsPerSecond types.Float64 `tfsdk:"max_requests_per_second"`
 	authModel
-	RequestTimeout types.String `tfsdk:"request_timeout"`
+	RequestTimeout timetypes.GoDuration `tfsdk:"request_timeout"`
 }
 
 // Metadata names the provider "vod" and reports its version.
@@ -74,8 +75,9 @@ func (p *VodProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 			"Every setting may come from the environment instead; a value in the configuration wins.",
 		Attributes: withAuthAttributes(map[string]schema.Attribute{
 			"region": schema.StringAttribute{
-				Optional:            true,
-				MarkdownDescription: "Region of the VOD service, such as `cn-north-4`; it picks `https://vod.{region}.myhuaweicloud.com` (another `cloud` changes the domain). " + envDoc(regionSetting),
+				Optional: true,
+				MarkdownDescription: "Region of the VOD service, such as `cn-north-4`. Required unless `endpoint` is set. " +
+					"It picks `https://vod.{region}.{cloud}` (`cloud` defaults to `" + DefaultCloud + "`); see Regions and endpoint above. " + envDoc(regionSetting),
 			},
 			"project_id": schema.StringAttribute{
 				Optional: true,
@@ -124,9 +126,12 @@ func (p *VodProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 					"A number above 0. " + envDoc(maxRPSSetting),
 			},
 			"request_timeout": schema.StringAttribute{
-				Optional: true,
-				MarkdownDescription: fmt.Sprintf("Bound on one HTTP attempt, as a duration such as `\"60s\"`; an attempt that gets no full answer "+
-					"in time is retried like a 5xx, within `max_retries`. At least `%s`; defaults to `%s`. ", MinRequestTimeout, DefaultRequestTimeout) +
+				Optional:   true,
+				CustomType: timetypes.GoDurationType{},
+				MarkdownDescription: fmt.Sprintf("Bound on one HTTP attempt, as a duration such as `\"90s\"` or `\"2m\"`; an attempt that gets no full answer "+
+					"in time is retried like a 5xx. It bounds one attempt, not a wait: waits are bounded by "+
+					"`timeouts.read` (data source), `timeouts.create` (resource) and `timeout` (action). At least `%s`; defaults to `%s`. ",
+					secondsText(MinRequestTimeout), secondsText(DefaultRequestTimeout)) +
 					envDoc(requestTimeoutSetting),
 			},
 		}),

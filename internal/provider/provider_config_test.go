@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
@@ -320,16 +321,38 @@ func TestRegionIgnoresTheSDKOverrides(t *testing.T) {
 func TestRequestTimeoutSetting(t *testing.T) {
 	clearProviderEnv(t)
 	base := map[string]string{"endpoint": "http://127.0.0.1:1", "project_id": testProjectID, "access_key": testAccessKey, "secret_key": testSecretKey}
-	t.Setenv("HW_VOD_REQUEST_TIMEOUT", "90s")
-	if _, diags := configureProvider(context.Background(), t, base); diags.HasError() {
-		t.Fatalf("from the environment: %v", diags)
+	client, diags := configureProvider(context.Background(), t, base)
+	if diags.HasError() || client.RequestTimeout() != DefaultRequestTimeout {
+		t.Fatalf("by default: %v, %v; want %s", client.RequestTimeout(), diags, DefaultRequestTimeout)
 	}
-	for _, bad := range []string{"soon", "500ms", "-1s"} {
+	t.Setenv("HW_VOD_REQUEST_TIMEOUT", "90s")
+	if client, diags = configureProvider(context.Background(), t, base); diags.HasError() || client.RequestTimeout() != 90*time.Second {
+		t.Fatalf("from the environment: %v, %v; want 90s", client.RequestTimeout(), diags)
+	}
+	withSetting := maps.Clone(base)
+	withSetting["request_timeout"] = "2m"
+	if client, diags = configureProvider(context.Background(), t, withSetting); diags.HasError() || client.RequestTimeout() != 2*time.Minute {
+		t.Fatalf("the setting over the environment: %v, %v; want 2m", client.RequestTimeout(), diags)
+	}
+	for _, bad := range []string{"500ms", "-1s"} {
 		settings := maps.Clone(base)
 		settings["request_timeout"] = bad
 		_, diags := configureProvider(context.Background(), t, settings)
 		if !diags.HasError() || !strings.Contains(diags[0].Detail(), "request_timeout (or HW_VOD_REQUEST_TIMEOUT) is \""+bad+"\"") {
 			t.Errorf("request_timeout %q: %v", bad, diags)
 		}
+	}
+	// In the block, the duration type itself refuses what is not a duration.
+	settings := maps.Clone(base)
+	settings["request_timeout"] = "soon"
+	if _, diags := configureProvider(context.Background(), t, settings); !diags.HasError() ||
+		!strings.Contains(diags[0].Detail(), "Given Value: soon") || !diags[0].(diag.DiagnosticWithPath).Path().Equal(path.Root("request_timeout")) {
+		t.Errorf("request_timeout \"soon\": %v", diags)
+	}
+	// From the environment, the provider's own check says which variable.
+	t.Setenv("HW_VOD_REQUEST_TIMEOUT", "soon")
+	if _, diags := configureProvider(context.Background(), t, base); !diags.HasError() ||
+		!strings.Contains(diags[0].Detail(), "request_timeout (or HW_VOD_REQUEST_TIMEOUT) is \"soon\"") {
+		t.Errorf("HW_VOD_REQUEST_TIMEOUT=soon: %v", diags)
 	}
 }
