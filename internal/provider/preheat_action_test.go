@@ -106,8 +106,8 @@ func TestAccPreheatAction_withoutWaiting(t *testing.T) {
 	emu := newTestEmulator(t, time.Hour)
 	runActionSteps(t, resource.TestStep{
 		Config: emu.actionConfig(`
-    asset_id = "a1b2c3"
-    wait     = false
+    asset_id            = "a1b2c3"
+    wait_for_completion = false
 `),
 	})
 	if posts, gets := emu.countRequests(http.MethodPost), emu.countRequests(http.MethodGet); posts != 1 || gets != 0 {
@@ -142,8 +142,8 @@ func TestAccPreheatAction_createIsRetriedOnlyWhenThrottled(t *testing.T) {
 func TestAccPreheatAction_validation(t *testing.T) {
 	emu := newTestEmulator(t, -1)
 	for name, tc := range map[string]struct{ arguments, want string }{
-		"neither asset_id nor urls": {`wait = true`, "At least one of these attributes must be configured: [asset_id,urls]"},
-		"duplicate url":             {`urls = ["https://cdn.example.com/a.mp4", "https://cdn.example.com/a.mp4"]`, "duplicate"},
+		"neither asset_id nor urls": {`wait_for_completion = true`, "Nothing to preheat"},
+		"duplicate url":             {`urls = ["https://cdn.example.com/a.mp4", "https://cdn.example.com/a.mp4"]`, "at positions 1, 2"},
 		"zero timeout":              {"urls = [\"https://cdn.example.com/a.mp4\"]\ntimeout = \"0s\"", "it must be a duration above zero"},
 	} {
 		t.Run(name, func(t *testing.T) {

@@ -15,7 +15,7 @@ import (
 
 func validateList(value types.List) diag.Diagnostics {
 	var diags diag.Diagnostics
-	for _, v := range urlsValidators() {
+	for _, v := range taskURLsValidators() {
 		var resp validator.ListResponse
 		v.ValidateList(context.Background(), validator.ListRequest{Path: path.Root("urls"), ConfigValue: value}, &resp)
 		diags.Append(resp.Diagnostics...)

@@ -46,7 +46,7 @@ func TestProgressLine(t *testing.T) {
 
 func TestDescribeWaitError(t *testing.T) {
 	apiErr := &vod.APIError{Method: "GET", Path: "/v1.0/p/asset/preheating", HTTPStatus: 400, ErrorCode: "VOD.10053", ErrorMsg: "illegal field: {task_id}.", RequestID: "rid"}
-	summary, detail := describeWaitError(nil, apiErr, "t1", time.Minute, "timeouts.read")
+	summary, detail := describeWaitError(nil, apiErr, "preheat task t1", time.Minute, "timeouts.read")
 	for _, want := range []string{"HTTP 400", "error_code VOD.10053", `error_msg "illegal field: {task_id}."`, "X-Request-Id rid", "t1"} {
 		if !strings.Contains(detail, want) {
 			t.Errorf("detail %q lacks %q", detail, want)
@@ -60,7 +60,7 @@ func TestDescribeWaitError(t *testing.T) {
 		t.Errorf("cancelled wait summary = %q", summary)
 	}
 	timedOut := &vod.WaitError{TaskID: "t1", Waited: time.Minute, Cause: context.DeadlineExceeded}
-	for setting, want := range map[string]string{"timeouts.create": "The create timeout is 1m0s; raise timeouts.create", "timeout": "The timeout is 1m0s; raise timeout"} {
+	for setting, want := range map[string]string{"timeouts.create": "The create timeout is 1m; raise timeouts.create", "timeout": "The timeout is 1m; raise timeout"} {
 		if _, detail := describeWaitError(context.DeadlineExceeded, timedOut, "t1", time.Minute, setting); !strings.Contains(detail, want) {
 			t.Errorf("%s: detail %q lacks %q", setting, detail, want)
 		}

@@ -25,7 +25,7 @@ func expectAttr(name string, value knownvalue.Check) statecheck.StateCheck {
 }
 
 func urlStatus(url, status string) knownvalue.Check {
-	return knownvalue.ObjectExact(map[string]knownvalue.Check{
+	return knownvalue.ObjectPartial(map[string]knownvalue.Check{
 		"url": knownvalue.StringExact(url), "status": knownvalue.StringExact(status),
 	})
 }

@@ -345,9 +345,9 @@ func TestAccPreheatingTask_validation(t *testing.T) {
 		want      *regexp.Regexp
 	}{
 		"neither asset_id nor urls": {`wait_for_completion = true`, errorMatching("Missing Attribute Configuration", "At least one of these attributes must be configured: [asset_id,urls]")},
-		"no url":                    {`urls = []`, errorMatching("urls", "list must contain at least 1 elements and at most 10 elements, got: 0")},
-		"eleven urls":               {`urls = [` + eleven + `]`, errorMatching("list must contain at least 1 elements and at most 10 elements, got: 11")},
-		"duplicate url":             {`urls = ["https://cdn.example.com/a.mp4", "https://cdn.example.com/a.mp4"]`, errorMatching("duplicate")},
+		"no url":                    {`urls = []`, errorMatching("urls", "list must contain at least 1 elements, got: 0")},
+		"eleven urls":               {`urls = [` + eleven + `]`, errorMatching("Too many URLs", "urls has 11 URLs; at most 10 are allowed", "use vod_preheating_batch")},
+		"duplicate url":             {`urls = ["https://cdn.example.com/a.mp4", "https://cdn.example.com/a.mp4"]`, errorMatching("Duplicate URLs", `"https://cdn.example.com/a.mp4" at positions 1, 2`)},
 		"relative url":              {`urls = ["/a.mp4"]`, errorMatching("Invalid urls", `"/a.mp4" is not an absolute http:// or https:// URL`)},
 		"empty asset_id":            {`asset_id = ""`, errorMatching("asset_id", "at least 1")},
 		"short poll_interval":       {"asset_id = \"a\"\npoll_interval = \"10ms\"", errorMatching("Invalid poll_interval", "at least 100ms")},
