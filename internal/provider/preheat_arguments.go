@@ -90,7 +90,9 @@ func (v listMaxSizeValidator) Description(context.Context) string {
 	return fmt.Sprintf("must hold at most %d %s", v.max, v.what)
 }
 
-func (v listMaxSizeValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+func (v listMaxSizeValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
 
 func (v listMaxSizeValidator) ValidateList(_ context.Context, req validator.ListRequest, resp *validator.ListResponse) {
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
@@ -110,7 +112,9 @@ func (v uniqueStringsValidator) Description(context.Context) string {
 	return fmt.Sprintf("must not repeat a %s", v.what)
 }
 
-func (v uniqueStringsValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+func (v uniqueStringsValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
 
 func (v uniqueStringsValidator) ValidateList(_ context.Context, req validator.ListRequest, resp *validator.ListResponse) {
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {

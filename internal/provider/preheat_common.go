@@ -68,7 +68,6 @@ func progressLine(task vod.Task) string {
 	return line
 }
 
-
 // preheatRun is what an entry point asks of runPreheat, built from its arguments.
 type preheatRun struct {
 	tasks        []vod.TaskSpec
