@@ -5,7 +5,7 @@
 //	vod-emulator --listen 127.0.0.1:0 --access-key AK --secret-key SK --project-id PID \
 //	    [--security-token T] [--processing-time 10s] [--seed tasks.json] \
 //	    [--quota-rps 2 --quota-burst 2] [--huawei-quota] [--quota-queries-per-minute N] \
-//	    [--quota-creates-per-minute N] [--quota-creates-per-day N] \
+//	    [--quota-creates-per-minute N] [--quota-creates-per-day N] [--quota-window 1m] \
 //	    [--signing-algorithm HmacSM3] [--project-name cn-north-4] [--temporary-key-lifetime 1h]
 //	vod-emulator --version
 //
@@ -16,10 +16,14 @@
 //
 // The quota flags turn on the tenant's API rate limits (emulator.Quota; all
 // off by default): over them the emulator answers 429 APIGW.0308 without
-// Retry-After, like API Gateway. --huawei-quota sets Huawei's documented
-// limits (100 queries and 10 creates a minute, 1000 preheat tasks a day)
-// for those not set by their own flag. Huawei documents no answer for the
-// exhausted daily quota: the same 429 is the emulator's choice.
+// Retry-After, like API Gateway. The per-minute limits are fixed windows
+// per API whose answer states the limit ("limit:10,time:1 minute");
+// --quota-window scales their window (whole seconds). --quota-rps is a
+// token bucket over all APIs whose answer states no limit. --huawei-quota
+// sets Huawei's documented limits (100 queries and 10 creates a minute,
+// 1000 preheat tasks a day) for those not set by their own flag. Huawei
+// documents no answer for the exhausted daily quota: the same 429 with
+// "limit:1000,time:1 day" is the emulator's choice.
 //
 // Credentials default from HW_ACCESS_KEY, HW_SECRET_KEY, HW_PROJECT_ID and
 // HW_SECURITY_TOKEN. The only stdout output is one line,
@@ -95,6 +99,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.IntVar(&o.quota.QueriesPerMinute, "quota-queries-per-minute", 0, "tenant quota: preheat queries per minute (0: off)")
 	fs.IntVar(&o.quota.CreatesPerMinute, "quota-creates-per-minute", 0, "tenant quota: preheat creates per minute (0: off)")
 	fs.IntVar(&o.quota.CreatesPerDay, "quota-creates-per-day", 0, "tenant quota: preheat tasks created per day (0: off)")
+	fs.DurationVar(&o.quota.Window, "quota-window", 0, "window of the per-minute quota flags, whole seconds (0: a minute)")
 	fs.BoolVar(&o.huaweiQuota, "huawei-quota", false, "Huawei's documented quota for every limit not set by its own flag")
 	fs.StringVar(&o.identity.signingAlgorithm, "signing-algorithm", emulator.HmacSHA256, "the tenant's signing algorithm: HmacSHA256, HmacSM3, EcdsaP256SHA256 or SM2SM3")
 	fs.StringVar(&o.identity.projectName, "project-name", emulator.DefaultProjectName, "the project's name, for IAM's project lookup")
@@ -141,6 +146,9 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	}
 	if q := o.quota; q.RequestsPerSecond < 0 || q.Burst < 0 || q.QueriesPerMinute < 0 || q.CreatesPerMinute < 0 || q.CreatesPerDay < 0 {
 		return o, errors.New("the --quota-* flags must not be negative")
+	}
+	if w := o.quota.Window; w < 0 || w%time.Second != 0 {
+		return o, fmt.Errorf("--quota-window %s: use whole seconds, such as 2s or 1m", w)
 	}
 	if o.huaweiQuota {
 		for _, field := range []struct {

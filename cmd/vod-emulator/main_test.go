@@ -130,6 +130,7 @@ func TestRunFlagErrors(t *testing.T) {
 		"missing seed file":   {"--access-key", "a", "--secret-key", "s", "--project-id", "p", "--seed", "nope.json"},
 		"bad listen address":  {"--access-key", "a", "--secret-key", "s", "--project-id", "p", "--listen", "256.0.0.1:bad"},
 		"negative quota":      {"--access-key", "a", "--secret-key", "s", "--project-id", "p", "--quota-rps", "-2"},
+		"fractional window":   {"--access-key", "a", "--secret-key", "s", "--project-id", "p", "--quota-window", "1500ms"},
 	}
 	for name, args := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -172,11 +173,11 @@ func TestRunReadsEnvironment(t *testing.T) {
 
 func TestQuotaFlags(t *testing.T) {
 	o, err := parseFlags([]string{"--access-key", "a", "--secret-key", "s", "--project-id", "p",
-		"--quota-rps", "2.5", "--quota-burst", "4", "--huawei-quota", "--quota-creates-per-day", "5"}, io.Discard)
+		"--quota-rps", "2.5", "--quota-burst", "4", "--huawei-quota", "--quota-creates-per-day", "5", "--quota-window", "2s"}, io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := emulator.Quota{RequestsPerSecond: 2.5, Burst: 4, QueriesPerMinute: 100, CreatesPerMinute: 10, CreatesPerDay: 5}
+	want := emulator.Quota{RequestsPerSecond: 2.5, Burst: 4, QueriesPerMinute: 100, CreatesPerMinute: 10, CreatesPerDay: 5, Window: 2 * time.Second}
 	if o.quota != want {
 		t.Fatalf("quota %+v, want %+v", o.quota, want)
 	}

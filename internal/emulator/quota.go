@@ -8,26 +8,38 @@ import (
 )
 
 // Quota is the tenant's API rate limits. Every field is off when zero, and
-// all are off by default. Each limit is a token bucket: it holds up to its
-// size and refills evenly over its period, so "100 a minute" allows a burst
-// of 100 and then about one request every 0.6s. A request over any limit is
-// refused without consuming any of the others.
+// all are off by default. A request over any limit is refused without
+// counting against the others.
 //
-// Over RequestsPerSecond, QueriesPerMinute or CreatesPerMinute the emulator
-// answers as API Gateway does: 429 APIGW.0308 and no Retry-After. Huawei
-// documents no answer for an exhausted daily preheat quota; the emulator's
-// choice is the same 429 APIGW.0308 with a message that names the daily
-// quota.
+// The per-API limits are what Huawei's API gateway enforces: fixed windows,
+// one per API (queries and creates apart). A window opens with the first
+// request after the previous one closed and admits its limit's worth; over
+// it the emulator answers as the gateway does, 429 APIGW.0308 with no
+// Retry-After and the limit in its error_msg:
+//
+//	The throttling threshold has been reached: policy user over ratelimit,limit:10,time:1 minute
+//
+// Huawei documents no answer for an exhausted daily preheat quota; the
+// emulator's choice is the same answer with "limit:1000,time:1 day".
+//
+// RequestsPerSecond is another model, a token bucket whose 429 states no
+// limit ("policy user over ratelimit"), for clients that must learn the
+// quota from the answers alone.
 type Quota struct {
 	// RequestsPerSecond bounds all requests of the tenant, with Burst the
 	// bucket's size (0: one second's worth, at least 1).
 	RequestsPerSecond float64
 	Burst             int
-	// QueriesPerMinute and CreatesPerMinute bound each API on its own.
+	// QueriesPerMinute and CreatesPerMinute bound each API on its own, per
+	// Window.
 	QueriesPerMinute int
 	CreatesPerMinute int
-	// CreatesPerDay bounds preheat tasks created in 24 hours.
+	// CreatesPerDay bounds preheat tasks created per day (24 hours).
 	CreatesPerDay int
+	// Window is the length of the per-minute limits' window (0: a minute);
+	// tests scale it down, and the answers then say "time:2 second".
+	// Whole seconds only.
+	Window time.Duration
 }
 
 // HuaweiQuota is Huawei's documented per-tenant limits: 100 queries and 10
@@ -35,22 +47,26 @@ type Quota struct {
 // day.
 var HuaweiQuota = Quota{QueriesPerMinute: 100, CreatesPerMinute: 10, CreatesPerDay: 1000}
 
-// limit is one token bucket of a Quota.
+// throttledMessage is the gateway's error_msg over a quota.
+const throttledMessage = "The throttling threshold has been reached: policy user over ratelimit"
+
+// limit is one limit of a Quota: a token bucket, or a fixed window when
+// window is set.
 type limit struct {
-	method    string // "" for every method
-	size      float64
-	perSecond float64
-	message   string
+	method  string // "" for every method
+	message string
 
-	tokens float64
-	filled time.Time
+	// token bucket
+	size, perSecond, tokens float64
+	filled                  time.Time
+
+	// fixed window
+	window        time.Duration
+	count, max    int
+	windowStarted time.Time
 }
 
-func newLimit(method string, size, perSecond float64, message string) *limit {
-	return &limit{method: method, size: size, perSecond: perSecond, message: message, tokens: size}
-}
-
-// limits builds the buckets of q that are on, full.
+// limits builds the limits of q that are on, unused.
 func (q Quota) limits() []*limit {
 	var ls []*limit
 	if q.RequestsPerSecond > 0 {
@@ -58,55 +74,85 @@ func (q Quota) limits() []*limit {
 		if burst <= 0 {
 			burst = max(1, math.Ceil(q.RequestsPerSecond))
 		}
-		ls = append(ls, newLimit("", burst, q.RequestsPerSecond, "The throttling threshold has been reached: policy user over ratelimit"))
+		ls = append(ls, &limit{size: burst, perSecond: q.RequestsPerSecond, tokens: burst, message: throttledMessage})
 	}
-	perMinute := func(method string, n int, what string) {
+	window := q.Window
+	if window <= 0 {
+		window = time.Minute
+	}
+	fixed := func(method string, n int, window time.Duration) {
 		if n > 0 {
-			ls = append(ls, newLimit(method, float64(n), float64(n)/60,
-				fmt.Sprintf("The throttling threshold has been reached: policy user over ratelimit, limit:%d, time:1 minute (%s)", n, what)))
+			ls = append(ls, &limit{method: method, window: window, max: n,
+				message: fmt.Sprintf("%s,limit:%d,time:%s", throttledMessage, n, describeWindow(window))})
 		}
 	}
-	perMinute(http.MethodGet, q.QueriesPerMinute, "queries")
-	perMinute(http.MethodPost, q.CreatesPerMinute, "creates")
-	if q.CreatesPerDay > 0 {
-		ls = append(ls, newLimit(http.MethodPost, float64(q.CreatesPerDay), float64(q.CreatesPerDay)/(24*3600),
-			fmt.Sprintf("The daily quota of %d preheat tasks has been reached", q.CreatesPerDay)))
-	}
+	fixed(http.MethodGet, q.QueriesPerMinute, window)
+	fixed(http.MethodPost, q.CreatesPerMinute, window)
+	fixed(http.MethodPost, q.CreatesPerDay, 24*time.Hour)
 	return ls
 }
 
-// refill brings l's tokens up to now.
-func (l *limit) refill(now time.Time) {
+// describeWindow names a window as the gateway does: "1 minute",
+// "2 second", "1 day".
+func describeWindow(w time.Duration) string {
+	switch {
+	case w%(24*time.Hour) == 0:
+		return fmt.Sprintf("%d day", w/(24*time.Hour))
+	case w%time.Minute == 0:
+		return fmt.Sprintf("%d minute", w/time.Minute)
+	}
+	return fmt.Sprintf("%d second", int64(math.Ceil(w.Seconds())))
+}
+
+// admits reports whether l has room for one more request at now.
+func (l *limit) admits(now time.Time) bool {
+	if l.window > 0 {
+		if l.windowStarted.IsZero() || !now.Before(l.windowStarted.Add(l.window)) {
+			l.windowStarted, l.count = time.Time{}, 0 // the window closed: the next request opens one
+		}
+		return l.count < l.max
+	}
 	if !l.filled.IsZero() && now.After(l.filled) {
 		l.tokens = min(l.size, l.tokens+now.Sub(l.filled).Seconds()*l.perSecond)
 	}
 	if l.filled.IsZero() || now.After(l.filled) {
 		l.filled = now
 	}
+	return l.tokens >= 1
+}
+
+// take counts one admitted request at now.
+func (l *limit) take(now time.Time) {
+	if l.window > 0 {
+		if l.windowStarted.IsZero() {
+			l.windowStarted = now
+		}
+		l.count++
+		return
+	}
+	l.tokens--
 }
 
 // QuotaGate enforces a Quota. The Server uses one; clients' tests may use
 // one on a simulated clock. It is not safe for concurrent use.
 type QuotaGate struct{ limits []*limit }
 
-// NewQuotaGate returns a gate for q with every bucket full.
+// NewQuotaGate returns a gate for q with every limit unused.
 func NewQuotaGate(q Quota) *QuotaGate { return &QuotaGate{limits: q.limits()} }
 
-// Admit takes a token from every limit that applies to method, or, when one
-// is empty, takes none and returns the message to refuse with.
+// Admit counts the request against every limit that applies to method, or,
+// when one has no room, counts it against none and returns the message to
+// refuse with.
 func (g *QuotaGate) Admit(method string, now time.Time) (refusal string, ok bool) {
 	applies := func(l *limit) bool { return l.method == "" || l.method == method }
 	for _, l := range g.limits {
-		if applies(l) {
-			l.refill(now)
-			if l.tokens < 1 {
-				return l.message, false
-			}
+		if applies(l) && !l.admits(now) {
+			return l.message, false
 		}
 	}
 	for _, l := range g.limits {
 		if applies(l) {
-			l.tokens--
+			l.take(now)
 		}
 	}
 	return "", true

@@ -54,26 +54,54 @@ func TestQuotaPerAPILimitsCountOnlyTheirAPI(t *testing.T) {
 	h := newHarness(t, func(c *Config) { c.Quota = Quota{CreatesPerMinute: 2, QueriesPerMinute: 3} })
 	id := h.create(t, createBody).taskID(t)
 	h.create(t, createBody).taskID(t)
-	wantThrottled(t, h.create(t, createBody), "limit:2, time:1 minute (creates)")
+	wantThrottled(t, h.create(t, createBody), "over ratelimit,limit:2,time:1 minute")
 	for range 3 {
 		h.query(t, id).results(t)
 	}
-	wantThrottled(t, h.query(t, id), "limit:3, time:1 minute (queries)")
-	h.clock.Advance(30 * time.Second) // one create and 1.5 queries come back
-	h.create(t, createBody).taskID(t)
-	h.query(t, id).results(t)
-	wantThrottled(t, h.query(t, id), "(queries)")
+	wantThrottled(t, h.query(t, id), "over ratelimit,limit:3,time:1 minute")
 }
 
-func TestQuotaDailyCreatesNameTheDailyQuota(t *testing.T) {
-	h := newHarness(t, func(c *Config) { c.Quota = Quota{CreatesPerDay: 3} })
+// TestQuotaWindowsAreFixedAndOpenWithTheFirstRequest checks the gateway's
+// model: a window admits its limit, refuses the rest until it closes, and
+// the next one opens with the next request, not on a clock's boundary.
+func TestQuotaWindowsAreFixedAndOpenWithTheFirstRequest(t *testing.T) {
+	h := newHarness(t, func(c *Config) { c.Quota = Quota{CreatesPerMinute: 2} })
+	h.clock.Advance(17 * time.Second)
+	h.create(t, createBody).taskID(t) // opens a window until 17s + 60s
+	h.clock.Advance(50 * time.Second)
+	h.create(t, createBody).taskID(t)
+	wantThrottled(t, h.create(t, createBody), "limit:2,time:1 minute")
+	h.clock.Advance(10*time.Second - time.Millisecond) // a token bucket would have refilled by now
+	wantThrottled(t, h.create(t, createBody), "limit:2,time:1 minute")
+	h.clock.Advance(time.Millisecond)
+	h.create(t, createBody).taskID(t)
+	h.clock.Advance(100 * time.Second) // idle: the next window opens with the next request
+	h.create(t, createBody).taskID(t)
+	h.create(t, createBody).taskID(t)
+	wantThrottled(t, h.create(t, createBody), "limit:2")
+	if n := h.srv.Throttled(); n != 3 {
+		t.Fatalf("Throttled() = %d, want 3", n)
+	}
+}
+
+func TestQuotaWindowScalesAndSaysSo(t *testing.T) {
+	h := newHarness(t, func(c *Config) { c.Quota = Quota{QueriesPerMinute: 1, Window: 2 * time.Second} })
+	h.srv.SeedTask("t1", []URLSeed{{URL: "https://cdn.example.com/a.mp4"}})
+	h.query(t, "t1").results(t)
+	wantThrottled(t, h.query(t, "t1"), "over ratelimit,limit:1,time:2 second")
+	h.clock.Advance(2 * time.Second)
+	h.query(t, "t1").results(t)
+}
+
+func TestQuotaDailyCreatesAnswerLikeTheGateway(t *testing.T) {
+	h := newHarness(t, func(c *Config) { c.Quota = Quota{CreatesPerDay: 3, CreatesPerMinute: 10, Window: time.Second} })
 	for range 3 {
 		h.create(t, createBody).taskID(t)
 	}
-	wantThrottled(t, h.create(t, createBody), "daily quota of 3 preheat tasks")
-	h.clock.Advance(time.Hour)
-	wantThrottled(t, h.create(t, createBody), "daily quota")
-	h.clock.Advance(7 * time.Hour) // a third of a day: one task back
+	wantThrottled(t, h.create(t, createBody), "over ratelimit,limit:3,time:1 day")
+	h.clock.Advance(8 * time.Hour) // a token bucket would give one back by now
+	wantThrottled(t, h.create(t, createBody), "limit:3,time:1 day")
+	h.clock.Advance(16 * time.Hour)
 	h.create(t, createBody).taskID(t)
 }
 
@@ -83,7 +111,7 @@ func TestQuotaRefusalTakesNoOtherToken(t *testing.T) {
 	h := newHarness(t, func(c *Config) { c.Quota = Quota{RequestsPerSecond: 1, Burst: 4, CreatesPerMinute: 1} })
 	id := h.create(t, createBody).taskID(t)
 	for range 5 {
-		wantThrottled(t, h.create(t, createBody), "(creates)")
+		wantThrottled(t, h.create(t, createBody), "limit:1,time:1 minute")
 	}
 	for range 3 {
 		h.query(t, id).results(t)

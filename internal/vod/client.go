@@ -62,7 +62,8 @@ type Client struct {
 	maxBody     int64
 	sleep       func(context.Context, time.Duration) error
 	jitter      func() float64
-	limiter     *limiter // shared by every request of the client
+	// One budget per API, shared by every request of the client.
+	queries, creates *budget
 }
 
 // New checks cfg and builds a client. It makes no network call.
@@ -96,6 +97,7 @@ func New(cfg Config) (*Client, error) {
 	setDefault(&cfg.AttemptTimeout, 60*time.Second)
 	setDefault(&cfg.RetryBaseDelay, time.Second)
 	setDefault(&cfg.RetryMaxDelay, 30*time.Second)
+	capSpacing := newSpacing(cfg.MaxRequestsPerSecond)
 	return &Client{
 		cfg:         cfg,
 		endpoint:    endpoint,
@@ -114,7 +116,8 @@ func New(cfg Config) (*Client, error) {
 		maxBody: MaxResponseBytes,
 		sleep:   sleepContext,
 		jitter:  randomJitter,
-		limiter: newLimiter(cfg.MaxRequestsPerSecond),
+		queries: newBudget("query", newLimiter(cfg.MaxRequestsPerSecond), capSpacing),
+		creates: newBudget("create", newLimiter(cfg.MaxRequestsPerSecond), capSpacing),
 	}, nil
 }
 
@@ -153,7 +156,7 @@ func (c *Client) Endpoint() string { return c.endpoint }
 // QueryPreheating returns the state of a preheat task as the API reports it.
 func (c *Client) QueryPreheating(ctx context.Context, taskID string) (Task, error) {
 	task := Task{ID: taskID}
-	err := c.withRetries(ctx, retryAll, func(api *vodsdk.VodClient) error {
+	err := c.withRetries(ctx, c.queries, queryRetries, func(api *vodsdk.VodClient) error {
 		resp, err := api.ShowPreheatingAsset(&model.ShowPreheatingAssetRequest{TaskId: taskID})
 		if err != nil {
 			return err
@@ -199,8 +202,8 @@ func (c *Client) CreatePreheating(ctx context.Context, assetID string, urls []st
 	}
 	var taskID string
 	// Creating is not idempotent: only a throttled request, which the
-	// gateway refused before VOD saw it, is sent again.
-	err := c.withRetries(ctx, retryThrottledOnly, func(api *vodsdk.VodClient) error {
+	// gateway refused before VOD saw it, is sent again (createRetries).
+	err := c.withRetries(ctx, c.creates, createRetries, func(api *vodsdk.VodClient) error {
 		resp, err := api.CreatePreheatingAsset(&model.CreatePreheatingAssetRequest{Body: body})
 		if err != nil {
 			return err
@@ -226,7 +229,7 @@ var errAttemptTimedOut = errors.New("the attempt timed out")
 
 // attempt sends one request through a fresh SDK client whose transport is
 // bound to ctx. Building it is cheap (no I/O); the connection pool is shared.
-func (c *Client) attempt(ctx context.Context, n int, call func(*vodsdk.VodClient) error) (*attemptTransport, error) {
+func (c *Client) attempt(ctx context.Context, n, maxAttempts int, call func(*vodsdk.VodClient) error) (*attemptTransport, error) {
 	ctx, cancel := context.WithTimeoutCause(ctx, c.cfg.AttemptTimeout, errAttemptTimedOut)
 	defer cancel()
 	rt := &attemptTransport{ctx: ctx, base: c.transport, attempt: n, log: c.cfg.Logger, maxBytes: c.maxBody}
@@ -245,7 +248,7 @@ func (c *Client) attempt(ctx context.Context, n int, call func(*vodsdk.VodClient
 	err = call(vodsdk.NewVodClient(hc))
 	if err != nil && errors.Is(context.Cause(ctx), errAttemptTimedOut) {
 		return rt, &AttemptTimeoutError{Method: rt.method, Path: rt.path, Timeout: c.cfg.AttemptTimeout,
-			Attempt: n, MaxAttempts: c.cfg.MaxRetries + 1, HTTPStatus: rt.status}
+			Attempt: n, MaxAttempts: maxAttempts, HTTPStatus: rt.status}
 	}
 	return rt, c.classify(err, rt)
 }

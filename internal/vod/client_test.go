@@ -69,8 +69,10 @@ func newHarness(t testing.TB, emuConfig emulator.Config, adjust func(*Config)) *
 		h.mu.Unlock()
 		return ctx.Err()
 	}
-	// The limiter's pauses are measured in limiter_test.go, not here.
-	client.limiter.sleep = func(ctx context.Context, _ time.Duration) error { return ctx.Err() }
+	// The budgets' pauses are measured in limiter_test.go and budget_test.go, not here.
+	for _, b := range []*budget{client.queries, client.creates} {
+		b.sleep = func(ctx context.Context, _ time.Duration) error { return ctx.Err() }
+	}
 	h.client = client
 	return h
 }

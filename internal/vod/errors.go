@@ -137,7 +137,7 @@ func (e *TransportError) Unwrap() error { return e.Err }
 type AttemptTimeoutError struct {
 	Method, Path         string
 	Timeout              time.Duration
-	Attempt, MaxAttempts int
+	Attempt, MaxAttempts int // MaxAttempts 0: not retried after a timeout
 	HTTPStatus           int // non-zero when the headers came but the body stalled
 }
 
@@ -145,6 +145,10 @@ func (e *AttemptTimeoutError) Error() string {
 	what := "no answer"
 	if e.HTTPStatus != 0 {
 		what = fmt.Sprintf("the body of the HTTP %d answer did not arrive", e.HTTPStatus)
+	}
+	if e.MaxAttempts == 0 { // a create: never retried after a timeout
+		return fmt.Sprintf("%s %s: %s within %s (the request timeout), attempt %d, not retried",
+			e.Method, e.Path, what, e.Timeout, e.Attempt)
 	}
 	return fmt.Sprintf("%s %s: %s within %s (the request timeout), attempt %d of %d",
 		e.Method, e.Path, what, e.Timeout, e.Attempt, e.MaxAttempts)
@@ -156,13 +160,17 @@ type RetryBeyondDeadlineError struct {
 	Delay      time.Duration // the pause the retry needed
 	Left       time.Duration // time left before the deadline
 	RetryAfter bool          // the server asked for Delay
+	Window     Throttle      // non-zero: the gateway's stated window put the retry there
 	Last       error
 }
 
 func (e *RetryBeyondDeadlineError) Error() string {
 	source := "backoff"
-	if e.RetryAfter {
+	switch {
+	case e.RetryAfter:
 		source = "the server's Retry-After"
+	case e.Window.Limit > 0:
+		source = fmt.Sprintf("the gateway allows %d per %s", e.Window.Limit, describeWindow(e.Window.Window))
 	}
 	return fmt.Sprintf("not retrying: the next attempt would start in %s (%s), after the deadline (%s left): %v",
 		e.Delay.Round(time.Millisecond), source, e.Left.Round(time.Millisecond), e.Last)

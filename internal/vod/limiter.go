@@ -1,7 +1,6 @@
 package vod
 
 import (
-	"context"
 	"math"
 	"sync"
 	"time"
@@ -40,13 +39,13 @@ const (
 	acceptWindow = time.Second
 )
 
-// limiter paces every request of one Client, so that a whole terraform plan
-// stays near the tenant's API quota instead of bursting into 429s and
-// backoff. It is safe for concurrent use.
+// limiter is a budget's adaptive pace (see budget), so that a whole
+// terraform plan stays near the tenant's API quota instead of bursting into
+// 429s and backoff, when the gateway states no limit. The budget waits for
+// the places it gives (budget.wait). It is safe for concurrent use.
 type limiter struct {
-	now   func() time.Time
-	sleep func(context.Context, time.Duration) error
-	cap   float64 // max requests per second set by the user; 0 for none
+	now func() time.Time
+	cap float64 // max requests per second set by the user; 0 for none
 
 	mu sync.Mutex
 	// Before the first 429 (slow start) requests are not paced but kept to
@@ -60,13 +59,25 @@ type limiter struct {
 	pauseUntil time.Time // a Retry-After asks everyone to hold off
 	lastCut    time.Time // zero until the first 429
 	cuts       int       // how many times the pace was cut
-	// servedAt holds the answers not throttled since countedSince (bounded).
+	// Until the first cut, recentServed holds the answers not throttled in
+	// the last acceptWindow (older ones are pruned); from then on served
+	// counts them since countedSince.
 	countedSince time.Time
-	servedAt     []time.Time
+	recentServed []time.Time
+	served       int
 }
 
+// answer is what came back to one request, for observe.
+type answer int
+
+const (
+	noAnswer  answer = iota // transport or credential failure: the server served nothing
+	served                  // any answer but a 429
+	throttled               // a 429
+)
+
 func newLimiter(capPerSecond float64) *limiter {
-	l := &limiter{now: time.Now, sleep: sleepContext, cap: capPerSecond, rate: maxRate,
+	l := &limiter{now: time.Now, cap: capPerSecond, rate: maxRate,
 		window: startWindow, freed: make(chan struct{})}
 	if capPerSecond > 0 {
 		l.rate = capPerSecond
@@ -78,37 +89,6 @@ func newLimiter(capPerSecond float64) *limiter {
 type ticket struct {
 	pace int  // the limiter's cuts when it was let through
 	held bool // holds a place in the slow start's window
-}
-
-// wait blocks until the caller may send, or ctx ends. A caller still
-// waiting when the pace is cut takes a new place at the new pace.
-func (l *limiter) wait(ctx context.Context) (ticket, error) {
-	var t ticket
-	for {
-		slot, next, freed := l.reserve(t)
-		if freed != nil { // the window is full
-			select {
-			case <-ctx.Done():
-				return t, ctx.Err()
-			case <-freed:
-				continue
-			}
-		}
-		t = next
-		if d := slot.Sub(l.now()); d > 0 {
-			if err := l.sleep(ctx, d); err != nil {
-				l.release(t)
-				return t, err
-			}
-		}
-		if err := ctx.Err(); err != nil {
-			l.release(t)
-			return t, err
-		}
-		if l.current(t) {
-			return t, nil
-		}
-	}
 }
 
 // reserve takes the next place at the current pace, keeping the window
@@ -161,7 +141,7 @@ func (l *limiter) current(t ticket) bool {
 }
 
 // observe feeds back the answer to a request let through with t.
-func (l *limiter) observe(t ticket, throttled bool, retryAfter time.Duration) {
+func (l *limiter) observe(t ticket, got answer, retryAfter time.Duration) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	now := l.now()
@@ -171,10 +151,11 @@ func (l *limiter) observe(t ticket, throttled bool, retryAfter time.Duration) {
 	if retryAfter > 0 && now.Add(retryAfter).After(l.pauseUntil) {
 		l.pauseUntil = now.Add(retryAfter)
 	}
-	if !throttled {
-		if len(l.servedAt) < 100000 {
-			l.servedAt = append(l.servedAt, now)
-		}
+	switch got {
+	case noAnswer:
+		return // nothing was served: it tells nothing of the quota
+	case served:
+		l.countServed(now)
 		l.grow(now)
 		return
 	}
@@ -192,14 +173,37 @@ func (l *limiter) observe(t ticket, throttled bool, retryAfter time.Duration) {
 	default:
 		l.rate /= 2 // nothing served lately: back off hard
 	}
-	l.rate = max(l.rate, minRate)
+	l.rate = l.capped(max(l.rate, minRate))
 	l.cuts++
 	l.lastCut = now
 	if measured {
-		l.countedSince, l.servedAt = now, l.servedAt[:0]
+		l.countedSince, l.served, l.recentServed = now, 0, nil
 	}
 	// The server's bucket is empty: start the new pace from now.
 	l.next = now.Add(time.Duration(float64(time.Second) / l.rate))
+}
+
+// capped bounds a rate by the user's cap, in every branch of the pace.
+func (l *limiter) capped(rate float64) float64 {
+	if l.cap > 0 {
+		return min(rate, l.cap)
+	}
+	return rate
+}
+
+// countServed counts one answer served at now. Before the first cut only
+// the last acceptWindow matters, so older answers are pruned and the list
+// stays as long as one second's answers.
+func (l *limiter) countServed(now time.Time) {
+	if !l.countedSince.IsZero() {
+		l.served++
+		return
+	}
+	keep := 0
+	for keep < len(l.recentServed) && now.Sub(l.recentServed[keep]) > acceptWindow {
+		keep++
+	}
+	l.recentServed = append(l.recentServed[keep:], now)
 }
 
 // acceptedRate estimates the server's quota from what it served since
@@ -209,10 +213,10 @@ func (l *limiter) observe(t ticket, throttled bool, retryAfter time.Duration) {
 func (l *limiter) acceptedRate(now time.Time) (float64, bool) {
 	if !l.countedSince.IsZero() {
 		span := now.Sub(l.countedSince)
-		return float64(len(l.servedAt)) / span.Seconds(), span >= minCountSpan
+		return float64(l.served) / span.Seconds(), span >= minCountSpan
 	}
 	n := 0
-	for _, at := range l.servedAt {
+	for _, at := range l.recentServed {
 		if now.Sub(at) <= acceptWindow {
 			n++
 		}
@@ -234,8 +238,5 @@ func (l *limiter) grow(now time.Time) {
 	if now.Sub(l.lastCut) < probeWindow {
 		perSecond = math.Log1p(probeGrowth)
 	}
-	l.rate = min(l.rate*math.Exp(perSecond/l.rate), maxRate)
-	if l.cap > 0 {
-		l.rate = min(l.rate, l.cap)
-	}
+	l.rate = l.capped(min(l.rate*math.Exp(perSecond/l.rate), maxRate))
 }

@@ -14,14 +14,22 @@ import (
 
 var epoch = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 
-// simulatedLimiter is a limiter on a settable clock whose sleeps are
-// recorded, not slept.
+// simulatedLimiter is a limiter on a settable clock, in a budget whose
+// sleeps are recorded, not slept.
 func simulatedLimiter(capPerSecond float64) (*limiter, *time.Time, *[]time.Duration) {
+	b, now, sleeps := simulatedBudget(capPerSecond)
+	return b.adaptive, now, sleeps
+}
+
+func simulatedBudget(capPerSecond float64) (*budget, *time.Time, *[]time.Duration) {
 	now, sleeps := epoch, []time.Duration{}
 	l := newLimiter(capPerSecond)
 	l.now = func() time.Time { return now }
-	l.sleep = func(ctx context.Context, d time.Duration) error { sleeps = append(sleeps, d); return ctx.Err() }
-	return l, &now, &sleeps
+	b := newBudget("query", l, newSpacing(capPerSecond))
+	b.now = l.now
+	b.sleep = func(ctx context.Context, d time.Duration) error { sleeps = append(sleeps, d); return ctx.Err() }
+	b.jitter = func() float64 { return 0.5 }
+	return b, &now, &sleeps
 }
 
 func TestLimiterSlowStartKeepsAGrowingWindowInFlight(t *testing.T) {
@@ -38,7 +46,7 @@ func TestLimiterSlowStartKeepsAGrowingWindowInFlight(t *testing.T) {
 	if full == nil {
 		t.Fatalf("a request beyond the window of %d was let through", startWindow)
 	}
-	l.observe(passes[0], false, 0)
+	l.observe(passes[0], served, 0)
 	select {
 	case <-full:
 	default:
@@ -63,10 +71,10 @@ func TestLimiterCutsOnceToTheAcceptedRateThenProbesSlowly(t *testing.T) {
 		sent = append(sent, pass)
 	}
 	*now = now.Add(30 * time.Millisecond)
-	l.observe(sent[0], false, 0)
-	l.observe(sent[1], false, 0)
+	l.observe(sent[0], served, 0)
+	l.observe(sent[1], served, 0)
 	for _, pass := range sent[2:] { // one burst, three 429s: one cut
-		l.observe(pass, true, 0)
+		l.observe(pass, throttled, 0)
 	}
 	if want := cutFactor * 2; l.rate != want {
 		t.Fatalf("rate after the cut %v, want %v (0.9 × the 2/s served)", l.rate, want)
@@ -77,7 +85,7 @@ func TestLimiterCutsOnceToTheAcceptedRateThenProbesSlowly(t *testing.T) {
 	for range 18 { // about ten seconds' worth at 1.8/s
 		*now = now.Add(time.Second * 10 / 18)
 		_, pass, _ := l.reserve(ticket{})
-		l.observe(pass, false, 0)
+		l.observe(pass, served, 0)
 	}
 	if want := cutFactor * 2 * math.Pow(1+probeGrowth, 10); math.Abs(l.rate-want) > 0.02*want {
 		t.Fatalf("rate after ten seconds' worth served %v, want about %v", l.rate, want)
@@ -85,7 +93,7 @@ func TestLimiterCutsOnceToTheAcceptedRateThenProbesSlowly(t *testing.T) {
 	*now = now.Add(probeWindow)
 	for range 20 {
 		_, pass, _ := l.reserve(ticket{})
-		l.observe(pass, false, 0)
+		l.observe(pass, served, 0)
 	}
 	if l.rate < 15 { // 1.8 + 20·ln 2: doubling, not 2% a second
 		t.Fatalf("rate a probe window without 429 later %v: it should double again", l.rate)
@@ -95,21 +103,22 @@ func TestLimiterCutsOnceToTheAcceptedRateThenProbesSlowly(t *testing.T) {
 // TestLimiterWaitRequeuesAfterACut checks a caller whose place was given at
 // the old pace waits again at the new one.
 func TestLimiterWaitRequeuesAfterACut(t *testing.T) {
-	l, now, sleeps := simulatedLimiter(0)
+	b, now, sleeps := simulatedBudget(0)
+	l := b.adaptive
 	l.cuts, l.rate = 1, 100 // pacing at 100/s after an earlier 429
 	l.reserve(ticket{})
 	_, pass, _ := l.reserve(ticket{})
 	cutDuringSleep := true
-	l.sleep = func(ctx context.Context, d time.Duration) error {
+	b.sleep = func(ctx context.Context, d time.Duration) error {
 		*sleeps = append(*sleeps, d)
 		*now = now.Add(d)
 		if cutDuringSleep {
 			cutDuringSleep = false
-			l.observe(pass, true, 0) // nothing served yet: the pace halves to 100/s
+			l.observe(pass, throttled, 0) // nothing served yet: the pace halves to 100/s
 		}
 		return nil
 	}
-	if _, err := l.wait(context.Background()); err != nil {
+	if _, err := b.wait(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	// The old place was two gaps away; the new pace, halved as nothing was
@@ -121,11 +130,11 @@ func TestLimiterWaitRequeuesAfterACut(t *testing.T) {
 }
 
 func TestLimiterNeverExceedsTheCap(t *testing.T) {
-	l, now, sleeps := simulatedLimiter(2)
+	b, now, sleeps := simulatedBudget(2)
 	*now = now.Add(time.Hour)
 	for range 4 {
-		pass, _ := l.wait(context.Background())
-		l.observe(pass, false, 0)
+		pass, _ := b.wait(context.Background())
+		b.observe(pass, served, Throttle{}, nil, 0)
 	}
 	if want := []time.Duration{0, 500 * time.Millisecond, time.Second, 1500 * time.Millisecond}; len(*sleeps) != 3 ||
 		(*sleeps)[0] != want[1] || (*sleeps)[2] != want[3] {
@@ -134,23 +143,23 @@ func TestLimiterNeverExceedsTheCap(t *testing.T) {
 }
 
 func TestLimiterHoldsEveryoneForRetryAfter(t *testing.T) {
-	l, now, sleeps := simulatedLimiter(0)
-	pass, _ := l.wait(context.Background())
-	l.observe(pass, true, 7*time.Second)
+	b, now, sleeps := simulatedBudget(0)
+	pass, _ := b.wait(context.Background())
+	b.observe(pass, throttled, Throttle{}, nil, 7*time.Second)
 	*now = now.Add(time.Second)
-	_, _ = l.wait(context.Background()) // only the pace matters here
+	_, _ = b.wait(context.Background()) // only the pace matters here
 	if got := (*sleeps)[len(*sleeps)-1]; got != 6*time.Second {
 		t.Fatalf("next request waits %s, want the 6s left of Retry-After", got)
 	}
 }
 
 func TestLimiterStopsWaitingWhenCtxEnds(t *testing.T) {
-	l := newLimiter(0.5)
-	_, _ = l.wait(context.Background()) // only the pace matters here
+	b := newBudget("query", newLimiter(0.5), newSpacing(0))
+	_, _ = b.wait(context.Background()) // only the pace matters here
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
 	defer cancel()
 	start := time.Now()
-	if _, err := l.wait(ctx); !errors.Is(err, context.DeadlineExceeded) {
+	if _, err := b.wait(ctx); !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("err = %v", err)
 	}
 	if waited := time.Since(start); waited > time.Second {
@@ -230,7 +239,7 @@ func simulatePlan(reads, parallelism int, quota emulator.Quota, withLimiter bool
 			push(event{at: e.at.Add(latency), worker: e.worker, sentAt: e.sentAt, pass: e.pass, attempt: e.attempt, answered: true, throttle: !ok})
 		default:
 			if withLimiter {
-				l.observe(e.pass, e.throttle, 0)
+				l.observe(e.pass, answerFor(e.throttle), 0)
 				for _, b := range blocked { // a place in the window may be free
 					b.at = e.at
 					push(b)
@@ -275,15 +284,11 @@ func TestLimiterKeepsAPlanWithinTheQuota(t *testing.T) {
 		{300, emulator.Quota{RequestsPerSecond: 30}},
 		{100, emulator.Quota{RequestsPerSecond: 2, Burst: 10}},
 		{300, emulator.Quota{RequestsPerSecond: 30, Burst: 60}},
-		{300, emulator.Quota{QueriesPerMinute: 100}},
 	} {
 		with := simulatePlan(c.reads, 10, c.quota, true)
 		without := simulatePlan(c.reads, 10, c.quota, false)
 		rate, burst := c.quota.RequestsPerSecond, float64(c.quota.Burst)
-		switch {
-		case rate == 0:
-			rate, burst = float64(c.quota.QueriesPerMinute)/60, float64(c.quota.QueriesPerMinute)
-		case burst == 0:
+		if burst == 0 {
 			burst = rate
 		}
 		// The quota's floor: what the burst does not cover, at the rate.
@@ -298,4 +303,11 @@ func TestLimiterKeepsAPlanWithinTheQuota(t *testing.T) {
 			t.Errorf("without the limiter no read failed at 2/s; the simulation no longer shows the problem")
 		}
 	}
+}
+
+func answerFor(throttle bool) answer {
+	if throttle {
+		return throttled
+	}
+	return served
 }

@@ -16,8 +16,12 @@ type retryPolicy func(err error) bool
 
 // retryAll retries throttling, server errors, answers that could not be
 // decoded and requests that got no answer in time. Other 4xx answers (401
-// above all) are final.
+// above all) are final, and so is a request whose next attempt could only
+// start after the deadline: retrying it sooner cannot help.
 func retryAll(err error) bool {
+	if pastDeadline(err) {
+		return false
+	}
 	if apiErr, ok := AsAPIError(err); ok {
 		return apiErr.Retryable()
 	}
@@ -29,49 +33,114 @@ func retryAll(err error) bool {
 	return errors.As(err, &transportErr) || errors.As(err, &timeoutErr) || errors.As(err, &decodeErr)
 }
 
-// retryThrottledOnly suits calls that are not idempotent.
+// retryThrottledOnly suits calls that are not idempotent: a 429 was
+// refused by the gateway before VOD saw it.
 func retryThrottledOnly(err error) bool {
 	apiErr, ok := AsAPIError(err)
-	return ok && apiErr.HTTPStatus == http.StatusTooManyRequests
+	return ok && apiErr.HTTPStatus == http.StatusTooManyRequests && !pastDeadline(err)
 }
 
-// withRetries runs call until it succeeds, fails for good, runs out of
-// retries or ctx ends. Backoff is exponential with jitter; a Retry-After
-// from the server is honoured instead.
-func (c *Client) withRetries(ctx context.Context, retryable retryPolicy, call func(*vodsdk.VodClient) error) error {
+// pastDeadline reports an error that says the request cannot be made
+// before the caller's deadline.
+func pastDeadline(err error) bool {
+	return errors.As(err, new(*RetryBeyondDeadlineError)) || errors.As(err, new(*SlotBeyondDeadlineError))
+}
+
+// retryRule is how one API's calls are retried.
+type retryRule struct {
+	retryable retryPolicy
+	// throttledUntilDeadline retries 429s until ctx's deadline instead of
+	// max_retries times, and never retries after a timeout (so an attempt
+	// timeout names no "of N").
+	throttledUntilDeadline bool
+}
+
+var (
+	queryRetries = retryRule{retryable: retryAll}
+	// Creating is not idempotent: only a throttled request is sent again,
+	// until the create's deadline (the create timeout).
+	createRetries = retryRule{retryable: retryThrottledOnly, throttledUntilDeadline: true}
+)
+
+// withRetries runs call through budget b until it succeeds, fails for
+// good, runs out of retries or ctx ends. A 429 stating the gateway's limit
+// is retried when the budget's window can have freed, until ctx's deadline,
+// without counting against max_retries; other retries back off
+// exponentially with jitter, or after the server's Retry-After. A request
+// that never left the client fails with a *NotSentError.
+func (c *Client) withRetries(ctx context.Context, b *budget, rule retryRule, call func(*vodsdk.VodClient) error) error {
+	var last error // the last attempt's error
+	sent := false  // an attempt left the client
+	retries := 0   // retries counted against max_retries
+	maxAttempts := c.cfg.MaxRetries + 1
+	if rule.throttledUntilDeadline {
+		maxAttempts = 0
+	}
 	for attempt := 1; ; attempt++ {
 		if err := ctx.Err(); err != nil {
-			return err
+			if !sent {
+				return &NotSentError{API: b.api, Cause: err}
+			}
+			return fmt.Errorf("%w (before attempt %d; attempt %d: %v)", err, attempt, attempt-1, last)
 		}
-		pass, err := c.limiter.wait(ctx)
+		pass, err := b.wait(ctx)
 		if err != nil {
-			return fmt.Errorf("%w (while pacing attempt %d to the API quota)", err, attempt)
+			var beyond *SlotBeyondDeadlineError
+			switch {
+			case !sent:
+				return &NotSentError{API: b.api, Cause: err}
+			case errors.As(err, &beyond):
+				return &RetryBeyondDeadlineError{Delay: beyond.Delay, Left: beyond.Left, Window: beyond.Stated, Last: last}
+			}
+			return fmt.Errorf("%w (while pacing attempt %d to the API quota; attempt %d: %v)", err, attempt, attempt-1, last)
 		}
-		rt, err := c.attempt(ctx, attempt, call)
-		c.limiter.observe(pass, rt.status == http.StatusTooManyRequests, rt.retryAfter)
+		rt, err := c.attempt(ctx, attempt, maxAttempts, call)
+		sent = sent || rt.sent
+		stated, _ := throttleOf(err)
+		b.observe(pass, answerOf(rt), stated, err, rt.retryAfter)
 		if err == nil {
 			return nil
 		}
+		last = err
 		if ctxErr := ctx.Err(); ctxErr != nil {
 			return fmt.Errorf("%w (during attempt %d: %v)", ctxErr, attempt, err)
 		}
-		if !retryable(err) {
+		if !rule.retryable(err) {
 			return err
 		}
-		if attempt > c.cfg.MaxRetries {
-			if attempt == 1 {
-				return err
+		deadline, hasDeadline := ctx.Deadline()
+		if stated.Limit > 0 && hasDeadline {
+			continue // b holds the retry until the window can have freed, and fails at once past the deadline
+		}
+		throttledUntilDeadline := rule.throttledUntilDeadline && hasDeadline && rt.status == http.StatusTooManyRequests
+		if !throttledUntilDeadline {
+			retries++
+			if retries > c.cfg.MaxRetries {
+				if attempt == 1 {
+					return err
+				}
+				return &RetriesExhaustedError{Attempts: attempt, Last: err}
 			}
-			return &RetriesExhaustedError{Attempts: attempt, Last: err}
 		}
 		delay := c.backoff(attempt, rt.retryAfter)
-		if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < delay {
+		if hasDeadline && time.Until(deadline) < delay {
 			return &RetryBeyondDeadlineError{Delay: delay, Left: time.Until(deadline), RetryAfter: rt.retryAfter > 0, Last: err}
 		}
 		if sleepErr := c.sleep(ctx, delay); sleepErr != nil {
 			return fmt.Errorf("%w (while waiting to retry after: %v)", sleepErr, err)
 		}
 	}
+}
+
+// answerOf says what the server did with an attempt.
+func answerOf(rt *attemptTransport) answer {
+	switch rt.status {
+	case 0:
+		return noAnswer
+	case http.StatusTooManyRequests:
+		return throttled
+	}
+	return served
 }
 
 // backoff returns the pause before retry number attempt (1-based): the
