@@ -125,6 +125,9 @@ func describeCreateError(err error) (summary, detail string) {
 	switch {
 	case vod.IsCredentialsError(err):
 		return credentialsErrorSummary, fmt.Sprintf("Creating the preheat failed: %v\n\nNo request reached VOD, so no preheat was started.", err)
+	case vod.IsNotSent(err):
+		return "The preheat request was not sent",
+			fmt.Sprintf("Creating the preheat failed: %v\n\nThe request never left the provider, so no preheat was started.", err)
 	case isAPI && apiErr.HTTPStatus == http.StatusTooManyRequests:
 		return "VOD throttled the preheat request",
 			fmt.Sprintf("Creating the preheat failed: %v\n\nThe gateway refused the request before VOD saw it, so no preheat was started. "+
@@ -173,7 +176,7 @@ func preheatErrorDiagnostic(ctxErr, err error, outcome vod.PreheatOutcome, run p
 		return diag.NewErrorDiagnostic(summary, detail+leftBehindNote(outcome.TaskIDs, run.saved))
 	}
 	summary, detail := describeCreateError(preheatErr.Cause)
-	if isDailyQuotaExceeded(preheatErr.Cause) {
+	if vod.IsDailyQuotaExceeded(preheatErr.Cause) {
 		summary = "The daily preheat quota is used up"
 		detail = fmt.Sprintf("Creating the preheat failed: %v\n\nVOD answered that the tenant's daily quota of preheats "+
 			"(Huawei documents %d a day) is used up, so no more tasks were sent. The quota resets daily: run again tomorrow.",
@@ -237,6 +240,3 @@ func listSome(values []string, limit int) string {
 	}
 	return strings.Join(values[:limit], ", ") + fmt.Sprintf(" and %d more", len(values)-limit)
 }
-
-// isDailyQuotaExceeded is replaced by vod.IsDailyQuotaExceeded once the pacing branch lands.
-var isDailyQuotaExceeded = func(error) bool { return false }
