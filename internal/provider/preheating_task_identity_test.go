@@ -53,3 +53,23 @@ func TestAccPreheatingTask_identity(t *testing.T) {
 		},
 	)
 }
+
+func TestAccPreheatingBatch_identity(t *testing.T) {
+	emu := newTestEmulator(t, -1)
+	config := emu.batchConfig("  urls = " + releaseURLs(12, "https://cdn.example.com/id/%02d.ts") + "\n")
+	runIdentitySteps(t,
+		resource.TestStep{Config: config, ConfigStateChecks: []statecheck.StateCheck{
+			statecheck.ExpectIdentityValueMatchesState(batchAddress, tfjsonpath.New("id")),
+		}},
+		resource.TestStep{
+			ResourceName:       batchAddress,
+			ImportState:        true,
+			ImportStateKind:    resource.ImportBlockWithResourceIdentity,
+			ExpectNonEmptyPlan: true,
+			ImportPlanChecks: resource.ImportPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction(batchAddress, plancheck.ResourceActionUpdate),
+			}},
+		},
+		resource.TestStep{ResourceName: batchAddress, ImportState: true, ImportStateKind: resource.ImportBlockWithResourceIdentity, GenerateConfig: true},
+	)
+}
