@@ -5,6 +5,7 @@ import (
 	"errors"
 	"math/rand/v2"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -282,4 +283,211 @@ func BenchmarkDefaultSchedule(b *testing.B) {
 	b.ReportMetric(sum(ours), "queries")
 	b.ReportMetric(sum(fixed), "queries-fixed5s")
 	b.ReportMetric(100*worst, "worst-lag-%goal")
+}
+
+// simTime is a simulated clock safe for concurrent use: sleeping moves it
+// on at once. The emulator can read it too (emulator.Config.Now).
+type simTime struct {
+	mu       sync.Mutex
+	t, start time.Time
+}
+
+func newSimTime() *simTime {
+	start := time.Now() // the emulator checks X-Sdk-Date, sent in real time, against it
+	return &simTime{t: start, start: start}
+}
+
+func (s *simTime) now() time.Time {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.t
+}
+
+// elapsed is the simulated time since the start.
+func (s *simTime) elapsed() time.Duration { return s.now().Sub(s.start) }
+
+func (s *simTime) sleep(ctx context.Context, d time.Duration) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if d > 0 {
+		s.mu.Lock()
+		s.t = s.t.Add(d)
+		s.mu.Unlock()
+	}
+	return ctx.Err()
+}
+
+func (s *simTime) clock() clock {
+	return clock{now: s.now, sleep: s.sleep, jitter: func() float64 { return 0 }}
+}
+
+// simDeadline is a context whose deadline is on the simulated clock: it
+// ends, with context.DeadlineExceeded, once a sleep takes the clock past it.
+type simDeadline struct {
+	context.Context
+	sim  *simTime
+	at   time.Time
+	once sync.Once
+	done chan struct{}
+}
+
+func withSimDeadline(sim *simTime, after time.Duration) *simDeadline {
+	return &simDeadline{Context: context.Background(), sim: sim, at: sim.now().Add(after), done: make(chan struct{})}
+}
+
+func (c *simDeadline) Deadline() (time.Time, bool) { return c.at, true }
+
+func (c *simDeadline) Done() <-chan struct{} {
+	if !c.sim.now().Before(c.at) {
+		c.once.Do(func() { close(c.done) })
+	}
+	return c.done
+}
+
+func (c *simDeadline) Err() error {
+	select {
+	case <-c.Done():
+		return context.DeadlineExceeded
+	default:
+		return nil
+	}
+}
+
+// simSleep is the simulated clock's sleep, ending at the deadline of a
+// simDeadline.
+func (s *simTime) clockWithDeadline(ctx *simDeadline) clock {
+	c := s.clock()
+	c.sleep = func(sleepCtx context.Context, d time.Duration) error {
+		if left := ctx.at.Sub(s.now()); d >= left {
+			_ = s.sleep(context.Background(), left)
+			ctx.Done()
+			return context.DeadlineExceeded
+		}
+		return s.sleep(sleepCtx, d)
+	}
+	return c
+}
+
+var errOutage = &RetriesExhaustedError{Attempts: 4, Last: &APIError{Method: "GET", Path: "/v1.0/p/asset/preheating", HTTPStatus: 503, ErrorCode: "APIGW.0613"}}
+
+// TestWaitSurvivesAnOutageOfRetryableErrors checks a 40 s outage of
+// retryable errors (the client's retries exhausted, or no answer at all)
+// does not end a wait whose deadline is 5 minutes ahead: it polls on its
+// schedule through it and returns the completed task.
+func TestWaitSurvivesAnOutageOfRetryableErrors(t *testing.T) {
+	for _, outage := range []error{
+		errOutage,
+		&TransportError{Method: "GET", What: "connection refused", Err: errors.New("refused")},
+		&AttemptTimeoutError{Method: "GET", Timeout: time.Minute, Attempt: 1, MaxAttempts: 1},
+		&DecodeError{Method: "GET", HTTPStatus: 200, Reason: "not JSON"},
+		&APIError{HTTPStatus: 429, ErrorCode: "APIGW.0308"},
+	} {
+		sim := newSimTime()
+		ctx := withSimDeadline(sim, 5*time.Minute)
+		polls, failures := 0, 0
+		task, err := sim.clockWithDeadline(ctx).wait(ctx, "t1", 0, func(context.Context) (Task, error) {
+			polls++
+			if sim.elapsed() < 40*time.Second {
+				failures++
+				return Task{}, outage
+			}
+			return taskOf("succeed"), nil
+		})
+		if err != nil || !task.AllSucceeded() {
+			t.Fatalf("%T: the wait ended with %v after %d polls (%d failed), task %+v", outage, err, polls, failures, task)
+		}
+		if failures < 5 {
+			t.Fatalf("%T: only %d polls failed: the outage was not simulated", outage, failures)
+		}
+	}
+}
+
+// TestWaitTimesOutThroughAnOutageSayingWhatItSaw checks an outage that
+// outlasts the deadline ends the wait at its deadline with what it last saw
+// and the last error.
+func TestWaitTimesOutThroughAnOutageSayingWhatItSaw(t *testing.T) {
+	sim := newSimTime()
+	ctx := withSimDeadline(sim, 5*time.Minute)
+	polls := 0
+	_, err := sim.clockWithDeadline(ctx).wait(ctx, "t1", 0, func(context.Context) (Task, error) {
+		polls++
+		if polls == 1 {
+			return taskOf("processing", "succeed"), nil
+		}
+		return Task{}, errOutage
+	})
+	var werr *WaitError
+	if !errors.As(err, &werr) || !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("err = %v, want a WaitError for the deadline", err)
+	}
+	if got := sim.elapsed(); got != 5*time.Minute {
+		t.Fatalf("the wait ended after %s of simulated time, want its 5m deadline", got)
+	}
+	for _, want := range []string{"timed out after 5m0s", "last seen: 2 URLs: 1 processing, 1 succeed", "last error: gave up after 4 attempts", "HTTP 503"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q lacks %q", err, want)
+		}
+	}
+}
+
+// TestWaitEndsOnAFinalError checks errors retrying cannot fix end the wait
+// at the first poll, as the poller returned them.
+func TestWaitEndsOnAFinalError(t *testing.T) {
+	for _, final := range []error{
+		&APIError{HTTPStatus: 401, ErrorCode: "APIGW.0301"},
+		&APIError{HTTPStatus: 403, ErrorCode: "VOD.10001"},
+		&APIError{HTTPStatus: 404, ErrorCode: "APIGW.0101"},
+		&RetriesExhaustedError{Attempts: 1, Last: &APIError{HTTPStatus: 400, ErrorCode: "VOD.10053"}},
+		errors.New("something else"),
+	} {
+		sim := newSimTime()
+		polls := 0
+		_, err := sim.clock().wait(context.Background(), "t1", 0, func(context.Context) (Task, error) {
+			polls++
+			return Task{}, final
+		})
+		if !errors.Is(err, final) || polls != 1 {
+			t.Fatalf("%v: err %v after %d polls, want the error itself after 1", final, err, polls)
+		}
+	}
+}
+
+// TestWaitGivesUpOnAnEmptyListAfterItsBound checks a task answered with no
+// URLs ends the wait after EmptyResultsTimeout of empty answers, naming the
+// task and the project, and that a list that shows up in time is waited for.
+func TestWaitGivesUpOnAnEmptyListAfterItsBound(t *testing.T) {
+	h := newHarness(t, emulator.Config{}, nil)
+	h.emu.SeedTask(testTask, nil)
+	sim := newSimTime()
+	w := newWaiter(sim.clock(), 0, h.client.QueryPreheating)
+	w.project = h.client.knownProjectID
+	w.add(testTask)
+	err := w.run(context.Background(), waitHooks{})
+	var empty *EmptyResultsError
+	if !errors.As(err, &empty) {
+		t.Fatalf("err = %v, want an EmptyResultsError", err)
+	}
+	want := "the API returns no URLs for task " + testTask + " in project " + testProject + ": check task_id and the project"
+	if !strings.Contains(err.Error(), want) {
+		t.Fatalf("error %q lacks %q", err, want)
+	}
+	if got := sim.elapsed(); got < EmptyResultsTimeout || got > EmptyResultsTimeout+MaxPollGap {
+		t.Fatalf("gave up after %s of simulated time, want about %s", got, EmptyResultsTimeout)
+	}
+	if msg := (&EmptyResultsError{TaskID: "t1"}).Error(); !strings.Contains(msg, "for task t1 in this project") {
+		t.Fatalf("without a project: %q", msg)
+	}
+
+	// An empty list for less than the bound, then URLs: the wait goes on.
+	sim = newSimTime()
+	task, err := sim.clock().wait(context.Background(), "t1", 0, func(context.Context) (Task, error) {
+		if sim.elapsed() < EmptyResultsTimeout-10*time.Second {
+			return Task{}, nil
+		}
+		return taskOf("succeed"), nil
+	})
+	if err != nil || !task.AllSucceeded() {
+		t.Fatalf("a list that appeared in time: %v, %+v", err, task)
+	}
 }
