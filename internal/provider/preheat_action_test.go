@@ -190,3 +190,53 @@ func TestAccPreheatAction_progressInCLIOutput(t *testing.T) {
 		}
 	}
 }
+
+func TestAccPreheatAction_25URLsProgressInCLI(t *testing.T) {
+	emu := newTestEmulator(t, 300*time.Millisecond)
+	w := newCLIWorkdir(t, "1.14.0", emu.actionConfig(`
+    urls          = `+releaseURLs(25, "https://cdn.example.com/r5/%02d.ts")+`
+    poll_interval = "100ms"
+`))
+	out, err := w.run("apply", "-auto-approve", "-input=false")
+	if err != nil {
+		t.Fatalf("terraform apply: %v\n%s", err, out)
+	}
+	prefix := "Action action.vod_preheat.release (triggered by terraform_data.publish): "
+	requireInOrder(t, out, prefix+"created 3 preheat tasks; waiting for their URLs (timeout 20m)",
+		prefix+"25/25 succeeded, 0 failed, 0 processing; 3 tasks", prefix+"3 preheat tasks (", "complete after", "25 URLs: 25 succeed")
+	if n := emu.countRequests(http.MethodPost); n != 3 {
+		t.Fatalf("%d creates, want 3 (10 + 10 + 5 URLs)", n)
+	}
+}
+
+func TestAccPreheatAction_failOnFailedWithoutWaitingIsRefused(t *testing.T) {
+	emu := newTestEmulator(t, -1)
+	runActionSteps(t, resource.TestStep{
+		Config: emu.actionConfig(`
+    asset_id            = "a1"
+    wait_for_completion = false
+    fail_on_failed      = true
+`),
+		ExpectError: errorMatching("fail_on_failed needs wait_for_completion", "nothing could fail it"),
+	})
+	if n := emu.RequestCount(); n != 0 {
+		t.Fatalf("%d requests; the configuration must be refused before any", n)
+	}
+}
+
+func TestAccPreheatAction_assetIDsAndRetry(t *testing.T) {
+	emu := newTestEmulator(t, -1)
+	runActionSteps(t, resource.TestStep{
+		Config: emu.actionConfig(`
+    asset_id      = "a0"
+    asset_ids     = ["a1", "a2"]
+    urls          = ["https://cdn.example.com/flaky.ts"]
+    retry_failed  = 1
+    poll_interval = "100ms"
+`),
+	})
+	// One URL task, three asset tasks, and one retry of the flaky URL.
+	if n := emu.countRequests(http.MethodPost); n != 5 {
+		t.Fatalf("%d creates, want 5", n)
+	}
+}
