@@ -144,7 +144,7 @@ func (a *preheatAction) Invoke(ctx context.Context, req action.InvokeRequest, re
 		return
 	}
 	if !wait {
-		report(fmt.Sprintf("created %s; not waiting", tasksLabel(outcome.TaskIDs)))
+		report(fmt.Sprintf("created %s; not waiting (first look: %s)", tasksLabel(outcome.TaskIDs), outcomeSummary(outcome)))
 		return
 	}
 	since := a.since

@@ -111,8 +111,9 @@ func TestAccPreheatAction_withoutWaiting(t *testing.T) {
     wait_for_completion = false
 `),
 	})
-	if posts, gets := emu.countRequests(http.MethodPost), emu.countRequests(http.MethodGet); posts != 1 || gets != 0 {
-		t.Fatalf("%d creates and %d queries, want 1 and 0", posts, gets)
+	// Without waiting, each task is queried once, for the first look the action reports.
+	if posts, gets := emu.countRequests(http.MethodPost), emu.countRequests(http.MethodGet); posts != 1 || gets != 1 {
+		t.Fatalf("%d creates and %d queries, want 1 and 1", posts, gets)
 	}
 }
 

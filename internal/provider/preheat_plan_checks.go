@@ -7,8 +7,10 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -76,7 +78,11 @@ func batchArguments(ctx context.Context, config tfsdk.Config, withAssetID bool, 
 	return u, a, true
 }
 
-// checkBatchArguments requires something to preheat and refuses a run that
+func nothingToPreheat(names string) string {
+	return names + " are all empty or unset: give at least one URL or asset ID."
+}
+
+// checkBatchArguments requires something to preheat (for the action) and refuses a run that
 // could need more preheats than the tenant's daily quota.
 func checkBatchArguments(ctx context.Context, config tfsdk.Config, withAssetID bool, diags *diag.Diagnostics) {
 	urls, assetIDs, known := batchArguments(ctx, config, withAssetID, diags)
@@ -88,8 +94,9 @@ func checkBatchArguments(ctx context.Context, config tfsdk.Config, withAssetID b
 		names = "urls, asset_ids and asset_id"
 	}
 	if len(urls) == 0 && len(assetIDs) == 0 {
-		diags.AddAttributeError(path.Root("urls"), "Nothing to preheat",
-			fmt.Sprintf("%s are all empty or unset: give at least one URL or asset ID.", names))
+		if withAssetID { // the action; a resource checks when it plans a create
+			diags.AddAttributeError(path.Root("urls"), "Nothing to preheat", nothingToPreheat(names))
+		}
 		return
 	}
 	var retry types.Int64
@@ -105,4 +112,38 @@ func checkBatchArguments(ctx context.Context, config tfsdk.Config, withAssetID b
 				"but Huawei allows %d preheats per tenant per day. Lower retry_failed, or split the URLs and assets over several days' runs.",
 				tasks, vod.MaxURLsPerTask, rounds-1, worst, dailyPreheatQuota))
 	}
+}
+
+// planCreatesPreheat reports whether the plan creates the resource, anew
+// or as a replacement: only then must it name something to preheat. An
+// imported task knows no urls or asset_id, and a configuration generated
+// for it (terraform plan -generate-config-out) has none: that is valid as
+// long as nothing is created.
+func planCreatesPreheat(req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) bool {
+	if req.Plan.Raw.IsNull() {
+		return false // destroy
+	}
+	return req.State.Raw.IsNull() || len(resp.RequiresReplace) > 0
+}
+
+// requireSomethingToPreheat errors when a planned create has none of the
+// attributes named, each null (or an empty list).
+func requireSomethingToPreheat(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse, summary, detail string, names ...string) {
+	if !planCreatesPreheat(req, resp) {
+		return
+	}
+	for _, name := range names {
+		var value attr.Value
+		resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root(name), &value)...)
+		if value == nil || value.IsUnknown() {
+			return
+		}
+		if list, ok := value.(types.List); ok && !list.IsNull() && len(list.Elements()) > 0 {
+			return
+		}
+		if s, ok := value.(types.String); ok && !s.IsNull() {
+			return
+		}
+	}
+	resp.Diagnostics.AddAttributeError(path.Root(names[0]), summary, detail)
 }

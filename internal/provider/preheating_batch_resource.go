@@ -30,6 +30,7 @@ var (
 	_ resource.ResourceWithImportState    = (*preheatingBatchResource)(nil)
 	_ resource.ResourceWithValidateConfig = (*preheatingBatchResource)(nil)
 	_ resource.ResourceWithIdentity       = (*preheatingBatchResource)(nil)
+	_ resource.ResourceWithModifyPlan     = (*preheatingBatchResource)(nil)
 )
 
 // NewPreheatingBatchResource is the vod_preheating_batch resource.
@@ -152,6 +153,12 @@ func (r *preheatingBatchResource) ValidateConfig(ctx context.Context, req resour
 	checkBatchArguments(ctx, req.Config, false, &resp.Diagnostics)
 	checkFailWithoutWaiting(ctx, req.Config, &resp.Diagnostics)
 	checkRetryNeedsWaiting(ctx, req.Config, &resp.Diagnostics)
+}
+
+// ModifyPlan requires urls or asset_ids when the plan creates a batch (see
+// the task resource's ModifyPlan for why this is not a config validator).
+func (r *preheatingBatchResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	requireSomethingToPreheat(ctx, req, resp, "Nothing to preheat", nothingToPreheat("urls and asset_ids"), "urls", "asset_ids")
 }
 
 func (r *preheatingBatchResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {

@@ -7,7 +7,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
-	"github.com/hashicorp/terraform-plugin-framework-validators/resourcevalidator"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
@@ -31,12 +30,12 @@ const (
 )
 
 var (
-	_ resource.Resource                     = (*preheatingTaskResource)(nil)
-	_ resource.ResourceWithConfigure        = (*preheatingTaskResource)(nil)
-	_ resource.ResourceWithImportState      = (*preheatingTaskResource)(nil)
-	_ resource.ResourceWithConfigValidators = (*preheatingTaskResource)(nil)
-	_ resource.ResourceWithValidateConfig   = (*preheatingTaskResource)(nil)
-	_ resource.ResourceWithIdentity         = (*preheatingTaskResource)(nil)
+	_ resource.Resource                   = (*preheatingTaskResource)(nil)
+	_ resource.ResourceWithConfigure      = (*preheatingTaskResource)(nil)
+	_ resource.ResourceWithImportState    = (*preheatingTaskResource)(nil)
+	_ resource.ResourceWithModifyPlan     = (*preheatingTaskResource)(nil)
+	_ resource.ResourceWithValidateConfig = (*preheatingTaskResource)(nil)
+	_ resource.ResourceWithIdentity       = (*preheatingTaskResource)(nil)
 )
 
 // NewPreheatingTaskResource is the vod_preheating_task resource.
@@ -148,8 +147,12 @@ const failOnFailedResourceDoc = "Fail the create when a URL's status is `failed`
 	"Defaults to the value of `wait_for_completion`; `true` with `wait_for_completion = false` is refused at plan time, " +
 	"since nothing has ended when the apply ends. Refreshes never fail because of failed URLs, so they do not block `terraform destroy`."
 
-func (r *preheatingTaskResource) ConfigValidators(context.Context) []resource.ConfigValidator {
-	return []resource.ConfigValidator{resourcevalidator.AtLeastOneOf(path.MatchRoot("asset_id"), path.MatchRoot("urls"))}
+// ModifyPlan requires asset_id or urls when the plan creates a task. It is
+// not a config validator: the configuration generated for an imported task
+// has neither, and must plan no change.
+func (r *preheatingTaskResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	requireSomethingToPreheat(ctx, req, resp, "Missing Attribute Configuration",
+		"At least one of these attributes must be configured: [asset_id,urls]. A new preheat needs an asset or URLs.", "asset_id", "urls")
 }
 
 func (r *preheatingTaskResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
