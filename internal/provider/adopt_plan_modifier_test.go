@@ -47,3 +47,26 @@ func TestRequiresReplace(t *testing.T) {
 		}
 	}
 }
+
+func TestSameElements(t *testing.T) {
+	list := func(values ...string) types.List {
+		v, _ := types.ListValueFrom(context.Background(), types.StringType, values)
+		return v
+	}
+	for _, tc := range []struct {
+		a, b types.List
+		want bool
+	}{
+		{list("a", "b"), list("b", "a"), true},
+		{list("a", "b"), list("a", "b"), true},
+		{list("a", "b"), list("a", "c"), false},
+		{list("a", "b"), list("a"), false},
+		{list("a", "a"), list("a", "b"), false},
+		{types.ListNull(types.StringType), list(), false},
+		{list("a"), types.ListUnknown(types.StringType), false},
+	} {
+		if got := sameElements(tc.a, tc.b); got != tc.want {
+			t.Errorf("sameElements(%v, %v) = %v, want %v", tc.a, tc.b, got, tc.want)
+		}
+	}
+}

@@ -107,3 +107,49 @@ func TestDurationText(t *testing.T) {
 		}
 	}
 }
+
+func TestProgressLoggerReportsOnlyChanges(t *testing.T) {
+	var seen []vod.PreheatProgress
+	logger := progressLogger{next: func(p vod.PreheatProgress) { seen = append(seen, p) }}
+	first := vod.PreheatProgress{Total: 20, Processing: 20, Tasks: 1, NotCreated: 1}
+	second := vod.PreheatProgress{Total: 20, Processing: 20, Tasks: 2}
+	for _, p := range []vod.PreheatProgress{first, first, second, second, second} {
+		logger.report(context.Background(), p)
+	}
+	if len(seen) != 2 || seen[0] != first || seen[1] != second {
+		t.Fatalf("reported %v; want each change once", seen)
+	}
+}
+
+func TestActionProgressLine(t *testing.T) {
+	for _, tc := range []struct {
+		p    vod.PreheatProgress
+		want string
+	}{
+		{vod.PreheatProgress{Total: 2, Succeed: 1, Processing: 1, Tasks: 1}, "1/2 succeeded, 0 failed, 1 processing"},
+		{vod.PreheatProgress{Total: 230, Succeed: 120, Failed: 2, Processing: 108, Tasks: 30, NotCreated: 3},
+			"120/230 succeeded, 2 failed, 108 processing; 30 tasks, 3 not yet created"},
+	} {
+		if got := actionProgressLine(tc.p); got != tc.want {
+			t.Errorf("actionProgressLine = %q, want %q", got, tc.want)
+		}
+	}
+}
+
+func TestPreheatErrorDiagnostic(t *testing.T) {
+	outcome := vod.PreheatOutcome{TaskIDs: []string{"t1", "t2"}}
+	perr := &vod.PreheatError{Phase: "create", Created: 2, URLsCovered: 20,
+		NotSent: []vod.TaskSpec{{URLs: []string{"https://cdn.example.com/x.ts"}}, {AssetID: "a9"}},
+		Cause:   &vod.APIError{HTTPStatus: 400, ErrorCode: "VOD.10086"}}
+	d := preheatErrorDiagnostic(nil, perr, outcome, preheatRun{saved: true, timeout: time.Minute, timeoutSetting: "timeouts.create"})
+	for _, want := range []string{"2 preheat tasks were created, covering 20 URLs", "not sent: 2 tasks, 1 URLs (https://cdn.example.com/x.ts), 1 assets (a9)",
+		"2 preheat tasks (t1, t2) were created and are saved in state", "tainted"} {
+		if !strings.Contains(d.Detail(), want) {
+			t.Errorf("detail lacks %q:\n%s", want, d.Detail())
+		}
+	}
+	action := preheatErrorDiagnostic(nil, perr, outcome, preheatRun{timeout: time.Minute, timeoutSetting: "timeout"})
+	if strings.Contains(action.Detail(), "saved in state") || !strings.Contains(action.Detail(), "the action records nothing") {
+		t.Errorf("the action keeps no state, and says so:\n%s", action.Detail())
+	}
+}
