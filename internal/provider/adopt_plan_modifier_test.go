@@ -6,6 +6,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
@@ -67,6 +68,22 @@ func TestSameElements(t *testing.T) {
 	} {
 		if got := sameElements(tc.a, tc.b); got != tc.want {
 			t.Errorf("sameElements(%v, %v) = %v, want %v", tc.a, tc.b, got, tc.want)
+		}
+	}
+}
+
+func TestSameElementsKeepStatePlansTheState(t *testing.T) {
+	ctx := context.Background()
+	state, _ := types.ListValueFrom(ctx, types.StringType, []string{"a", "b"})
+	reordered, _ := types.ListValueFrom(ctx, types.StringType, []string{"b", "a"})
+	changed, _ := types.ListValueFrom(ctx, types.StringType, []string{"b", "c"})
+	for _, tc := range []struct {
+		plan, want types.List
+	}{{reordered, state}, {changed, changed}} {
+		resp := planmodifier.ListResponse{PlanValue: tc.plan}
+		sameElementsKeepState{}.PlanModifyList(ctx, planmodifier.ListRequest{StateValue: state, PlanValue: tc.plan, ConfigValue: tc.plan}, &resp)
+		if !resp.PlanValue.Equal(tc.want) {
+			t.Errorf("plan %v: planned %v, want %v", tc.plan, resp.PlanValue, tc.want)
 		}
 	}
 }
