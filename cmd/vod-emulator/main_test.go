@@ -230,7 +230,12 @@ func TestRunUppercaseStatus(t *testing.T) {
 			"--uppercase-status", "--processing-time", "0s", "--seed", "../../internal/emulator/testdata/tasks.json"}, stdoutW, io.Discard)
 		stdoutW.Close()
 	}()
-	defer func() { cancel(); <-done }()
+	defer func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("run: %v", err)
+		}
+	}()
 	lines := bufio.NewScanner(stdoutR)
 	if !lines.Scan() {
 		t.Fatal("no listening line")

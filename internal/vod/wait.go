@@ -30,8 +30,8 @@ const EmptyResultsTimeout = 2 * time.Minute
 
 // pollSpacing spreads the polls of a wait that follows many tasks: each task
 // is polled at most once per pollSpacing × the tasks still unfinished, so one
-// wait alone stays within Huawei's documented 100 queries a minute. One
-// task's schedule (MinPollGap and up) is never shortened by it.
+// wait alone stays within Huawei's documented 100 queries a minute. A wait
+// on one task keeps its schedule or interval as it is.
 const pollSpacing = 600 * time.Millisecond
 
 // DefaultPollGap is the default schedule's gap before the next query, after
@@ -286,7 +286,10 @@ func (w *waiter) gap(t *waitTask, sentAt time.Time) time.Duration {
 	if gap <= 0 {
 		gap = DefaultPollGap(sentAt.Sub(t.joined), w.jitter())
 	}
-	return max(gap, time.Duration(w.unfinished())*pollSpacing)
+	if n := w.unfinished(); n > 1 {
+		gap = max(gap, time.Duration(n)*pollSpacing)
+	}
+	return gap
 }
 
 // stopped is the wait's error for a stop by cause, saying what it last saw.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -489,5 +490,26 @@ func TestWaitGivesUpOnAnEmptyListAfterItsBound(t *testing.T) {
 	})
 	if err != nil || !task.AllSucceeded() {
 		t.Fatalf("a list that appeared in time: %v, %+v", err, task)
+	}
+}
+
+// TestWaitOnOneTaskKeepsAShortInterval checks a wait on one task polls at
+// the interval asked for, however short: the spreading of many tasks' polls
+// does not apply to it.
+func TestWaitOnOneTaskKeepsAShortInterval(t *testing.T) {
+	sim := newSimTime()
+	var sentAt []time.Duration
+	_, err := sim.clock().wait(context.Background(), "t1", 100*time.Millisecond, func(context.Context) (Task, error) {
+		sentAt = append(sentAt, sim.elapsed())
+		if len(sentAt) == 5 {
+			return taskOf("succeed"), nil
+		}
+		return taskOf("processing"), nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []time.Duration{0, 100 * time.Millisecond, 200 * time.Millisecond, 300 * time.Millisecond, 400 * time.Millisecond}; !slices.Equal(sentAt, want) {
+		t.Fatalf("polls at %v, want %v", sentAt, want)
 	}
 }
