@@ -7,6 +7,11 @@
 #   RUNS=7 bench/run.sh             # more plan runs per case (default 5)
 #   SKIP_QUOTA=1 SKIP_WAIT=1 bench/run.sh   # leave out the slow real-time cases
 #   BASELINE_REV=<commit> bench/run.sh      # "without limiter" = this commit (default: before issue 6)
+#   TODAY_REV=<commit> bench/run.sh         # "today's client" = this commit (default: before the budgets)
+#   SKIP_RELEASE=1 bench/run.sh             # leave out the release-scale cases (about 8 minutes)
+#   ONLY_RELEASE=1 bench/run.sh             # only those
+#   RELEASE_CASES="creates pipelines" bench/run.sh   # some of them (default: creates pipelines outage)
+#   TODAY_CREATES=1 bench/run.sh            # also today's client for the 30 creates (about 6 minutes more)
 #
 # References: "floor" is bench/floor, a framework provider returning
 # constants; "baseline" is the provider built from BASELINE_REV, before the
@@ -15,12 +20,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root="$(pwd)"
 source bench/lib.sh
+source bench/release.sh
 export CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1
 runs="${RUNS:-5}"
 baseline_rev="${BASELINE_REV:-afb6cba}"
+today_rev="${TODAY_REV:-d6c49e0}"
 work="${BENCH_WORK:-${TMPDIR:-/tmp}/terraform-provider-vod-bench}"
 terraform="$(scripts/terraform-path.sh)"
-rm -rf "$work" && mkdir -p "$work/bin" "$work/ours" "$work/floor" "$work/floor-quiet" "$work/baseline" "$work/rss/ours" "$work/rss/floor"
+rm -rf "$work" && mkdir -p "$work/bin" "$work/ours" "$work/floor" "$work/floor-quiet" "$work/baseline" "$work/today" "$work/rss/ours" "$work/rss/floor"
 emulator_pid=""
 trap '[[ -n "$emulator_pid" ]] && kill "$emulator_pid" 2>/dev/null; true' EXIT
 export HW_ACCESS_KEY=BENCHACCESSKEY HW_SECRET_KEY=BENCHSECRETKEY HW_PROJECT_ID=0123456789abcdef0123456789abcdef
@@ -30,13 +37,22 @@ echo "==> Building the provider, the floor provider, the emulator and the baseli
 go build -o "$work/ours/terraform-provider-vod" .
 go build -o "$work/floor/terraform-provider-floor" ./bench/floor
 go build -o "$work/bin/vod-emulator" ./cmd/vod-emulator
-have_baseline=""
-if git rev-parse -q --verify "$baseline_rev^{commit}" >/dev/null; then
-  mkdir -p "$work/baseline-src"
-  git archive "$baseline_rev" | tar -x -C "$work/baseline-src"
-  (cd "$work/baseline-src" && go build -o "$work/baseline/terraform-provider-vod" .) && have_baseline=1
-else
-  echo "    baseline $baseline_rev not in this clone: the without-limiter runs are left out" >&2
+go build -o "$work/bin/outage" ./bench/outage
+# build_rev rev dir: builds the provider of commit rev into dir.
+build_rev() {
+  git rev-parse -q --verify "$1^{commit}" >/dev/null || return 1
+  mkdir -p "$2-src"
+  git archive "$1" | tar -x -C "$2-src"
+  (cd "$2-src" && go build -o "$2/terraform-provider-vod" .)
+}
+have_baseline="" have_today=""
+if [[ -z "${ONLY_RELEASE-}" ]]; then
+  build_rev "$baseline_rev" "$work/baseline" && have_baseline=1 ||
+    echo "    baseline $baseline_rev not in this clone: the without-limiter runs are left out" >&2
+fi
+if [[ -z "${SKIP_RELEASE-}" ]]; then
+  build_rev "$today_rev" "$work/today" && have_today=1 ||
+    echo "    $today_rev not in this clone: today's client is left out of the release-scale cases" >&2
 fi
 make_rc "$work/ours.rc" "$work/ours" "$work/floor"
 # The like-for-like reference: the floor with its plugin logs at Terraform's
@@ -46,7 +62,9 @@ printf '#!/bin/sh\nexport TF_LOG_SDK=OFF TF_LOG_PROVIDER_FLOOR=OFF\nexec %q "$@"
 chmod +x "$work/floor-quiet/terraform-provider-floor"
 make_rc "$work/quiet.rc" "$work/ours" "$work/floor-quiet"
 make_rc "$work/baseline.rc" "$work/baseline" "$work/floor"
+make_rc "$work/today.rc" "$work/today" "$work/floor"
 
+if [[ -z "${ONLY_RELEASE-}" ]]; then
 echo "==> Go benchmarks: 10,000-URL read; wait schedule on a simulated clock" >&2
 go test -run '^$' -bench 'BenchmarkReadAndStore10kURLs|BenchmarkDefaultSchedule' -benchtime 3x -count 3 \
   ./internal/provider ./internal/vod >"$work/gobench.txt"
@@ -140,6 +158,7 @@ if [[ -z "${SKIP_WAIT-}" ]]; then
   row "real wait, task done ${task}s after 1st query: lag (s)" "$lag" "$fixed_lag (5s)" "-" "<= $lag_goal" "$(le "$lag" "$lag_goal")"
   row "real wait: queries" "$served" "$fixed_queries (5s)" "$(ratio "$served" "$fixed_queries")" "-" "-"
 fi
+fi
 
 # quota_case label reads rate: one plan of `reads` data sources against a quota
 # of `rate` requests a second, with the adaptive pace and without (baseline).
@@ -170,11 +189,13 @@ quota_case() {
   return 0
 }
 
-if [[ -z "${SKIP_QUOTA-}" ]]; then
+if [[ -z "${SKIP_QUOTA-}" && -z "${ONLY_RELEASE-}" ]]; then
   echo "==> Quota runs: plan -parallelism=10 against a per-tenant quota (burst: one second's worth)" >&2
   quota_case "100 reads at 2 rps" 100 2
   quota_case "300 reads at 30 rps" 300 30
 fi
+
+[[ -z "${SKIP_RELEASE-}" ]] && release_cases
 
 echo >&2
 echo "bench run $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), $(((($(now_ms) - started) / 1000)))s" >&2

@@ -92,6 +92,8 @@ func TestDescribeCreateError(t *testing.T) {
 			"The preheat request may or may not have started a preheat", "check in the VOD console"},
 		{"no answer", &vod.TransportError{Method: "POST", Path: "/p", Err: errors.New("connection reset")},
 			"The preheat request may or may not have started a preheat", "was not retried"},
+		{"not sent", &vod.NotSentError{API: "create", Cause: &vod.SlotBeyondDeadlineError{API: "create", Last: &vod.APIError{HTTPStatus: 429}}},
+			"The preheat request was not sent", "The request was not sent, no preheat was started"},
 	} {
 		summary, detail := describeCreateError(tc.err)
 		if summary != tc.summary || !strings.Contains(detail, tc.detail) {

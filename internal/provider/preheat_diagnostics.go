@@ -123,11 +123,11 @@ func timeoutName(setting string) string {
 func describeCreateError(err error) (summary, detail string) {
 	apiErr, isAPI := vod.AsAPIError(err)
 	switch {
+	case vod.IsNotSent(err):
+		return "The preheat request was not sent", fmt.Sprintf("Creating the preheat failed: %v\n\n"+
+			"The request was not sent, no preheat was started.", err)
 	case vod.IsCredentialsError(err):
 		return credentialsErrorSummary, fmt.Sprintf("Creating the preheat failed: %v\n\nNo request reached VOD, so no preheat was started.", err)
-	case vod.IsNotSent(err):
-		return "The preheat request was not sent",
-			fmt.Sprintf("Creating the preheat failed: %v\n\nThe request never left the provider, so no preheat was started.", err)
 	case isAPI && apiErr.HTTPStatus == http.StatusTooManyRequests:
 		return "VOD throttled the preheat request",
 			fmt.Sprintf("Creating the preheat failed: %v\n\nThe gateway refused the request before VOD saw it, so no preheat was started. "+

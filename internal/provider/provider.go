@@ -109,14 +109,17 @@ func (p *VodProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 			"max_retries": schema.Int64Attribute{
 				Optional: true,
 				MarkdownDescription: fmt.Sprintf("How many times a throttled (429), failed (5xx) or unanswered request is retried, "+
-					"with jittered exponential backoff or the server's `Retry-After`. Other errors, 401 above all, are never retried. "+
+					"with jittered exponential backoff or the server's `Retry-After`. A 429 that states the gateway's window "+
+					"(`limit:10,time:1 minute`) is retried when that window frees, and a throttled create until the create timeout, "+
+					"without counting here; 0 retries nothing. Other errors, 401 above all, are never retried. "+
 					"From 0 to %d; defaults to %d. ", MaxMaxRetries, DefaultMaxRetries) + envDoc(maxRetriesSetting),
 				Validators: []validator.Int64{int64validator.Between(0, MaxMaxRetries)},
 			},
 			"max_requests_per_second": schema.Float64Attribute{
 				Optional: true,
 				MarkdownDescription: "Most requests per second the provider sends, all reads, waits and creates of one Terraform run together. " +
-					"Unset, the pace adapts on its own: it slows when the API answers 429 (throttled) and speeds up again when it does not. " +
+					"Unset, creates and queries are paced apart, each to the limit the gateway states in its 429 answers " +
+					"(`limit:N,time:1 minute`), or, when it states none, adaptively: slower on a 429, faster again without. " +
 					"Set it a little under the tenant's quota, such as `1.5` for Huawei's 100 queries a minute, to avoid 429s altogether. " +
 					"A number above 0. " + envDoc(maxRPSSetting),
 			},

@@ -171,14 +171,20 @@ func TestAccProvider_invalidEnvironmentValues(t *testing.T) {
 }
 
 // TestAccProvider_maxRequestsPerSecondKeepsUnderTheQuota reads three data
-// sources against a quota of 1 request a second (burst 2) with no retries:
-// capped at 0.8 a second the plan never meets a 429. Without the cap the
-// three reads leave within milliseconds and the third is refused (see
-// TestAccProvider_quotaWithoutCapIsThrottled), so the cap is what holds.
+// sources against a quota of 2 requests a second (burst 2) with no retries:
+// capped at 0.5 a second the plan never meets a 429. Without the cap the
+// three reads leave together (see TestAccProvider_quotaWithoutCapIsThrottled),
+// so the cap is what holds.
+//
+// It does not depend on the gaps between Terraform's commands, each a new
+// provider process whose first request is not paced by the one before: 2 s
+// apart, a process's requests find the bucket full (4 tokens' refill for a
+// size of 2), so the one request that may follow at once, the next
+// process's first, always finds a token, however soon it comes.
 func TestAccProvider_maxRequestsPerSecondKeepsUnderTheQuota(t *testing.T) {
-	emu := newQuotaEmulator(t)
+	emu := newQuotaEmulator(t, emulator.Quota{RequestsPerSecond: 2, Burst: 2})
 	runStep(t, resource.TestStep{
-		Config: emu.threeReads(`max_requests_per_second = 0.8`),
+		Config: emu.threeReads(`max_requests_per_second = 0.5`),
 		ConfigStateChecks: []statecheck.StateCheck{
 			statecheck.ExpectKnownValue("data.vod_preheating_result.c", tfjsonpath.New("total"), knownvalue.Int64Exact(1)),
 		},
@@ -188,20 +194,22 @@ func TestAccProvider_maxRequestsPerSecondKeepsUnderTheQuota(t *testing.T) {
 	}
 }
 
+// TestAccProvider_quotaWithoutCapIsThrottled: uncapped, the three reads of
+// one plan go out within a minute (at once, in fact), so a quota of two a
+// minute refuses the third, whatever the machine's load.
 func TestAccProvider_quotaWithoutCapIsThrottled(t *testing.T) {
-	emu := newQuotaEmulator(t)
+	emu := newQuotaEmulator(t, emulator.Quota{QueriesPerMinute: 2})
 	runStep(t, resource.TestStep{
 		Config:      emu.threeReads(""),
-		ExpectError: errorMatching("HTTP 429", "error_code APIGW.0308"),
+		ExpectError: errorMatching("HTTP 429", "error_code APIGW.0308", "limit:2,time:1 minute"),
 	})
 }
 
-// newQuotaEmulator serves one finished task under a quota of one request a
-// second with a burst of two.
-func newQuotaEmulator(t *testing.T) *testEmulator {
+// newQuotaEmulator serves one finished task under quota.
+func newQuotaEmulator(t *testing.T, quota emulator.Quota) *testEmulator {
 	clearProviderEnv(t)
 	emu := emulator.New(emulator.Config{AccessKey: testAccessKey, SecretKey: testSecretKey, ProjectID: testProjectID,
-		Quota: emulator.Quota{RequestsPerSecond: 1, Burst: 2}})
+		Quota: quota})
 	srv := httptest.NewServer(emu)
 	t.Cleanup(srv.Close)
 	emu.SeedTask(testTaskID, []emulator.URLSeed{{URL: "https://cdn.example.com/a.mp4", Status: "succeed"}})

@@ -15,7 +15,8 @@ import (
 // it is the adaptive limiter (slow start, then AIMD on the 429s). Once a 429
 // states "limit:N,time:W" it keeps at most N of its own requests in any W
 // (counted from their answers, which come after the gateway counted them),
-// and on each stated 429 it holds every request until the window can have
+// queries spread over the window and creates in bursts (see spread), and
+// on each stated 429 it holds every request until the window can have
 // freed:
 //   - when its own answers fill the window, exactly when the oldest of them
 //     leaves it;
@@ -47,6 +48,13 @@ type budget struct {
 	probe     bool        // after a shared hold one request goes alone
 	gen       int         // bumped by each hold: places given before are void
 	freed     chan struct{}
+	// spread keeps a stated pace's requests a window ÷ limit apart rather
+	// than letting a window's worth out at once: for queries, whose waits
+	// would otherwise spend the window in its first seconds and then see
+	// nothing until it frees. Creates go in bursts: a release's creates
+	// are done sooner all at once when the window frees.
+	spread   bool
+	lastSlot time.Time
 }
 
 const (
@@ -117,7 +125,7 @@ func (b *budget) step(prev pass, deadline time.Time) (time.Time, pass, <-chan st
 	stated := len(b.limits) > 0
 	b.mu.Unlock()
 	if prev.placed {
-		b.unreserve(prev)
+		b.unreserve()
 	}
 	if stated {
 		if !prev.stated {
@@ -154,7 +162,7 @@ func (b *budget) confirm(p pass) bool {
 // cancel gives back every place p holds: its request will not be sent.
 func (b *budget) cancel(p pass) {
 	if p.placed {
-		b.unreserve(p)
+		b.unreserve()
 	}
 	if !p.stated {
 		b.adaptive.release(p.adaptive)
@@ -179,11 +187,17 @@ func (b *budget) reserve(deadline time.Time) (time.Time, pass, <-chan struct{}, 
 		}
 		slot = maxTime(slot, s)
 	}
+	if b.spread {
+		for _, limit := range b.limits {
+			slot = maxTime(slot, b.lastSlot.Add(limit.Window/time.Duration(limit.Limit)))
+		}
+	}
 	slot = b.spacing.peek(slot)
 	if !deadline.IsZero() && slot.After(deadline) {
 		return now, pass{}, nil, b.beyond(slot, deadline, now)
 	}
 	b.spacing.take(slot)
+	b.lastSlot = maxTime(b.lastSlot, slot)
 	b.inFlight++
 	p.placed, p.probe = true, b.probe
 	return slot, p, nil, nil
@@ -217,7 +231,7 @@ func (b *budget) beyond(slot, deadline, now time.Time) error {
 	return err
 }
 
-func (b *budget) unreserve(p pass) {
+func (b *budget) unreserve() {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	b.inFlight--

@@ -28,7 +28,6 @@ type simRequest struct {
 	proc    int
 	pass    pass
 	placed  bool // its slot came: confirm and send
-	sentAt  time.Time
 	attempt int
 	answer  bool // the gateway's answer arrives
 	refusal string
@@ -127,10 +126,13 @@ func simTenant(t *testing.T, procs []*simProcess, quota emulator.Quota, method s
 	return walls, refused
 }
 
-func newSimProcesses(n, requests int) []*simProcess {
+// newSimProcesses makes n processes of `requests` each, whose budgets are
+// the client's for queries (spread) or creates.
+func newSimProcesses(n, requests int, spread bool) []*simProcess {
 	procs := make([]*simProcess, n)
 	for i := range procs {
 		procs[i] = &simProcess{b: newBudget("query", newLimiter(0), newSpacing(0)), requests: requests}
+		procs[i].b.spread = spread
 	}
 	return procs
 }
@@ -140,7 +142,7 @@ func newSimProcesses(n, requests int) []*simProcess {
 // sources at parallelism 10 against 100 queries a minute. The floor is one
 // window: 100 reads in the first, 20 once it frees.
 func TestBudgetConvergesForPipelinesSharingAWindow(t *testing.T) {
-	walls, throttled := simTenant(t, newSimProcesses(3, 40), emulator.Quota{QueriesPerMinute: 100}, http.MethodGet, 10, 0)
+	walls, throttled := simTenant(t, newSimProcesses(3, 40, true), emulator.Quota{QueriesPerMinute: 100}, http.MethodGet, 10, 0)
 	slowest := max(walls[0], walls[1], walls[2])
 	t.Logf("3 plans × 40 reads at 100/min: %v, %d answers of 429", walls, throttled)
 	if floor := time.Minute; slowest > floor*5/4 {
@@ -151,7 +153,7 @@ func TestBudgetConvergesForPipelinesSharingAWindow(t *testing.T) {
 	}
 	// Started 10 s apart, the later plans wait for the window the earlier
 	// ones opened: none waits more than a window past its own floor.
-	procs := newSimProcesses(3, 40)
+	procs := newSimProcesses(3, 40, true)
 	procs[1].start, procs[2].start = 10*time.Second, 20*time.Second
 	walls, throttled = simTenant(t, procs, emulator.Quota{QueriesPerMinute: 100}, http.MethodGet, 10, 0)
 	t.Logf("the same started 0, 10 and 20 s: %v, %d answers of 429", walls, throttled)
@@ -165,7 +167,7 @@ func TestBudgetConvergesForPipelinesSharingAWindow(t *testing.T) {
 // 10 creates a minute: the floor is 10 now, 10 after 60 s, 10 after 120 s,
 // plus 20 s.
 func TestBudgetCreatesPaceToTheStatedWindow(t *testing.T) {
-	procs := newSimProcesses(1, 30)
+	procs := newSimProcesses(1, 30, false)
 	walls, throttled := simTenant(t, procs, emulator.Quota{CreatesPerMinute: 10}, http.MethodPost, 10, 20*time.Second)
 	t.Logf("30 creates at 10/min: %s, %d answers of 429", walls[0], throttled)
 	if floor := 140 * time.Second; walls[0] > floor*21/20 {

@@ -98,6 +98,8 @@ func New(cfg Config) (*Client, error) {
 	setDefault(&cfg.RetryBaseDelay, time.Second)
 	setDefault(&cfg.RetryMaxDelay, 30*time.Second)
 	capSpacing := newSpacing(cfg.MaxRequestsPerSecond)
+	queries := newBudget("query", newLimiter(cfg.MaxRequestsPerSecond), capSpacing)
+	queries.spread = true
 	return &Client{
 		cfg:         cfg,
 		endpoint:    endpoint,
@@ -116,7 +118,7 @@ func New(cfg Config) (*Client, error) {
 		maxBody: MaxResponseBytes,
 		sleep:   sleepContext,
 		jitter:  randomJitter,
-		queries: newBudget("query", newLimiter(cfg.MaxRequestsPerSecond), capSpacing),
+		queries: queries,
 		creates: newBudget("create", newLimiter(cfg.MaxRequestsPerSecond), capSpacing),
 	}, nil
 }

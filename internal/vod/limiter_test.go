@@ -16,8 +16,8 @@ var epoch = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 
 // simulatedLimiter is a limiter on a settable clock, in a budget whose
 // sleeps are recorded, not slept.
-func simulatedLimiter(capPerSecond float64) (*limiter, *time.Time, *[]time.Duration) {
-	b, now, sleeps := simulatedBudget(capPerSecond)
+func simulatedLimiter() (*limiter, *time.Time, *[]time.Duration) {
+	b, now, sleeps := simulatedBudget(0)
 	return b.adaptive, now, sleeps
 }
 
@@ -33,7 +33,7 @@ func simulatedBudget(capPerSecond float64) (*budget, *time.Time, *[]time.Duratio
 }
 
 func TestLimiterSlowStartKeepsAGrowingWindowInFlight(t *testing.T) {
-	l, _, sleeps := simulatedLimiter(0)
+	l, _, sleeps := simulatedLimiter()
 	var passes []ticket
 	for range startWindow {
 		_, pass, full := l.reserve(ticket{})
@@ -63,7 +63,7 @@ func TestLimiterSlowStartKeepsAGrowingWindowInFlight(t *testing.T) {
 }
 
 func TestLimiterCutsOnceToTheAcceptedRateThenProbesSlowly(t *testing.T) {
-	l, now, _ := simulatedLimiter(0)
+	l, now, _ := simulatedLimiter()
 	l.window = 10
 	var sent []ticket
 	for range 5 {
@@ -153,17 +153,23 @@ func TestLimiterHoldsEveryoneForRetryAfter(t *testing.T) {
 	}
 }
 
+// TestLimiterStopsWaitingWhenCtxEnds: a slot past the deadline fails at
+// once, with the slot and the time left, instead of sleeping to the
+// deadline; a cancelled context ends the wait.
 func TestLimiterStopsWaitingWhenCtxEnds(t *testing.T) {
-	b := newBudget("query", newLimiter(0.5), newSpacing(0))
-	_, _ = b.wait(context.Background()) // only the pace matters here
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
+	b, _, sleeps := simulatedBudget(0.5)
+	_, _ = b.wait(context.Background()) // the next slot is 2s away
+	ctx, cancel := context.WithDeadline(context.Background(), epoch.Add(20*time.Millisecond))
 	defer cancel()
-	start := time.Now()
-	if _, err := b.wait(ctx); !errors.Is(err, context.DeadlineExceeded) {
-		t.Fatalf("err = %v", err)
+	_, err := b.wait(ctx)
+	var beyond *SlotBeyondDeadlineError
+	if !errors.As(err, &beyond) || !errors.Is(err, context.DeadlineExceeded) || beyond.Delay != 2*time.Second || len(*sleeps) != 0 {
+		t.Fatalf("err = %v, slept %v: want a slot 2s away refused at once", err, *sleeps)
 	}
-	if waited := time.Since(start); waited > time.Second {
-		t.Fatalf("waited %s for a slot 2s away despite a 20ms deadline", waited)
+	cancelled, cancelNow := context.WithCancel(context.Background())
+	cancelNow()
+	if _, err := b.wait(cancelled); !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v, want context.Canceled", err)
 	}
 }
 
@@ -182,7 +188,7 @@ func simulatePlan(reads, parallelism int, quota emulator.Quota, withLimiter bool
 	const latency, think, maxRetries = 30 * time.Millisecond, 2 * time.Millisecond, 5
 	rng := rand.New(rand.NewPCG(7, 8))
 	backoffs := &Client{cfg: Config{RetryBaseDelay: time.Second, RetryMaxDelay: 30 * time.Second}, jitter: rng.Float64}
-	l, now, _ := simulatedLimiter(0)
+	l, now, _ := simulatedLimiter()
 	gate := emulator.NewQuotaGate(quota)
 	type event struct {
 		at       time.Time

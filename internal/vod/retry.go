@@ -65,9 +65,10 @@ var (
 // withRetries runs call through budget b until it succeeds, fails for
 // good, runs out of retries or ctx ends. A 429 stating the gateway's limit
 // is retried when the budget's window can have freed, until ctx's deadline,
-// without counting against max_retries; other retries back off
-// exponentially with jitter, or after the server's Retry-After. A request
-// that never left the client fails with a *NotSentError.
+// without counting against max_retries (unless that is 0: no retries);
+// other retries back off exponentially with jitter, or after the server's
+// Retry-After. A request that never left the client fails with a
+// *NotSentError.
 func (c *Client) withRetries(ctx context.Context, b *budget, rule retryRule, call func(*vodsdk.VodClient) error) error {
 	var last error // the last attempt's error
 	sent := false  // an attempt left the client
@@ -108,11 +109,15 @@ func (c *Client) withRetries(ctx context.Context, b *budget, rule retryRule, cal
 		if !rule.retryable(err) {
 			return err
 		}
+		// max_retries 0 means no retry at all; otherwise a throttled request
+		// whose window is known, or a throttled create, is retried until
+		// the deadline.
 		deadline, hasDeadline := ctx.Deadline()
-		if stated.Limit > 0 && hasDeadline {
+		untilDeadline := hasDeadline && c.cfg.MaxRetries > 0 && rt.status == http.StatusTooManyRequests
+		if untilDeadline && stated.Limit > 0 {
 			continue // b holds the retry until the window can have freed, and fails at once past the deadline
 		}
-		throttledUntilDeadline := rule.throttledUntilDeadline && hasDeadline && rt.status == http.StatusTooManyRequests
+		throttledUntilDeadline := untilDeadline && rule.throttledUntilDeadline
 		if !throttledUntilDeadline {
 			retries++
 			if retries > c.cfg.MaxRetries {

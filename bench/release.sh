@@ -1,0 +1,151 @@
+# Release-scale cases of bench/run.sh (issue 13), sourced after bench/lib.sh:
+# the emulator with Huawei's per-minute windows (--huawei-quota), each case
+# with this provider ("ours") and, where it takes no longer than the case
+# itself, the provider built from TODAY_REV ("today", before the budgets).
+# Sourced, not run; uses run.sh's $work, $terraform, row and the emulator
+# helpers.
+
+# requests_in log: the requests an emulator log has recorded so far.
+requests_in() { grep -c ' -> ' "$1" || true; }
+
+# apply dir rc log: one terraform apply; prints its wall time in ms.
+apply() {
+  local start status=0
+  start=$(now_ms)
+  (cd "$1" && TF_CLI_CONFIG_FILE="$2" "$terraform" apply -auto-approve -input=false -lock=false -no-color >"$3" 2>&1) || status=$?
+  echo $(($(now_ms) - start))
+  return $status
+}
+
+# creates_config dir n: n vod_preheating_task, one asset each (for_each).
+creates_config() {
+  mkdir -p "$1"
+  cat >"$1/main.tf" <<TF
+terraform {
+  required_providers {
+    vod = { source = "vodprovider/vod" }
+  }
+}
+provider "vod" {}
+resource "vod_preheating_task" "t" {
+  for_each = toset([for i in range($2) : format("asset-%02d", i)])
+  asset_id = each.key
+}
+TF
+}
+
+secs() { awk -v ms="$1" 'BEGIN {printf "%.1f", ms / 1000}'; }
+
+# creates_case who: 30 creates at 10 a minute, tasks ending 20 s after their
+# create; then a plan of the finished state, counting its requests.
+creates_case() {
+  local who="$1" dir="$work/cfg/creates-$1" log="$work/emulator-creates-$1.log" wall status=0 before after
+  rm -rf "$dir" && creates_config "$dir" 30
+  start_emulator "$log" --huawei-quota --processing-time 20s
+  wall=$(apply "$dir" "$work/$who.rc" "$work/apply-creates-$who.log") || status=$?
+  wall=$(secs "$wall")
+  before=$(requests_in "$log")
+  plan "$dir" "$work/$who.rc" "$work/plan-finished-$who.log" >/dev/null || true
+  after=$(requests_in "$log")
+  stop_emulator "$log"
+  echo "    30 creates, $who: exit $status, ${wall}s, $refused of $served answers were 429; the plan after it sent $((after - before)) requests" >&2
+  local ok=ok
+  ((status == 0)) || ok=failed
+  local goal="ratio <= 1.25" met
+  met=$(le "$(ratio "$wall" 140)" 1.25)
+  [[ $ok == ok ]] || met=NO
+  if [[ $who == ours ]]; then
+    row "30 creates at 10/min, tasks of 20s: wall (s)" "$wall ($ok)" "140 (floor)" "$(ratio "$wall" 140)" "$goal" "$met"
+    row "30 creates: answers of 429" "$refused" "-" "-" "-" "-"
+    row "plan of the 30 finished tasks: requests" "$((after - before))" "0 (goal)" "-" "0" "$( ((after - before == 0)) && echo yes || echo NO)"
+  else
+    row "30 creates, today's client: wall (s)" "$wall ($ok)" "140 (floor)" "$(ratio "$wall" 140)" "-" "-"
+    row "plan of 30 finished tasks, today's: requests" "$((after - before))" "0 (goal)" "-" "-" "-"
+  fi
+}
+
+# pipelines_case who: 3 plans at once, 40 data sources each, at 100 queries
+# a minute: the floor is one window (100 reads now, 20 when it frees).
+pipelines_case() {
+  local who="$1" log="$work/emulator-pipelines-$1.log" i pids=() slowest=0 failed=0 walls=()
+  for i in 1 2 3; do vod_config "$work/cfg/pipeline$i" 40; done
+  start_emulator "$log" --seed "$work/seed.json" --processing-time 0s --huawei-quota
+  for i in 1 2 3; do
+    (plan "$work/cfg/pipeline$i" "$work/$who.rc" "$work/plan-pipeline$i-$who.log" >"$work/pipeline$i-$who.ms" || echo failed >"$work/pipeline$i-$who.status") &
+    pids+=($!)
+  done
+  wait "${pids[@]}"
+  stop_emulator "$log"
+  for i in 1 2 3; do
+    walls+=("$(secs "$(cat "$work/pipeline$i-$who.ms")")")
+    [[ -e "$work/pipeline$i-$who.status" ]] && failed=$((failed + 1))
+    rm -f "$work/pipeline$i-$who.status"
+  done
+  slowest=$(printf '%s\n' "${walls[@]}" | sort -n | tail -1)
+  echo "    3 pipelines x 40 reads, $who: ${walls[*]} s, $failed failed, $refused of $served answers were 429" >&2
+  local ok="all ok"
+  ((failed == 0)) || ok="$failed failed"
+  if [[ $who == ours ]]; then
+    local met
+    met=$(le "$(ratio "$slowest" 60)" 1.25)
+    ((failed == 0)) || met=NO
+    row "3 plans x 40 reads at 100/min: slowest (s)" "$slowest ($ok)" "60 (floor)" "$(ratio "$slowest" 60)" "ratio <= 1.25" "$met"
+    row "3 plans x 40 reads: answers of 429" "$refused" "-" "-" "-" "-"
+  else
+    row "3 plans x 40 reads, today's client (s)" "$slowest ($ok)" "60 (floor)" "$(ratio "$slowest" 60)" "-" "-"
+  fi
+}
+
+# outage_case who: a wait (timeouts.read 5m) for a task that ends 60 s after
+# it was seeded, through 40 s of 503s from 10 s after the first query.
+outage_case() {
+  local who="$1" log="$work/emulator-outage-$1.log" wall status=0 outage_pid endpoint
+  seed_file "$work/seed-outage.json" 1
+  vod_config "$work/cfg/outage" 1 'wait_for_completion = true
+  timeouts = { read = "5m" }'
+  start_emulator "$log" --seed "$work/seed-outage.json" --processing-time 60s
+  endpoint=$HW_VOD_ENDPOINT
+  "$work/bin/outage" --target "$endpoint" --after 10s --for 40s >"$work/outage-$who.out" 2>"$work/outage-$who.log" &
+  outage_pid=$!
+  for _ in $(seq 1 100); do
+    grep -q '^listening on ' "$work/outage-$who.out" 2>/dev/null && break
+    sleep 0.1
+  done
+  HW_VOD_ENDPOINT="$(sed -n 's/^listening on //p' "$work/outage-$who.out")"
+  wall=$(plan "$work/cfg/outage" "$work/$who.rc" "$work/plan-outage-$who.log") || status=$?
+  kill -TERM "$outage_pid" 2>/dev/null || true
+  wait "$outage_pid" 2>/dev/null || true
+  stop_emulator "$log"
+  wall=$(secs "$wall")
+  local ok=ok
+  ((status == 0)) || ok=failed
+  echo "    wait through a 40 s outage, $who: $ok after ${wall}s ($(tail -1 "$work/outage-$who.log"))" >&2
+  if [[ $who == ours ]]; then
+    row "wait through 40s of 503s (task of 60s): result" "$ok" "-" "-" "succeeds" "$([[ $ok == ok ]] && echo yes || echo NO)"
+    row "wait through the outage: wall (s)" "$wall" "60 (task)" "$(ratio "$wall" 60)" "-" "-"
+  else
+    row "wait through the outage, today's client" "$ok after ${wall}s" "-" "-" "-" "-"
+  fi
+}
+
+# release_cases: the cases named in RELEASE_CASES (default all three);
+# today's client for the 30 creates only with TODAY_CREATES=1 (it takes
+# about 340 s).
+release_cases() {
+  local cases=" ${RELEASE_CASES:-creates pipelines outage} "
+  echo "==> Release scale: Huawei's windows (--huawei-quota): 30 creates, a plan of them, 3 pipelines, a wait through an outage" >&2
+  seed_file "$work/seed.json" 500 succeed
+  if [[ $cases == *" creates "* ]]; then
+    creates_case ours
+    [[ -n "$have_today" && -n "${TODAY_CREATES-}" ]] && creates_case today
+  fi
+  if [[ $cases == *" pipelines "* ]]; then
+    pipelines_case ours
+    [[ -n "$have_today" ]] && pipelines_case today
+  fi
+  if [[ $cases == *" outage "* ]]; then
+    outage_case ours
+    [[ -n "$have_today" ]] && outage_case today
+  fi
+  return 0
+}
