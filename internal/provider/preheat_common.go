@@ -41,13 +41,19 @@ func durationOr(v timetypes.GoDuration, fallback time.Duration) time.Duration {
 }
 
 // waitForPreheat polls the task until it is complete, ctx ends or a query
-// fails for good. Each answered poll is logged at INFO, so that TF_LOG=INFO
-// shows a long wait, and passed to progress when it is not nil.
+// fails for good (the data source's wait). A changed summary is logged at
+// INFO, so that TF_LOG_PROVIDER=INFO shows a long wait; each answered poll
+// is passed to progress when it is not nil.
 func waitForPreheat(ctx context.Context, client *vod.Client, taskID string, interval time.Duration, progress func(vod.Task)) (vod.Task, error) {
+	last := ""
 	task, err := vod.Wait(ctx, taskID, interval, func(ctx context.Context) (vod.Task, error) {
 		task, err := client.QueryPreheating(ctx, taskID)
 		if err == nil {
-			tflog.Info(ctx, "Preheat task progress", map[string]any{"task_id": taskID, "progress": task.Summary()})
+			// One line when the progress changes, not one per poll.
+			if summary := task.Summary(); summary != last {
+				last = summary
+				tflog.Info(ctx, "Preheat task "+taskID+" progress: "+summary)
+			}
 			if progress != nil {
 				progress(task)
 			}
