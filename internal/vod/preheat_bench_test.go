@@ -22,9 +22,10 @@ const batchTaskDuration = 20 * time.Second
 // the requests sent. One iteration takes over two minutes: run it with
 // -benchtime 1x.
 //
-// It builds against the emulator's Quota as it is today (token buckets: 10
-// creates at once, then one every 6 s, which gives the same floor); once
-// Quota models per-minute windows, set its window here.
+// The quota's per-minute limits are whatever emulator.Quota models with its
+// defaults: 60-second windows where Quota has a Window (0: a minute), token
+// buckets before that (10 creates at once, then one every 6 s: the same
+// floor).
 func BenchmarkPreheatBatch200URLs10Assets(b *testing.B) {
 	for b.Loop() {
 		emu := emulator.New(emulator.Config{AccessKey: testAK, SecretKey: testSK, ProjectID: testProject,

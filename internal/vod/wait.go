@@ -238,15 +238,15 @@ func (w *waiter) poll(ctx context.Context, t *waitTask) error {
 	task, err := w.query(ctx, t.id)
 	t.polls++
 	w.polls++
-	var beyond *RetryBeyondDeadlineError
 	switch {
 	case err == nil:
 	case ctx.Err() != nil:
 		t.lastErr, w.lastErr = err, err
 		return w.stopped(ctx.Err())
-	case errors.As(err, &beyond):
-		// The query gave up early because its next retry would land after
-		// the deadline: the wait has timed out all the same.
+	case pastDeadline(err):
+		// The query gave up early because its next retry, or its slot in
+		// the query budget, would come after the deadline: the wait has
+		// timed out all the same.
 		t.lastErr, w.lastErr = err, err
 		return w.stopped(context.DeadlineExceeded)
 	case retryAll(err):

@@ -443,8 +443,9 @@ func TestWaitEndsOnAFinalError(t *testing.T) {
 		errors.New("something else"),
 	} {
 		sim := newSimTime()
+		ctx := withSimDeadline(sim, 5*time.Minute) // where a wait retrying it would end
 		polls := 0
-		_, err := sim.clock().wait(context.Background(), "t1", 0, func(context.Context) (Task, error) {
+		_, err := sim.clockWithDeadline(ctx).wait(ctx, "t1", 0, func(context.Context) (Task, error) {
 			polls++
 			return Task{}, final
 		})
@@ -464,7 +465,8 @@ func TestWaitGivesUpOnAnEmptyListAfterItsBound(t *testing.T) {
 	w := newWaiter(sim.clock(), 0, h.client.QueryPreheating)
 	w.project = h.client.knownProjectID
 	w.add(testTask)
-	err := w.run(context.Background(), waitHooks{})
+	// Without the bound, the wait would run to this deadline.
+	err := w.run(withSimDeadline(sim, 20*time.Minute), waitHooks{})
 	var empty *EmptyResultsError
 	if !errors.As(err, &empty) {
 		t.Fatalf("err = %v, want an EmptyResultsError", err)
@@ -511,5 +513,31 @@ func TestWaitOnOneTaskKeepsAShortInterval(t *testing.T) {
 	}
 	if want := []time.Duration{0, 100 * time.Millisecond, 200 * time.Millisecond, 300 * time.Millisecond, 400 * time.Millisecond}; !slices.Equal(sentAt, want) {
 		t.Fatalf("polls at %v, want %v", sentAt, want)
+	}
+}
+
+// TestWaitTimesOutWhenTheNextQueryWouldComeTooLate checks a query given up
+// because its retry or its slot in the query budget would come after the
+// deadline ends the wait as its timeout, with that error as the last one.
+func TestWaitTimesOutWhenTheNextQueryWouldComeTooLate(t *testing.T) {
+	for _, late := range []error{
+		&RetryBeyondDeadlineError{Delay: time.Hour, Left: time.Minute, Last: errOutage},
+		&SlotBeyondDeadlineError{API: "query", Delay: time.Hour, Left: time.Minute},
+	} {
+		sim := newSimTime()
+		polls := 0
+		_, err := sim.clock().wait(context.Background(), "t1", 0, func(context.Context) (Task, error) {
+			if polls++; polls == 1 {
+				return taskOf("processing"), nil
+			}
+			return Task{}, late
+		})
+		var werr *WaitError
+		if !errors.As(err, &werr) || !errors.Is(err, context.DeadlineExceeded) || werr.LastErr != late || polls != 2 {
+			t.Fatalf("%T: err %v after %d polls, want the wait's timeout after 2", late, err, polls)
+		}
+		if !strings.Contains(err.Error(), "timed out after") || !strings.Contains(err.Error(), "last seen: 1 URL: 1 processing") {
+			t.Fatalf("%T: %v", late, err)
+		}
 	}
 }
