@@ -5,8 +5,10 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
 // importedKey marks, in a resource's private state, a task adopted by import
@@ -54,4 +56,72 @@ func requiresReplace(ctx context.Context, state tfsdk.State, plan tfsdk.Plan, st
 	}
 	imported, diags := private.GetKey(ctx, importedKey)
 	return string(imported) != "true", diags
+}
+
+// sameElementsKeepState plans the state's list when the configuration
+// lists the same values in another order: the order of URLs or assets
+// sent in a preheat does not matter, so reordering them is not a change
+// (Terraform accepts a planned value equal to the prior state's).
+type sameElementsKeepState struct{}
+
+func (sameElementsKeepState) Description(context.Context) string {
+	return "The same values in another order are not a change."
+}
+
+func (m sameElementsKeepState) MarkdownDescription(ctx context.Context) string {
+	return m.Description(ctx)
+}
+
+func (sameElementsKeepState) PlanModifyList(_ context.Context, req planmodifier.ListRequest, resp *planmodifier.ListResponse) {
+	if sameElements(req.StateValue, req.PlanValue) {
+		resp.PlanValue = req.StateValue
+	}
+}
+
+// sameElements reports whether two known lists hold the same values, each
+// as often, in any order.
+func sameElements(a, b types.List) bool {
+	if a.IsNull() || a.IsUnknown() || b.IsNull() || b.IsUnknown() || len(a.Elements()) != len(b.Elements()) {
+		return false
+	}
+	counts := map[string]int{}
+	for _, e := range a.Elements() {
+		if e.IsUnknown() {
+			return false
+		}
+		counts[e.String()]++
+	}
+	for _, e := range b.Elements() {
+		if e.IsUnknown() || counts[e.String()] == 0 {
+			return false
+		}
+		counts[e.String()]--
+	}
+	return true
+}
+
+// followsWaitForCompletion plans fail_on_failed, when it is not set, as
+// wait_for_completion: failing on failed URLs needs the wait, and a
+// setting that could only be ignored is never planned.
+type followsWaitForCompletion struct{}
+
+func (followsWaitForCompletion) Description(context.Context) string {
+	return "Defaults to the value of wait_for_completion."
+}
+
+func (m followsWaitForCompletion) MarkdownDescription(ctx context.Context) string {
+	return m.Description(ctx)
+}
+
+func (followsWaitForCompletion) PlanModifyBool(ctx context.Context, req planmodifier.BoolRequest, resp *planmodifier.BoolResponse) {
+	if !req.ConfigValue.IsNull() || req.Plan.Raw.IsNull() {
+		return
+	}
+	var wait types.Bool
+	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("wait_for_completion"), &wait)...)
+	if wait.IsUnknown() {
+		resp.PlanValue = types.BoolUnknown()
+		return
+	}
+	resp.PlanValue = types.BoolValue(wait.IsNull() || wait.ValueBool())
 }

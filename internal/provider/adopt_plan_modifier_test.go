@@ -6,6 +6,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
@@ -44,6 +45,45 @@ func TestRequiresReplace(t *testing.T) {
 		got, diags := requiresReplace(ctx, tfsdk.State{Raw: tc.state}, tfsdk.Plan{Raw: tc.plan}, tc.stateValue, tc.planVal, tc.private)
 		if diags.HasError() || got != tc.want {
 			t.Errorf("%s: requiresReplace = %v (%v), want %v", tc.name, got, diags, tc.want)
+		}
+	}
+}
+
+func TestSameElements(t *testing.T) {
+	list := func(values ...string) types.List {
+		v, _ := types.ListValueFrom(context.Background(), types.StringType, values)
+		return v
+	}
+	for _, tc := range []struct {
+		a, b types.List
+		want bool
+	}{
+		{list("a", "b"), list("b", "a"), true},
+		{list("a", "b"), list("a", "b"), true},
+		{list("a", "b"), list("a", "c"), false},
+		{list("a", "b"), list("a"), false},
+		{list("a", "a"), list("a", "b"), false},
+		{types.ListNull(types.StringType), list(), false},
+		{list("a"), types.ListUnknown(types.StringType), false},
+	} {
+		if got := sameElements(tc.a, tc.b); got != tc.want {
+			t.Errorf("sameElements(%v, %v) = %v, want %v", tc.a, tc.b, got, tc.want)
+		}
+	}
+}
+
+func TestSameElementsKeepStatePlansTheState(t *testing.T) {
+	ctx := context.Background()
+	state, _ := types.ListValueFrom(ctx, types.StringType, []string{"a", "b"})
+	reordered, _ := types.ListValueFrom(ctx, types.StringType, []string{"b", "a"})
+	changed, _ := types.ListValueFrom(ctx, types.StringType, []string{"b", "c"})
+	for _, tc := range []struct {
+		plan, want types.List
+	}{{reordered, state}, {changed, changed}} {
+		resp := planmodifier.ListResponse{PlanValue: tc.plan}
+		sameElementsKeepState{}.PlanModifyList(ctx, planmodifier.ListRequest{StateValue: state, PlanValue: tc.plan, ConfigValue: tc.plan}, &resp)
+		if !resp.PlanValue.Equal(tc.want) {
+			t.Errorf("plan %v: planned %v, want %v", tc.plan, resp.PlanValue, tc.want)
 		}
 	}
 }

@@ -6,10 +6,8 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
-	"github.com/hashicorp/terraform-plugin-framework-validators/actionvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/action/schema"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -17,9 +15,9 @@ import (
 )
 
 var (
-	_ action.Action                     = (*preheatAction)(nil)
-	_ action.ActionWithConfigure        = (*preheatAction)(nil)
-	_ action.ActionWithConfigValidators = (*preheatAction)(nil)
+	_ action.Action                   = (*preheatAction)(nil)
+	_ action.ActionWithConfigure      = (*preheatAction)(nil)
+	_ action.ActionWithValidateConfig = (*preheatAction)(nil)
 )
 
 // NewPreheatAction is the vod_preheat action (Terraform 1.14 and newer).
@@ -27,15 +25,19 @@ func NewPreheatAction() action.Action { return &preheatAction{} }
 
 type preheatAction struct {
 	client *vod.Client
+	// since measures how long a run took, for its last message; tests replace it.
+	since func(time.Time) time.Duration
 }
 
 type preheatActionModel struct {
-	AssetID      types.String         `tfsdk:"asset_id"`
-	URLs         types.List           `tfsdk:"urls"`
-	Wait         types.Bool           `tfsdk:"wait"`
-	FailOnFailed types.Bool           `tfsdk:"fail_on_failed"`
-	PollInterval timetypes.GoDuration `tfsdk:"poll_interval"`
-	Timeout      timetypes.GoDuration `tfsdk:"timeout"`
+	AssetID           types.String         `tfsdk:"asset_id"`
+	AssetIDs          types.List           `tfsdk:"asset_ids"`
+	URLs              types.List           `tfsdk:"urls"`
+	WaitForCompletion types.Bool           `tfsdk:"wait_for_completion"`
+	FailOnFailed      types.Bool           `tfsdk:"fail_on_failed"`
+	RetryFailed       types.Int64          `tfsdk:"retry_failed"`
+	PollInterval      timetypes.GoDuration `tfsdk:"poll_interval"`
+	Timeout           timetypes.GoDuration `tfsdk:"timeout"`
 }
 
 func (a *preheatAction) Metadata(_ context.Context, req action.MetadataRequest, resp *action.MetadataResponse) {
@@ -44,29 +46,42 @@ func (a *preheatAction) Metadata(_ context.Context, req action.MetadataRequest, 
 
 func (a *preheatAction) Schema(_ context.Context, _ action.SchemaRequest, resp *action.SchemaResponse) {
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "Creates a VOD CDN preheat and, by default, waits for it, streaming its progress to the CLI " +
-			"(`2/10 succeeded, 0 failed, 8 processing`) and failing when a URL failed or the timeout passed. Keeps no state. " +
-			"Needs Terraform 1.14 or newer.",
+		MarkdownDescription: fmt.Sprintf("Preheats URLs and assets (up to %d URLs and %d assets, split into tasks of %d URLs and one "+
+			"task per asset) and, by default, waits for them, streaming their progress to the CLI "+
+			"(`2/10 succeeded, 0 failed, 8 processing`) and failing when a URL failed or the timeout passed. Keeps no state. "+
+			"Needs Terraform 1.14 or newer.", maxBatchURLs, maxBatchAssets, vod.MaxURLsPerTask),
 		Attributes: map[string]schema.Attribute{
 			"asset_id": schema.StringAttribute{
 				Optional:            true,
-				MarkdownDescription: assetIDDoc,
+				MarkdownDescription: "ID of one published VOD asset to preheat, as an entry of `asset_ids` would be.",
 				Validators:          assetIDValidators(),
+			},
+			"asset_ids": schema.ListAttribute{
+				Optional:            true,
+				ElementType:         types.StringType,
+				MarkdownDescription: assetIDsDoc + " `asset_id` counts as one more.",
+				Validators:          assetIDsValidators(),
 			},
 			"urls": schema.ListAttribute{
 				Optional:            true,
 				ElementType:         types.StringType,
-				MarkdownDescription: urlsDoc,
-				Validators:          urlsValidators(),
+				MarkdownDescription: batchURLsDoc,
+				Validators:          batchURLsValidators(),
 			},
-			"wait": schema.BoolAttribute{
+			"wait_for_completion": schema.BoolAttribute{
 				Optional: true,
 				MarkdownDescription: "Wait, bounded by `timeout`, until every URL is `succeed` or `failed`, reporting progress. " +
-					"Defaults to `true`; with `false` the action ends once the task is created.",
+					"Defaults to `true`; with `false` the action ends once every task is created.",
 			},
 			"fail_on_failed": schema.BoolAttribute{
+				Optional: true,
+				MarkdownDescription: "Fail when a URL's status is `failed` (after `retry_failed`), naming the failed URLs. " +
+					"Defaults to the value of `wait_for_completion`; `true` without waiting is refused at plan time.",
+			},
+			"retry_failed": schema.Int64Attribute{
 				Optional:            true,
-				MarkdownDescription: "Fail when a URL's status is `failed`, naming the failed URLs. Defaults to `true`.",
+				MarkdownDescription: retryFailedDoc,
+				Validators:          retryFailedValidators(),
 			},
 			"poll_interval": schema.StringAttribute{
 				Optional:            true,
@@ -77,7 +92,7 @@ func (a *preheatAction) Schema(_ context.Context, _ action.SchemaRequest, resp *
 			"timeout": schema.StringAttribute{
 				Optional:   true,
 				CustomType: timetypes.GoDurationType{},
-				MarkdownDescription: fmt.Sprintf("Bounds the create request and the wait, as a duration such as `\"10m\"`. Defaults to `%q`.",
+				MarkdownDescription: fmt.Sprintf("Bounds creating the tasks and the wait, as a duration such as `\"10m\"`. Defaults to `%q`.",
 					durationText(defaultCreateTimeout)),
 				Validators: []validator.String{positiveDurationValidator{}},
 			},
@@ -85,8 +100,10 @@ func (a *preheatAction) Schema(_ context.Context, _ action.SchemaRequest, resp *
 	}
 }
 
-func (a *preheatAction) ConfigValidators(context.Context) []action.ConfigValidator {
-	return []action.ConfigValidator{actionvalidator.AtLeastOneOf(path.MatchRoot("asset_id"), path.MatchRoot("urls"))}
+func (a *preheatAction) ValidateConfig(ctx context.Context, req action.ValidateConfigRequest, resp *action.ValidateConfigResponse) {
+	checkBatchArguments(ctx, req.Config, true, &resp.Diagnostics)
+	checkFailWithoutWaiting(ctx, req.Config, &resp.Diagnostics)
+	checkRetryNeedsWaiting(ctx, req.Config, &resp.Diagnostics)
 }
 
 func (a *preheatAction) Configure(_ context.Context, req action.ConfigureRequest, resp *action.ConfigureResponse) {
@@ -99,54 +116,90 @@ func (a *preheatAction) Invoke(ctx context.Context, req action.InvokeRequest, re
 	}
 	var model preheatActionModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &model)...)
+	urls, assetIDs, _ := batchArguments(ctx, req.Config, true, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	urls, diags := stringList(ctx, model.URLs)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	timeout := durationOr(model.Timeout, defaultCreateTimeout)
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
 	report := func(message string) {
 		if resp.SendProgress != nil {
 			resp.SendProgress(action.InvokeProgressEvent{Message: message})
 		}
 	}
+	wait := model.WaitForCompletion.IsNull() || model.WaitForCompletion.ValueBool()
+	run := preheatRun{
+		tasks:          vod.SplitTasks(urls, assetIDs),
+		retryFailed:    int(model.RetryFailed.ValueInt64()),
+		wait:           wait,
+		failOnFailed:   wait && (model.FailOnFailed.IsNull() || model.FailOnFailed.ValueBool()),
+		pollInterval:   pollInterval(model.PollInterval),
+		timeout:        durationOr(model.Timeout, defaultCreateTimeout),
+		timeoutSetting: "timeout",
+	}
+	progress := actionProgress{report: report, wait: wait, timeout: run.timeout}
+	run.progress = progress.update
+	start := time.Now()
+	outcome, diags := runPreheat(ctx, a.client, run)
+	resp.Diagnostics.Append(diags...)
+	if diags.HasError() {
+		return
+	}
+	if !wait {
+		report(fmt.Sprintf("created %s; not waiting (first look: %s)", tasksLabel(outcome.TaskIDs), outcomeSummary(outcome)))
+		return
+	}
+	since := a.since
+	if since == nil {
+		since = time.Since
+	}
+	report(fmt.Sprintf("%s complete after %s: %s", tasksLabel(outcome.TaskIDs), durationText(since(start).Round(time.Second)), outcomeSummary(outcome)))
+}
 
-	taskID, err := a.client.CreatePreheating(ctx, model.AssetID.ValueString(), urls)
-	if err != nil {
-		summary, detail := describeCreateError(err)
-		resp.Diagnostics.AddError(summary, detail)
-		return
-	}
-	if model.Wait.IsNull() || model.Wait.ValueBool() {
-		report(fmt.Sprintf("created preheat task %s; waiting for its URLs (timeout %s)", taskID, durationText(timeout)))
-	} else {
-		report(fmt.Sprintf("created preheat task %s; not waiting", taskID))
-		return
-	}
+// actionProgress turns the run's progress into the action's CLI lines:
+// one when every task is created, then one per changed summary.
+type actionProgress struct {
+	report      func(string)
+	wait        bool
+	timeout     time.Duration
+	createdSaid bool
+}
 
-	start, last := time.Now(), ""
-	task, err := waitForPreheat(ctx, a.client, taskID, pollInterval(model.PollInterval), func(task vod.Task) {
-		// Only changes are reported: a long wait must not flood the CLI.
-		if line := progressLine(task); line != last {
-			last = line
-			report(line)
-		}
-	})
-	if err != nil {
-		summary, detail := describeWaitError(ctx.Err(), err, taskID, timeout, "timeout")
-		resp.Diagnostics.AddError(summary, detail)
-		return
-	}
-	if model.FailOnFailed.IsNull() || model.FailOnFailed.ValueBool() {
-		if failure, failed := failedPreheatDiagnostic(task); failed {
-			resp.Diagnostics.Append(failure)
-			return
+func (p *actionProgress) update(progress vod.PreheatProgress) {
+	if !p.createdSaid && progress.NotCreated == 0 && progress.Tasks > 0 {
+		p.createdSaid = true
+		if p.wait {
+			what := "created preheat task; waiting for its URLs"
+			if progress.Tasks > 1 {
+				what = fmt.Sprintf("created %d preheat tasks; waiting for their URLs", progress.Tasks)
+			}
+			p.report(fmt.Sprintf("%s (timeout %s)", what, durationText(p.timeout)))
 		}
 	}
-	report(fmt.Sprintf("preheat task %s complete after %s: %s", taskID, time.Since(start).Round(time.Second), task.Summary()))
+	if p.wait {
+		p.report(actionProgressLine(progress))
+	}
+}
+
+// actionProgressLine is "2/10 succeeded, 0 failed, 8 processing", with
+// the tasks counted when there are several.
+func actionProgressLine(p vod.PreheatProgress) string {
+	line := fmt.Sprintf("%d/%d succeeded, %d failed, %d processing", p.Succeed, p.Total, p.Failed, p.Processing)
+	if other := p.Total - p.Succeed - p.Failed - p.Processing; other > 0 {
+		line += fmt.Sprintf(", %d in another status", other)
+	}
+	if p.Tasks > 1 || p.NotCreated > 0 {
+		line += fmt.Sprintf("; %d tasks", p.Tasks)
+		if p.NotCreated > 0 {
+			line += fmt.Sprintf(", %d not yet created", p.NotCreated)
+		}
+	}
+	return line
+}
+
+// outcomeSummary is "3 URLs: 3 succeed" over every URL of a run.
+func outcomeSummary(o vod.PreheatOutcome) string {
+	statuses := make([]vod.URLStatus, len(o.Results))
+	for i, r := range o.Results {
+		statuses[i] = vod.URLStatus{URL: r.URL, Status: r.Status}
+	}
+	return vod.Task{Results: statuses}.Summary()
 }

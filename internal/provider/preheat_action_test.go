@@ -110,12 +110,13 @@ func TestAccPreheatAction_withoutWaiting(t *testing.T) {
 	emu := newTestEmulator(t, time.Hour)
 	runActionSteps(t, resource.TestStep{
 		Config: emu.actionConfig(`
-    asset_id = "a1b2c3"
-    wait     = false
+    asset_id            = "a1b2c3"
+    wait_for_completion = false
 `),
 	})
-	if posts, gets := emu.countRequests(http.MethodPost), emu.countRequests(http.MethodGet); posts != 1 || gets != 0 {
-		t.Fatalf("%d creates and %d queries, want 1 and 0", posts, gets)
+	// Without waiting, each task is queried once, for the first look the action reports.
+	if posts, gets := emu.countRequests(http.MethodPost), emu.countRequests(http.MethodGet); posts != 1 || gets != 1 {
+		t.Fatalf("%d creates and %d queries, want 1 and 1", posts, gets)
 	}
 }
 
@@ -135,8 +136,8 @@ func TestAccPreheatAction_createIsRetriedOnlyWhenThrottled(t *testing.T) {
 func TestAccPreheatAction_validation(t *testing.T) {
 	emu := newTestEmulator(t, -1)
 	for name, tc := range map[string]struct{ arguments, want string }{
-		"neither asset_id nor urls": {`wait = true`, "At least one of these attributes must be configured: [asset_id,urls]"},
-		"duplicate url":             {`urls = ["https://cdn.example.com/a.mp4", "https://cdn.example.com/a.mp4"]`, "duplicate"},
+		"neither asset_id nor urls": {`wait_for_completion = true`, "Nothing to preheat"},
+		"duplicate url":             {`urls = ["https://cdn.example.com/a.mp4", "https://cdn.example.com/a.mp4"]`, "at positions 1, 2"},
 		"zero timeout":              {"urls = [\"https://cdn.example.com/a.mp4\"]\ntimeout = \"0s\"", "it must be a duration above zero"},
 	} {
 		t.Run(name, func(t *testing.T) {
@@ -181,5 +182,55 @@ func TestAccPreheatAction_progressInCLIOutput(t *testing.T) {
 		if strings.Contains(line, "/3 succeeded") && strings.Count(out, line+"\n") != 1 {
 			t.Errorf("%q was repeated; only changes are reported:\n%s", line, out)
 		}
+	}
+}
+
+func TestAccPreheatAction_25URLsProgressInCLI(t *testing.T) {
+	emu := newTestEmulator(t, 300*time.Millisecond)
+	w := newCLIWorkdir(t, "1.14.0", emu.actionConfig(`
+    urls          = `+releaseURLs(25, "https://cdn.example.com/r5/%02d.ts")+`
+    poll_interval = "100ms"
+`))
+	out, err := w.run("apply", "-auto-approve", "-input=false")
+	if err != nil {
+		t.Fatalf("terraform apply: %v\n%s", err, out)
+	}
+	prefix := "Action action.vod_preheat.release (triggered by terraform_data.publish): "
+	requireInOrder(t, out, prefix+"created 3 preheat tasks; waiting for their URLs (timeout 20m)",
+		prefix+"25/25 succeeded, 0 failed, 0 processing; 3 tasks", prefix+"3 preheat tasks (", "complete after", "25 URLs: 25 succeed")
+	if n := emu.countRequests(http.MethodPost); n != 3 {
+		t.Fatalf("%d creates, want 3 (10 + 10 + 5 URLs)", n)
+	}
+}
+
+func TestAccPreheatAction_failOnFailedWithoutWaitingIsRefused(t *testing.T) {
+	emu := newTestEmulator(t, -1)
+	runActionSteps(t, resource.TestStep{
+		Config: emu.actionConfig(`
+    asset_id            = "a1"
+    wait_for_completion = false
+    fail_on_failed      = true
+`),
+		ExpectError: errorMatching("fail_on_failed needs wait_for_completion", "nothing could fail it"),
+	})
+	if n := emu.RequestCount(); n != 0 {
+		t.Fatalf("%d requests; the configuration must be refused before any", n)
+	}
+}
+
+func TestAccPreheatAction_assetIDsAndRetry(t *testing.T) {
+	emu := newTestEmulator(t, -1)
+	runActionSteps(t, resource.TestStep{
+		Config: emu.actionConfig(`
+    asset_id      = "a0"
+    asset_ids     = ["a1", "a2"]
+    urls          = ["https://cdn.example.com/flaky.ts"]
+    retry_failed  = 1
+    poll_interval = "100ms"
+`),
+	})
+	// One URL task, three asset tasks, and one retry of the flaky URL.
+	if n := emu.countRequests(http.MethodPost); n != 5 {
+		t.Fatalf("%d creates, want 5", n)
 	}
 }

@@ -15,7 +15,7 @@ import (
 
 func validateList(value types.List) diag.Diagnostics {
 	var diags diag.Diagnostics
-	for _, v := range urlsValidators() {
+	for _, v := range taskURLsValidators() {
 		var resp validator.ListResponse
 		v.ValidateList(context.Background(), validator.ListRequest{Path: path.Root("urls"), ConfigValue: value}, &resp)
 		diags.Append(resp.Diagnostics...)
@@ -64,5 +64,29 @@ func TestClientFrom(t *testing.T) {
 	diags = nil
 	if c := clientFrom(client, &diags); c != client || diags.HasError() {
 		t.Errorf("client: %v %v", c, diags)
+	}
+}
+
+func TestUniqueStringsValidatorNamesPositions(t *testing.T) {
+	list, _ := types.ListValueFrom(context.Background(), types.StringType, []string{"a", "b", "a", "c", "b", "a"})
+	var resp validator.ListResponse
+	uniqueStringsValidator{what: "URL"}.ValidateList(context.Background(), validator.ListRequest{Path: path.Root("urls"), ConfigValue: list}, &resp)
+	if !resp.Diagnostics.HasError() {
+		t.Fatal("duplicates accepted")
+	}
+	if detail := resp.Diagnostics.Errors()[0].Detail(); !strings.Contains(detail, `"a" at positions 1, 3, 6; "b" at positions 2, 5`) {
+		t.Errorf("detail %q does not name the positions", detail)
+	}
+}
+
+func TestTaskURLsOverTenNameTheBatch(t *testing.T) {
+	urls := make([]string, 11)
+	for i := range urls {
+		urls[i] = "https://cdn.example.com/" + strings.Repeat("y", i+1)
+	}
+	list, _ := types.ListValueFrom(context.Background(), types.StringType, urls)
+	diags := validateList(list)
+	if !diags.HasError() || !strings.Contains(diags.Errors()[0].Detail(), "use vod_preheating_batch") {
+		t.Fatalf("want an error naming vod_preheating_batch, got %v", diags)
 	}
 }

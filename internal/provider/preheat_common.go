@@ -1,92 +1,23 @@
 package provider
 
-// What the data source, the resource and the action share: the computed
-// results and their documentation, the wait with its progress reports, and
-// the description of wait and create errors.
+// The one create-and-wait path of vod_preheating_task, vod_preheating_batch
+// and the vod_preheat action, and the single-task wait of the data source.
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"net/http"
-	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/vodprovider/terraform-provider-vod/internal/vod"
 )
 
-// failedURLsShown is how many failed URLs the fail_on_failed error lists.
-const failedURLsShown = 10
-
-// dailyPreheatQuota is Huawei's documented limit of preheats per tenant and day.
-const dailyPreheatQuota = 1000
-
-var (
-	urlStatusAttrTypes = map[string]attr.Type{"url": types.StringType, "status": types.StringType}
-	urlStatusType      = types.ObjectType{AttrTypes: urlStatusAttrTypes}
-)
-
-// preheatResults is the computed part of a preheat task, named and filled
-// the same way in the data source and the resource.
-type preheatResults struct {
-	PreheatingResults types.List  `tfsdk:"preheating_results"`
-	Total             types.Int64 `tfsdk:"total"`
-	Processing        types.Int64 `tfsdk:"processing"`
-	Succeed           types.Int64 `tfsdk:"succeed"`
-	Failed            types.Int64 `tfsdk:"failed"`
-	Completed         types.Bool  `tfsdk:"completed"`
-	AllSucceeded      types.Bool  `tfsdk:"all_succeeded"`
-}
-
-// newPreheatResults translates what a query of the task returned.
-func newPreheatResults(task vod.Task) (preheatResults, diag.Diagnostics) {
-	var diags diag.Diagnostics
-	items := make([]attr.Value, 0, len(task.Results))
-	for _, r := range task.Results {
-		item, d := types.ObjectValue(urlStatusAttrTypes, map[string]attr.Value{
-			"url": types.StringValue(r.URL), "status": types.StringValue(r.Status),
-		})
-		diags.Append(d...)
-		items = append(items, item)
-	}
-	list, d := types.ListValue(urlStatusType, items)
-	diags.Append(d...)
-	counts := task.Counts()
-	return preheatResults{
-		PreheatingResults: list,
-		Total:             types.Int64Value(int64(counts.Total)),
-		Processing:        types.Int64Value(int64(counts.Processing)),
-		Succeed:           types.Int64Value(int64(counts.Succeed)),
-		Failed:            types.Int64Value(int64(counts.Failed)),
-		Completed:         types.BoolValue(task.Completed()),
-		AllSucceeded:      types.BoolValue(task.AllSucceeded()),
-	}, diags
-}
-
-// resultDocs documents the computed results, for both schema packages.
-var resultDocs = struct {
-	PreheatingResults, URL, Status, Total, Processing, Succeed, Failed, Completed, AllSucceeded string
-}{
-	PreheatingResults: "The task's URLs, in the API's order.",
-	URL:               "A URL being preheated.",
-	Status: "`processing`, `succeed` or `failed`, " +
-		"or any other value the API sends, shown as it came (it counts as not complete).",
-	Total:        "Number of URLs in the task.",
-	Processing:   "Number of URLs whose status is `processing`.",
-	Succeed:      "Number of URLs whose status is `succeed`.",
-	Failed:       "Number of URLs whose status is `failed`.",
-	Completed:    "The list is not empty and every URL is `succeed` or `failed`.",
-	AllSucceeded: "The task is complete and every URL is `succeed`.",
-}
-
 // pollIntervalDoc documents poll_interval wherever it appears.
-var pollIntervalDoc = fmt.Sprintf("Fixed gap between two polls while waiting, as a duration such as `\"5s\"` or `\"200ms\"`, at least %s. "+
+var pollIntervalDoc = fmt.Sprintf("Least gap between two polls of a task while waiting, as a duration such as `\"5s\"` or `\"200ms\"`, at least %s. "+
+	"To stay within the tenant's query quota, a wait spreads its polls further when it follows several tasks. "+
 	"Unset, polls follow a schedule that grows with the wait: at once, about every 2 s, then a fifth of the time waited so far, at most 1 min apart.", minPollInterval)
 
 // pollInterval is the configured gap, or 0 ("the client's default schedule").
@@ -110,13 +41,19 @@ func durationOr(v timetypes.GoDuration, fallback time.Duration) time.Duration {
 }
 
 // waitForPreheat polls the task until it is complete, ctx ends or a query
-// fails for good. Each answered poll is logged at INFO, so that TF_LOG=INFO
-// shows a long wait, and passed to progress when it is not nil.
+// fails for good (the data source's wait). A changed summary is logged at
+// INFO, so that TF_LOG_PROVIDER=INFO shows a long wait; each answered poll
+// is passed to progress when it is not nil.
 func waitForPreheat(ctx context.Context, client *vod.Client, taskID string, interval time.Duration, progress func(vod.Task)) (vod.Task, error) {
+	last := ""
 	task, err := vod.Wait(ctx, taskID, interval, func(ctx context.Context) (vod.Task, error) {
 		task, err := client.QueryPreheating(ctx, taskID)
 		if err == nil {
-			tflog.Info(ctx, "Preheat task progress", map[string]any{"task_id": taskID, "progress": task.Summary()})
+			// One line when the progress changes, not one per poll.
+			if summary := task.Summary(); summary != last {
+				last = summary
+				tflog.Info(ctx, "Preheat task "+taskID+" progress: "+summary)
+			}
 			if progress != nil {
 				progress(task)
 			}
@@ -138,101 +75,73 @@ func progressLine(task vod.Task) string {
 	return line
 }
 
-// failedPreheatDiagnostic is the fail_on_failed error, or false when no URL failed.
-func failedPreheatDiagnostic(task vod.Task) (diag.Diagnostic, bool) {
-	counts := task.Counts()
-	if counts.Failed == 0 {
-		return nil, false
-	}
-	failed := task.FailedURLs(failedURLsShown)
-	detail := fmt.Sprintf("fail_on_failed is set and %d of %d URLs of preheat task %s failed:\n  %s",
-		counts.Failed, counts.Total, task.ID, strings.Join(failed, "\n  "))
-	if more := counts.Failed - len(failed); more > 0 {
-		detail += fmt.Sprintf("\n  … and %d more", more)
-	}
-	return diag.NewErrorDiagnostic("Preheat failed", detail), true
+// preheatRun is what an entry point asks of runPreheat, built from its arguments.
+type preheatRun struct {
+	tasks        []vod.TaskSpec
+	retryFailed  int
+	wait         bool
+	failOnFailed bool
+	pollInterval time.Duration
+	// timeout bounds creates and waits; timeoutSetting names it in messages.
+	timeout        time.Duration
+	timeoutSetting string
+	// saved says whether created tasks go into state (resources) or
+	// nowhere (the action): messages say what is left behind.
+	saved bool
+	// progress, when set, also gets every changed summary (the action's CLI lines).
+	progress func(vod.PreheatProgress)
 }
 
-// describeWaitError explains a failed read or wait of taskID; waitCtxErr is
-// the error of the call's own context (with its timeout); timeoutSetting
-// names the setting that bounded it, such as "timeouts.read".
-func describeWaitError(waitCtxErr, err error, taskID string, timeout time.Duration, timeoutSetting string) (summary, detail string) {
-	var waitErr *vod.WaitError
-	switch {
-	case vod.IsCredentialsError(err) && !errors.As(err, &waitErr):
-		return credentialsErrorSummary, fmt.Sprintf("Reading preheat task %s failed: %v", taskID, err)
-	case errors.As(err, &waitErr) && errors.Is(err, context.DeadlineExceeded):
-		return "Timed out waiting for the preheat task",
-			fmt.Sprintf("%v.\n\nThe %s is %s; raise %s to wait longer.", err, timeoutName(timeoutSetting), timeout, timeoutSetting)
-	case errors.As(err, &waitErr):
-		return "Stopped waiting for the preheat task", err.Error()
-	case errors.Is(waitCtxErr, context.DeadlineExceeded):
-		// Only the call's own context says it timed out: one attempt's
-		// request_timeout is an AttemptTimeoutError, never DeadlineExceeded.
-		return "Timed out reading the preheat task",
-			fmt.Sprintf("Reading preheat task %s did not finish within the %s of %s: %v", taskID, timeoutName(timeoutSetting), timeout, err)
+// runPreheat creates the tasks, waits if asked, and describes what went
+// wrong. The outcome holds every task created, also when diags has an
+// error: a resource saves it in state before adding diags, so that the
+// resource is tainted and no task is lost.
+func runPreheat(ctx context.Context, client *vod.Client, run preheatRun) (vod.PreheatOutcome, diag.Diagnostics) {
+	ctx, cancel := context.WithTimeout(ctx, run.timeout)
+	defer cancel()
+	logger := progressLogger{next: run.progress}
+	outcome, err := client.Preheat(ctx, vod.PreheatRequest{
+		Tasks:        run.tasks,
+		RetryFailed:  run.retryFailed,
+		Wait:         run.wait,
+		PollInterval: run.pollInterval,
+		Progress:     func(p vod.PreheatProgress) { logger.report(ctx, p) },
+	})
+	var diags diag.Diagnostics
+	if err != nil {
+		diags.Append(preheatErrorDiagnostic(ctx.Err(), err, outcome, run))
+		return outcome, diags
 	}
-	if _, ok := vod.AsAPIError(err); ok {
-		return "VOD API error", fmt.Sprintf("Reading preheat task %s failed: %v", taskID, err)
+	if run.wait && run.failOnFailed {
+		if failure, failed := failedURLsDiagnostic(outcome.Counts(), outcome.FailedURLs(failedURLsShown), outcome.TaskIDs); failed {
+			if run.saved {
+				failure = diag.NewErrorDiagnostic(failure.Summary(), failure.Detail()+keptInStateNote(outcome.TaskIDs))
+			}
+			diags.Append(failure)
+		}
 	}
-	detail = fmt.Sprintf("Reading preheat task %s failed: %v", taskID, err)
-	var (
-		timeoutErr *vod.AttemptTimeoutError
-		decodeErr  *vod.DecodeError
-	)
-	switch {
-	case errors.As(err, &timeoutErr):
-		detail += ".\n\nIf the API is slow rather than unreachable, raise request_timeout (or HW_VOD_REQUEST_TIMEOUT)."
-	case errors.As(err, &decodeErr):
-		detail += ".\n\nThe answer was not the API's JSON: a proxy or load balancer may be answering in its place; check endpoint and any HTTPS proxy."
+	for _, w := range outcome.Warnings {
+		// Without a wait each new task is queried once, best effort.
+		diags.AddWarning("Cannot read a new preheat task yet", fmt.Sprintf("%v\n\nThe task was created; the next refresh reads it again.", w))
 	}
-	return "Cannot read the preheat task", detail
+	return outcome, diags
 }
 
-// durationText writes a default duration as users write it: "20m", not "20m0s".
-func durationText(d time.Duration) string {
-	text := d.String()
-	if strings.HasSuffix(text, "m0s") {
-		text = strings.TrimSuffix(text, "0s")
-	}
-	if strings.HasSuffix(text, "h0m") {
-		text = strings.TrimSuffix(text, "0m")
-	}
-	return text
+// progressLogger writes one INFO line each time the summary changes, not
+// on every poll, and passes the change on.
+type progressLogger struct {
+	last string
+	next func(vod.PreheatProgress)
 }
 
-// timeoutName turns "timeouts.read" into "read timeout"; "timeout" stays.
-func timeoutName(setting string) string {
-	if name, ok := strings.CutPrefix(setting, "timeouts."); ok {
-		return name + " timeout"
+func (l *progressLogger) report(ctx context.Context, p vod.PreheatProgress) {
+	line := p.String()
+	if line == l.last {
+		return
 	}
-	return setting
-}
-
-// describeCreateError explains a create that returned no task_id. A create
-// is not retried unless it was throttled, so the message says whether VOD
-// may have started a preheat anyway, and what to check before re-running.
-func describeCreateError(err error) (summary, detail string) {
-	apiErr, isAPI := vod.AsAPIError(err)
-	switch {
-	case vod.IsNotSent(err):
-		return "The preheat request was not sent", fmt.Sprintf("Creating the preheat failed: %v\n\n"+
-			"The request was not sent, no preheat was started.", err)
-	case vod.IsCredentialsError(err):
-		return credentialsErrorSummary, fmt.Sprintf("Creating the preheat failed: %v\n\nNo request reached VOD, so no preheat was started.", err)
-	case isAPI && apiErr.HTTPStatus == http.StatusTooManyRequests:
-		return "VOD throttled the preheat request",
-			fmt.Sprintf("Creating the preheat failed: %v\n\nThe gateway refused the request before VOD saw it, so no preheat was started. "+
-				"Throttled requests are retried up to max_retries; wait a minute, or raise max_retries, and run again. "+
-				"If the daily quota of %d preheats is used up, wait until tomorrow.", err, dailyPreheatQuota)
-	case isAPI && !apiErr.ServerFault(): // a 403 VOD.10051 is VOD failing, not refusing
-		return "VOD refused the preheat", fmt.Sprintf("Creating the preheat failed: %v\n\nNo preheat was started.", err)
+	l.last = line
+	tflog.Info(ctx, "Preheat progress: "+line)
+	if l.next != nil {
+		l.next(p)
 	}
-	// A 5xx, no answer, or a timeout: VOD may have created the task anyway.
-	return "The preheat request may or may not have started a preheat",
-		fmt.Sprintf("Creating the preheat failed: %v\n\n"+
-			"VOD may have created the preheat task without reporting its task_id. The request was not retried, "+
-			"because a second one could start a second preheat, and each counts against the daily quota of %d preheats. "+
-			"Before running again, check in the VOD console (CDN preheating) whether a task for these URLs was created "+
-			"at %s; to track it here, import it: terraform import <address> <task_id>.", err, dailyPreheatQuota, time.Now().UTC().Format(time.RFC3339))
 }

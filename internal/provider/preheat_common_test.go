@@ -46,7 +46,7 @@ func TestProgressLine(t *testing.T) {
 
 func TestDescribeWaitError(t *testing.T) {
 	apiErr := &vod.APIError{Method: "GET", Path: "/v1.0/p/asset/preheating", HTTPStatus: 400, ErrorCode: "VOD.10053", ErrorMsg: "illegal field: {task_id}.", RequestID: "rid"}
-	summary, detail := describeWaitError(nil, apiErr, "t1", time.Minute, "timeouts.read")
+	summary, detail := describeWaitError(nil, apiErr, "preheat task t1", time.Minute, "timeouts.read")
 	for _, want := range []string{"HTTP 400", "error_code VOD.10053", `error_msg "illegal field: {task_id}."`, "X-Request-Id rid", "t1"} {
 		if !strings.Contains(detail, want) {
 			t.Errorf("detail %q lacks %q", detail, want)
@@ -60,7 +60,7 @@ func TestDescribeWaitError(t *testing.T) {
 		t.Errorf("cancelled wait summary = %q", summary)
 	}
 	timedOut := &vod.WaitError{TaskID: "t1", Waited: time.Minute, Cause: context.DeadlineExceeded}
-	for setting, want := range map[string]string{"timeouts.create": "The create timeout is 1m0s; raise timeouts.create", "timeout": "The timeout is 1m0s; raise timeout"} {
+	for setting, want := range map[string]string{"timeouts.create": "The create timeout is 1m; raise timeouts.create", "timeout": "The timeout is 1m; raise timeout"} {
 		if _, detail := describeWaitError(context.DeadlineExceeded, timedOut, "t1", time.Minute, setting); !strings.Contains(detail, want) {
 			t.Errorf("%s: detail %q lacks %q", setting, detail, want)
 		}
@@ -109,5 +109,51 @@ func TestDurationText(t *testing.T) {
 		if got := durationText(d); got != want {
 			t.Errorf("durationText(%s) = %q, want %q", d, got, want)
 		}
+	}
+}
+
+func TestProgressLoggerReportsOnlyChanges(t *testing.T) {
+	var seen []vod.PreheatProgress
+	logger := progressLogger{next: func(p vod.PreheatProgress) { seen = append(seen, p) }}
+	first := vod.PreheatProgress{Total: 20, Processing: 20, Tasks: 1, NotCreated: 1}
+	second := vod.PreheatProgress{Total: 20, Processing: 20, Tasks: 2}
+	for _, p := range []vod.PreheatProgress{first, first, second, second, second} {
+		logger.report(context.Background(), p)
+	}
+	if len(seen) != 2 || seen[0] != first || seen[1] != second {
+		t.Fatalf("reported %v; want each change once", seen)
+	}
+}
+
+func TestActionProgressLine(t *testing.T) {
+	for _, tc := range []struct {
+		p    vod.PreheatProgress
+		want string
+	}{
+		{vod.PreheatProgress{Total: 2, Succeed: 1, Processing: 1, Tasks: 1}, "1/2 succeeded, 0 failed, 1 processing"},
+		{vod.PreheatProgress{Total: 230, Succeed: 120, Failed: 2, Processing: 108, Tasks: 30, NotCreated: 3},
+			"120/230 succeeded, 2 failed, 108 processing; 30 tasks, 3 not yet created"},
+	} {
+		if got := actionProgressLine(tc.p); got != tc.want {
+			t.Errorf("actionProgressLine = %q, want %q", got, tc.want)
+		}
+	}
+}
+
+func TestPreheatErrorDiagnostic(t *testing.T) {
+	outcome := vod.PreheatOutcome{TaskIDs: []string{"t1", "t2"}}
+	perr := &vod.PreheatError{Phase: "create", Created: 2, URLsCovered: 20,
+		NotSent: []vod.TaskSpec{{URLs: []string{"https://cdn.example.com/x.ts"}}, {AssetID: "a9"}},
+		Cause:   &vod.APIError{HTTPStatus: 400, ErrorCode: "VOD.10086"}}
+	d := preheatErrorDiagnostic(nil, perr, outcome, preheatRun{saved: true, timeout: time.Minute, timeoutSetting: "timeouts.create"})
+	for _, want := range []string{"2 preheat tasks were created, covering 20 URLs", "not sent: 2 tasks, 1 URLs (https://cdn.example.com/x.ts), 1 assets (a9)",
+		"2 preheat tasks (t1, t2) were created and are saved in state", "tainted"} {
+		if !strings.Contains(d.Detail(), want) {
+			t.Errorf("detail lacks %q:\n%s", want, d.Detail())
+		}
+	}
+	action := preheatErrorDiagnostic(nil, perr, outcome, preheatRun{timeout: time.Minute, timeoutSetting: "timeout"})
+	if strings.Contains(action.Detail(), "saved in state") || !strings.Contains(action.Detail(), "the action records nothing") {
+		t.Errorf("the action keeps no state, and says so:\n%s", action.Detail())
 	}
 }

@@ -48,7 +48,7 @@ func (d *preheatingResultDataSource) Schema(ctx context.Context, _ datasource.Sc
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Reads the result of a VOD CDN preheat task (`GET /v1.0/{project_id}/asset/preheating`), " +
 			"optionally waiting until every URL has ended, and optionally failing when any URL failed.",
-		Attributes: map[string]schema.Attribute{
+		Attributes: dataSourceResultAttributes(map[string]schema.Attribute{
 			"task_id": schema.StringAttribute{
 				Required:            true,
 				MarkdownDescription: "ID of the preheat task, as returned when it was created.",
@@ -78,21 +78,7 @@ func (d *preheatingResultDataSource) Schema(ctx context.Context, _ datasource.Sc
 				Computed:            true,
 				MarkdownDescription: "The task ID.",
 			},
-			"preheating_results": schema.ListNestedAttribute{
-				Computed:            true,
-				MarkdownDescription: resultDocs.PreheatingResults,
-				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-					"url":    schema.StringAttribute{Computed: true, MarkdownDescription: resultDocs.URL},
-					"status": schema.StringAttribute{Computed: true, MarkdownDescription: resultDocs.Status},
-				}},
-			},
-			"total":         schema.Int64Attribute{Computed: true, MarkdownDescription: resultDocs.Total},
-			"processing":    schema.Int64Attribute{Computed: true, MarkdownDescription: resultDocs.Processing},
-			"succeed":       schema.Int64Attribute{Computed: true, MarkdownDescription: resultDocs.Succeed},
-			"failed":        schema.Int64Attribute{Computed: true, MarkdownDescription: resultDocs.Failed},
-			"completed":     schema.BoolAttribute{Computed: true, MarkdownDescription: resultDocs.Completed},
-			"all_succeeded": schema.BoolAttribute{Computed: true, MarkdownDescription: resultDocs.AllSucceeded},
-		},
+		}),
 	}
 }
 
@@ -126,7 +112,7 @@ func (d *preheatingResultDataSource) Read(ctx context.Context, req datasource.Re
 		task, err = d.client.QueryPreheating(ctx, taskID)
 	}
 	if err != nil {
-		summary, detail := describeWaitError(ctx.Err(), err, taskID, readTimeout, "timeouts.read")
+		summary, detail := describeWaitError(ctx.Err(), err, tasksLabel([]string{taskID}), readTimeout, "timeouts.read")
 		resp.Diagnostics.AddError(summary, detail)
 		return
 	}

@@ -7,15 +7,12 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
-	"github.com/hashicorp/terraform-plugin-framework-validators/resourcevalidator"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/boolplanmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/listplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -33,17 +30,19 @@ const (
 )
 
 var (
-	_ resource.Resource                     = (*preheatingTaskResource)(nil)
-	_ resource.ResourceWithConfigure        = (*preheatingTaskResource)(nil)
-	_ resource.ResourceWithImportState      = (*preheatingTaskResource)(nil)
-	_ resource.ResourceWithConfigValidators = (*preheatingTaskResource)(nil)
+	_ resource.Resource                   = (*preheatingTaskResource)(nil)
+	_ resource.ResourceWithConfigure      = (*preheatingTaskResource)(nil)
+	_ resource.ResourceWithImportState    = (*preheatingTaskResource)(nil)
+	_ resource.ResourceWithModifyPlan     = (*preheatingTaskResource)(nil)
+	_ resource.ResourceWithValidateConfig = (*preheatingTaskResource)(nil)
+	_ resource.ResourceWithIdentity       = (*preheatingTaskResource)(nil)
 )
 
 // NewPreheatingTaskResource is the vod_preheating_task resource.
 func NewPreheatingTaskResource() resource.Resource { return &preheatingTaskResource{} }
 
 type preheatingTaskResource struct {
-	client *vod.Client
+	resourceData
 }
 
 type preheatingTaskModel struct {
@@ -55,22 +54,33 @@ type preheatingTaskModel struct {
 	FailOnFailed      types.Bool           `tfsdk:"fail_on_failed"`
 	Timeouts          timeouts.Value       `tfsdk:"timeouts"`
 
-	ID types.String `tfsdk:"id"`
+	ID     types.String `tfsdk:"id"`
+	TaskID types.String `tfsdk:"task_id"`
 	preheatResults
+}
+
+// taskIdentity identifies a task across imports and state moves.
+type taskIdentity struct {
+	TaskID types.String `tfsdk:"task_id"`
 }
 
 func (r *preheatingTaskResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_preheating_task"
 }
 
+func (r *preheatingTaskResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = identityschema.Schema{Attributes: map[string]identityschema.Attribute{
+		"task_id": identityschema.StringAttribute{RequiredForImport: true, Description: "The preheat task's ID."},
+	}}
+}
+
 func (r *preheatingTaskResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	keep := func() []planmodifier.Int64 { return []planmodifier.Int64{int64planmodifier.UseStateForUnknown()} }
-	keepBool := func() []planmodifier.Bool { return []planmodifier.Bool{boolplanmodifier.UseStateForUnknown()} }
+	keepID := []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "Creates a VOD CDN preheat task (`POST /v1.0/{project_id}/asset/preheating`) and, by default, " +
+		MarkdownDescription: "Creates one VOD CDN preheat task (`POST /v1.0/{project_id}/asset/preheating`) and, by default, " +
 			"waits until every URL has ended and fails when one failed. A preheat cannot be edited: changing `asset_id`, " +
-			"`urls` or `triggers` starts a new one. Destroying it only forgets the task; there is nothing to undo.",
-		Attributes: map[string]schema.Attribute{
+			"the set of `urls` or `triggers` starts a new one. Destroying it only forgets the task; there is nothing to undo.",
+		Attributes: resultAttributes(map[string]schema.Attribute{
 			"asset_id": schema.StringAttribute{
 				Optional:            true,
 				MarkdownDescription: assetIDDoc + " Changing it starts a new preheat.",
@@ -80,9 +90,9 @@ func (r *preheatingTaskResource) Schema(ctx context.Context, _ resource.SchemaRe
 			"urls": schema.ListAttribute{
 				Optional:            true,
 				ElementType:         types.StringType,
-				MarkdownDescription: urlsDoc + " Changing them starts a new preheat.",
-				Validators:          urlsValidators(),
-				PlanModifiers:       []planmodifier.List{replaceUnlessAdopted{}},
+				MarkdownDescription: urlsDoc + " Another set of URLs starts a new preheat.",
+				Validators:          taskURLsValidators(),
+				PlanModifiers:       []planmodifier.List{sameElementsKeepState{}, replaceUnlessAdopted{}},
 			},
 			"triggers": schema.MapAttribute{
 				Optional:    true,
@@ -105,49 +115,52 @@ func (r *preheatingTaskResource) Schema(ctx context.Context, _ resource.SchemaRe
 				Validators:          []validator.String{pollIntervalValidator{}},
 			},
 			"fail_on_failed": schema.BoolAttribute{
-				Optional: true,
-				Computed: true,
-				Default:  booldefault.StaticBool(true),
-				MarkdownDescription: "Fail the create when a URL's status is `failed`, listing them; the task stays in state, tainted. " +
-					"Defaults to `true`. Refreshes never fail because of failed URLs, so they do not block `terraform destroy`.",
+				Optional:            true,
+				Computed:            true,
+				MarkdownDescription: failOnFailedResourceDoc,
+				PlanModifiers:       []planmodifier.Bool{followsWaitForCompletion{}, boolplanmodifier.UseStateForUnknown()},
 			},
 			"timeouts": timeouts.Attributes(ctx, timeouts.Opts{
 				Create: true,
 				Read:   true,
 				CreateDescription: fmt.Sprintf("Bounds the create request and the wait, as a duration such as \"10m\". Defaults to %q.",
 					durationText(defaultCreateTimeout)),
-				ReadDescription: fmt.Sprintf("Bounds one refresh, retries included. Defaults to %q.", durationText(defaultTaskReadTimeout)),
+				ReadDescription: fmt.Sprintf("Bounds one refresh, retries included (not the wait: that is `create`). Defaults to %q.",
+					durationText(defaultTaskReadTimeout)),
 			}),
 			"id": schema.StringAttribute{
 				Computed:            true,
-				MarkdownDescription: "The task ID (`task_id`).",
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+				MarkdownDescription: "The task ID, the same as `task_id`.",
+				PlanModifiers:       keepID,
 			},
-			"preheating_results": schema.ListNestedAttribute{
+			"task_id": schema.StringAttribute{
 				Computed:            true,
-				MarkdownDescription: resultDocs.PreheatingResults,
-				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-					"url":    schema.StringAttribute{Computed: true, MarkdownDescription: resultDocs.URL},
-					"status": schema.StringAttribute{Computed: true, MarkdownDescription: resultDocs.Status},
-				}},
-				PlanModifiers: []planmodifier.List{listplanmodifier.UseStateForUnknown()},
+				MarkdownDescription: "The preheat task's ID, as the `vod_preheating_result` data source takes it.",
+				PlanModifiers:       keepID,
 			},
-			"total":         schema.Int64Attribute{Computed: true, MarkdownDescription: resultDocs.Total, PlanModifiers: keep()},
-			"processing":    schema.Int64Attribute{Computed: true, MarkdownDescription: resultDocs.Processing, PlanModifiers: keep()},
-			"succeed":       schema.Int64Attribute{Computed: true, MarkdownDescription: resultDocs.Succeed, PlanModifiers: keep()},
-			"failed":        schema.Int64Attribute{Computed: true, MarkdownDescription: resultDocs.Failed, PlanModifiers: keep()},
-			"completed":     schema.BoolAttribute{Computed: true, MarkdownDescription: resultDocs.Completed, PlanModifiers: keepBool()},
-			"all_succeeded": schema.BoolAttribute{Computed: true, MarkdownDescription: resultDocs.AllSucceeded, PlanModifiers: keepBool()},
-		},
+		}),
 	}
 }
 
-func (r *preheatingTaskResource) ConfigValidators(context.Context) []resource.ConfigValidator {
-	return []resource.ConfigValidator{resourcevalidator.AtLeastOneOf(path.MatchRoot("asset_id"), path.MatchRoot("urls"))}
+// failOnFailedResourceDoc documents fail_on_failed on both resources.
+const failOnFailedResourceDoc = "Fail the create when a URL's status is `failed`, listing them; the tasks stay in state, tainted. " +
+	"Defaults to the value of `wait_for_completion`; `true` with `wait_for_completion = false` is refused at plan time, " +
+	"since nothing has ended when the apply ends. Refreshes never fail because of failed URLs, so they do not block `terraform destroy`."
+
+// ModifyPlan requires asset_id or urls when the plan creates a task. It is
+// not a config validator: the configuration generated for an imported task
+// has neither, and must plan no change.
+func (r *preheatingTaskResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	requireSomethingToPreheat(ctx, req, resp, "Missing Attribute Configuration",
+		"At least one of these attributes must be configured: [asset_id,urls]. A new preheat needs an asset or URLs.", "asset_id", "urls")
+}
+
+func (r *preheatingTaskResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	checkFailWithoutWaiting(ctx, req.Config, &resp.Diagnostics)
 }
 
 func (r *preheatingTaskResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.client = clientFrom(req.ProviderData, &resp.Diagnostics)
+	r.resourceData = resourceDataFrom(req.ProviderData, &resp.Diagnostics)
 }
 
 func (r *preheatingTaskResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -166,49 +179,30 @@ func (r *preheatingTaskResource) Create(ctx context.Context, req resource.Create
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, createTimeout)
-	defer cancel()
-
-	taskID, err := r.client.CreatePreheating(ctx, model.AssetID.ValueString(), urls)
-	if err != nil {
+	run := preheatRun{
+		tasks:          []vod.TaskSpec{{AssetID: model.AssetID.ValueString(), URLs: urls}},
+		wait:           model.WaitForCompletion.ValueBool(),
+		failOnFailed:   model.FailOnFailed.ValueBool(),
+		pollInterval:   pollInterval(model.PollInterval),
+		timeout:        createTimeout,
+		timeoutSetting: "timeouts.create",
+		saved:          true,
+	}
+	outcome, runDiags := runPreheat(ctx, r.client, run)
+	if len(outcome.TaskIDs) == 0 {
 		// No task_id: nothing goes into state, so nothing is tainted either.
-		summary, detail := describeCreateError(err)
-		resp.Diagnostics.AddError(summary, detail)
+		resp.Diagnostics.Append(runDiags...)
 		return
 	}
-
 	// From here on the task exists: it is saved whatever happens next.
-	var task vod.Task
-	if model.WaitForCompletion.ValueBool() {
-		task, err = waitForPreheat(ctx, r.client, taskID, pollInterval(model.PollInterval), nil)
-	} else if task, err = r.client.QueryPreheating(ctx, taskID); err != nil {
-		resp.Diagnostics.AddWarning("Cannot read the new preheat task yet",
-			fmt.Sprintf("Preheat task %s was created, but its first query failed: %v\n\nThe next refresh reads it again.", taskID, err))
-		task, err = vod.Task{ID: taskID}, nil
-	}
-	model.ID = types.StringValue(taskID)
-	model.preheatResults, diags = newPreheatResults(task)
+	taskID := outcome.TaskIDs[0]
+	model.ID, model.TaskID = types.StringValue(taskID), types.StringValue(taskID)
+	model.preheatResults, diags = newOutcomeResults(outcome)
 	resp.Diagnostics.Append(diags...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &model)...)
-
-	if err != nil {
-		summary, detail := describeWaitError(ctx.Err(), err, taskID, createTimeout, "timeouts.create")
-		resp.Diagnostics.AddError(summary, detail+keptInStateNote(taskID))
-		return
-	}
-	if model.FailOnFailed.ValueBool() {
-		if failure, failed := failedPreheatDiagnostic(task); failed {
-			resp.Diagnostics.AddError(failure.Summary(), failure.Detail()+keptInStateNote(taskID))
-		}
-	}
-}
-
-// keptInStateNote tells what happens to a task whose create failed after
-// VOD accepted it.
-func keptInStateNote(taskID string) string {
-	return fmt.Sprintf("\n\nPreheat task %s was created and is saved in state; Terraform marks it tainted, so the next apply "+
-		"starts a new preheat (a new task, counted against the daily quota of %d). To keep this task instead, run "+
-		"terraform untaint on this resource.", taskID, dailyPreheatQuota)
+	resp.Diagnostics.Append(resp.Identity.Set(ctx, taskIdentity{TaskID: model.TaskID})...)
+	resp.Diagnostics.Append(recordScope(ctx, resp.Private, r.scope)...)
+	resp.Diagnostics.Append(runDiags...)
 }
 
 func (r *preheatingTaskResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -220,6 +214,15 @@ func (r *preheatingTaskResource) Read(ctx context.Context, req resource.ReadRequ
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	taskID := model.ID.ValueString()
+	model.TaskID = types.StringValue(taskID)
+	resp.Diagnostics.Append(resp.Identity.Set(ctx, taskIdentity{TaskID: model.TaskID})...)
+	if model.Completed.ValueBool() {
+		// Every URL has ended: the results cannot change, and re-reading
+		// them would cost the tenant's query quota on every plan.
+		resp.Diagnostics.Append(resp.State.Set(ctx, &model)...)
+		return
+	}
 	readTimeout, diags := model.Timeouts.Read(ctx, defaultTaskReadTimeout)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
@@ -228,17 +231,23 @@ func (r *preheatingTaskResource) Read(ctx context.Context, req resource.ReadRequ
 	ctx, cancel := context.WithTimeout(ctx, readTimeout)
 	defer cancel()
 
-	taskID := model.ID.ValueString()
 	task, err := r.client.QueryPreheating(ctx, taskID)
-	if apiErr, ok := vod.AsAPIError(err); ok && (apiErr.ErrorCode == "VOD.10053" || apiErr.ErrorCode == "VOD.10062") {
+	if isTaskNotFound(err) {
+		recorded, known, diags := recordedScope(ctx, req.Private)
+		resp.Diagnostics.Append(diags...)
+		if remove, why := notFoundDecision(recorded, known, r.scope); !remove {
+			resp.Diagnostics.AddWarning("Preheat task not found",
+				fmt.Sprintf("VOD does not know preheat task %s (%v). %s", taskID, err, why))
+			return
+		}
 		resp.Diagnostics.AddWarning("Preheat task no longer exists",
-			fmt.Sprintf("VOD no longer knows preheat task %s (%v). It is removed from state; the next apply starts a new preheat "+
+			fmt.Sprintf("VOD no longer knows preheat task %s (%v), which had not finished. It is removed from state; the next apply starts a new preheat "+
 				"if the configuration still has it.", taskID, err))
 		resp.State.RemoveResource(ctx)
 		return
 	}
 	if err != nil {
-		summary, detail := describeWaitError(ctx.Err(), err, taskID, readTimeout, "timeouts.read")
+		summary, detail := describeWaitError(ctx.Err(), err, tasksLabel([]string{taskID}), readTimeout, "timeouts.read")
 		resp.Diagnostics.AddError(summary, detail)
 		return
 	}
@@ -246,6 +255,12 @@ func (r *preheatingTaskResource) Read(ctx context.Context, req resource.ReadRequ
 	model.preheatResults, diags = newPreheatResults(task)
 	resp.Diagnostics.Append(diags...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &model)...)
+}
+
+// isTaskNotFound reports the API's answers for a task it does not know.
+func isTaskNotFound(err error) bool {
+	apiErr, ok := vod.AsAPIError(err)
+	return ok && (apiErr.ErrorCode == "VOD.10053" || apiErr.ErrorCode == "VOD.10062")
 }
 
 // Update only records settings that do not start a new preheat (waiting,
@@ -257,7 +272,9 @@ func (r *preheatingTaskResource) Update(ctx context.Context, req resource.Update
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	model.TaskID = model.ID
 	resp.Diagnostics.Append(resp.State.Set(ctx, &model)...)
+	resp.Diagnostics.Append(resp.Identity.Set(ctx, taskIdentity{TaskID: model.ID})...)
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, importedKey, nil)...)
 }
 
@@ -265,23 +282,25 @@ func (r *preheatingTaskResource) Update(ctx context.Context, req resource.Update
 func (r *preheatingTaskResource) Delete(context.Context, resource.DeleteRequest, *resource.DeleteResponse) {
 }
 
-// ImportState adopts an existing task by ID. The API does not return the
-// asset_id or urls a task was created with, so they stay null; the import
-// is marked in private state so that setting them afterwards, in the
-// configuration, adopts them without a new preheat (see replaceUnlessAdopted).
+// ImportState adopts an existing task by ID or by identity. The API does
+// not return the asset_id or urls a task was created with, so they stay
+// null; the import is marked in private state so that setting them
+// afterwards, in the configuration, adopts them without a new preheat (see
+// replaceUnlessAdopted).
 func (r *preheatingTaskResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	resource.ImportStatePassthroughID(ctx, path.Root("id"), req, resp)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("wait_for_completion"), true)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("fail_on_failed"), true)...)
-	resp.Diagnostics.Append(resp.Private.SetKey(ctx, importedKey, []byte(`true`))...)
-}
-
-// stringList turns a list of strings that may be null into a slice.
-func stringList(ctx context.Context, list types.List) ([]string, diag.Diagnostics) {
-	if list.IsNull() || list.IsUnknown() {
-		return nil, nil
+	taskID := req.ID
+	if taskID == "" && req.Identity != nil {
+		var identity taskIdentity
+		resp.Diagnostics.Append(req.Identity.Get(ctx, &identity)...)
+		taskID = identity.TaskID.ValueString()
 	}
-	var out []string
-	diags := list.ElementsAs(ctx, &out, false)
-	return out, diags
+	if checkImportedTaskID(ctx, taskID, &resp.Diagnostics); resp.Diagnostics.HasError() {
+		return
+	}
+	for name, value := range map[string]any{"id": taskID, "task_id": taskID, "wait_for_completion": true, "fail_on_failed": true} {
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(name), value)...)
+	}
+	resp.Diagnostics.Append(resp.Identity.Set(ctx, taskIdentity{TaskID: types.StringValue(taskID)})...)
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, importedKey, []byte(`true`))...)
+	resp.Diagnostics.Append(recordScope(ctx, resp.Private, r.scope)...)
 }

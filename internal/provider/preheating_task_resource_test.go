@@ -85,9 +85,10 @@ func TestAccPreheatingTask_createAndWait(t *testing.T) {
 	if n := emu.countRequests(http.MethodPost); n != 1 {
 		t.Fatalf("%d create requests, want 1", n)
 	}
-	// The apply polled until the URLs had ended (900ms at 100ms intervals).
-	if n := emu.countRequests(http.MethodGet); n < 4 {
-		t.Fatalf("%d queries; waiting for a 900ms preheat at 100ms intervals needs more", n)
+	// The apply polled until the URLs had ended: the first query, sent at
+	// once, saw them processing, so the complete state needed another.
+	if n := emu.countRequests(http.MethodGet); n < 2 {
+		t.Fatalf("%d queries; waiting for a 900ms preheat needs more than the first", n)
 	}
 }
 
@@ -288,14 +289,15 @@ func TestAccPreheatingTask_importThenAdoptWithoutReplacement(t *testing.T) {
 	}
 }
 
-func TestAccPreheatingTask_disappearedTaskIsRemoved(t *testing.T) {
-	emu := newTestEmulator(t, -1)
+func TestAccPreheatingTask_disappearedUnfinishedTaskIsRemoved(t *testing.T) {
+	emu := newTestEmulator(t, time.Hour)
 	var taskID string
-	config := emu.taskConfig(`  urls = ["https://cdn.example.com/a.mp4"]`)
+	config := emu.taskConfig("  urls = [\"https://cdn.example.com/a.mp4\"]\n  wait_for_completion = false\n")
 	runSteps(t,
 		resource.TestStep{Config: config, ConfigStateChecks: []statecheck.StateCheck{captureString(taskAddress, "id", &taskID)}},
 		resource.TestStep{
-			// VOD forgot the task: the refresh removes it (with a warning), so the plan creates a new one.
+			// VOD forgot the unfinished task, answering the endpoint and project
+			// that created it: the refresh removes it, so the plan creates a new one.
 			PreConfig: func() {
 				if !emu.DeleteTask(taskID) {
 					t.Fatalf("the emulator has no task %q", taskID)
@@ -305,6 +307,81 @@ func TestAccPreheatingTask_disappearedTaskIsRemoved(t *testing.T) {
 			ConfigPlanChecks: expectAction(plancheck.ResourceActionCreate),
 		},
 	)
+}
+
+func TestAccPreheatingTask_finishedTaskIsFinal(t *testing.T) {
+	emu := newTestEmulator(t, -1)
+	var taskID string
+	config := emu.taskConfig(`  urls = ["https://cdn.example.com/a.mp4"]`)
+	before := 0
+	runSteps(t,
+		resource.TestStep{Config: config, ConfigStateChecks: []statecheck.StateCheck{
+			captureString(taskAddress, "id", &taskID), expectTaskAttr("completed", knownvalue.Bool(true))}},
+		resource.TestStep{
+			// A finished task is not read again: VOD forgetting it changes nothing.
+			PreConfig: func() {
+				before = emu.RequestCount()
+				emu.DeleteTask(taskID)
+			},
+			Config:           config,
+			ConfigPlanChecks: expectAction(plancheck.ResourceActionNoop),
+			ConfigStateChecks: []statecheck.StateCheck{
+				expectTaskAttr("all_succeeded", knownvalue.Bool(true)),
+				statecheck.ExpectKnownValue(taskAddress, tfjsonpath.New("task_id"), knownvalue.NotNull()),
+			},
+		},
+	)
+	if n := emu.RequestCount() - before; n != 0 {
+		t.Fatalf("plans and refreshes of a finished task sent %d requests, want 0", n)
+	}
+}
+
+func TestAccPreheatingTask_endpointChangeKeepsState(t *testing.T) {
+	emu := newTestEmulator(t, time.Hour)
+	other := newTestEmulator(t, time.Hour) // another endpoint, which does not know the task
+	arguments := "  urls = [\"https://cdn.example.com/a.mp4\"]\n  wait_for_completion = false\n"
+	var taskID string
+	runSteps(t,
+		resource.TestStep{Config: emu.taskConfig(arguments), ConfigStateChecks: []statecheck.StateCheck{captureString(taskAddress, "id", &taskID)}},
+		resource.TestStep{
+			// The other endpoint answers not-found: the task stays, nothing is created.
+			Config:           other.taskConfig(arguments),
+			ConfigPlanChecks: expectAction(plancheck.ResourceActionNoop),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(taskAddress, tfjsonpath.New("id"), knownvalue.StringFunc(func(v string) error {
+					if v != taskID {
+						return fmt.Errorf("id %q, want the first endpoint's task %q", v, taskID)
+					}
+					return nil
+				})),
+			},
+		},
+	)
+	if n := other.countRequests(http.MethodPost); n != 0 {
+		t.Fatalf("the second endpoint got %d creates, want 0", n)
+	}
+	if n := other.countRequests(http.MethodGet); n == 0 {
+		t.Fatalf("the second endpoint was never asked: the test proves nothing")
+	}
+}
+
+func TestAccPreheatingTask_reorderedURLsAreNoChange(t *testing.T) {
+	emu := newTestEmulator(t, -1)
+	config := func(urls string) string { return emu.taskConfig("  urls = [" + urls + "]\n") }
+	runSteps(t,
+		resource.TestStep{Config: config(`"https://cdn.example.com/a.mp4", "https://cdn.example.com/b.mp4"`)},
+		resource.TestStep{
+			Config:           config(`"https://cdn.example.com/b.mp4", "https://cdn.example.com/a.mp4"`),
+			ConfigPlanChecks: expectAction(plancheck.ResourceActionNoop),
+		},
+		resource.TestStep{
+			Config:           config(`"https://cdn.example.com/b.mp4", "https://cdn.example.com/c.mp4"`),
+			ConfigPlanChecks: expectAction(plancheck.ResourceActionReplace),
+		},
+	)
+	if n := emu.countRequests(http.MethodPost); n != 2 {
+		t.Fatalf("%d create requests, want 2: the reorder starts none", n)
+	}
 }
 
 func TestAccPreheatingTask_throttledCreateIsRetried(t *testing.T) {
@@ -335,11 +412,13 @@ func TestAccPreheatingTask_validation(t *testing.T) {
 		want      *regexp.Regexp
 	}{
 		"neither asset_id nor urls": {`wait_for_completion = true`, errorMatching("Missing Attribute Configuration", "At least one of these attributes must be configured: [asset_id,urls]")},
-		"no url":                    {`urls = []`, errorMatching("urls", "list must contain at least 1 elements and at most 10 elements, got: 0")},
-		"eleven urls":               {`urls = [` + eleven + `]`, errorMatching("list must contain at least 1 elements and at most 10 elements, got: 11")},
-		"duplicate url":             {`urls = ["https://cdn.example.com/a.mp4", "https://cdn.example.com/a.mp4"]`, errorMatching("duplicate")},
+		"no url":                    {`urls = []`, errorMatching("urls", "list must contain at least 1 elements, got: 0")},
+		"eleven urls":               {`urls = [` + eleven + `]`, errorMatching("Too many URLs", "urls has 11 URLs; at most 10 are allowed", "use vod_preheating_batch")},
+		"duplicate url":             {`urls = ["https://cdn.example.com/a.mp4", "https://cdn.example.com/a.mp4"]`, errorMatching("Duplicate URLs", `"https://cdn.example.com/a.mp4" at positions 1, 2`)},
 		"empty asset_id":            {`asset_id = ""`, errorMatching("asset_id", "at least 1")},
 		"short poll_interval":       {"asset_id = \"a\"\npoll_interval = \"10ms\"", errorMatching("Invalid poll_interval", "at least 100ms")},
+		"fail_on_failed without waiting": {"asset_id = \"a\"\nwait_for_completion = false\nfail_on_failed = true",
+			errorMatching("fail_on_failed needs wait_for_completion", "nothing could fail it")},
 	} {
 		t.Run(name, func(t *testing.T) {
 			runStep(t, resource.TestStep{Config: emu.taskConfig(tc.arguments), ExpectError: tc.want})
@@ -379,8 +458,8 @@ func (c captureCheck) CheckState(_ context.Context, req statecheck.CheckStateReq
 // TestAccPreheatingTask_disappearedTaskWarns runs the CLI by hand (see
 // cliWorkdir) to see the warning, which terraform-plugin-testing does not show.
 func TestAccPreheatingTask_disappearedTaskWarns(t *testing.T) {
-	emu := newTestEmulator(t, -1)
-	w := newCLIWorkdir(t, "1.5.0", emu.taskConfig(`  urls = ["https://cdn.example.com/a.mp4"]`)+`
+	emu := newTestEmulator(t, time.Hour)
+	w := newCLIWorkdir(t, "1.5.0", emu.taskConfig("  urls = [\"https://cdn.example.com/a.mp4\"]\n  wait_for_completion = false\n")+`
 output "task_id" {
   value = vod_preheating_task.test.id
 }
@@ -398,7 +477,7 @@ output "task_id" {
 		t.Fatalf("terraform plan: %v\n%s", err, out)
 	}
 	requireInOrder(t, out, "Warning: Preheat task no longer exists", "VOD no longer knows preheat task "+taskID,
-		"VOD.10053", "It is removed from state")
+		"VOD.10053", "which had not finished", "It is removed from state")
 	requireInOrder(t, out, "vod_preheating_task.test will be created")
 }
 

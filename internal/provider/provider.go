@@ -162,7 +162,7 @@ func (p *VodProvider) Configure(ctx context.Context, req provider.ConfigureReque
 		return
 	}
 	resp.DataSourceData = client
-	resp.ResourceData = client
+	resp.ResourceData = &resourceData{client: client, scope: newTaskScope(clientConfig, settings.region)}
 	resp.ActionData = client
 }
 
@@ -178,5 +178,5 @@ func (p *VodProvider) DataSources(context.Context) []func() datasource.DataSourc
 
 // Resources lists the resources.
 func (p *VodProvider) Resources(context.Context) []func() resource.Resource {
-	return []func() resource.Resource{NewPreheatingTaskResource}
+	return []func() resource.Resource{NewPreheatingTaskResource, NewPreheatingBatchResource}
 }

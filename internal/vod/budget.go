@@ -48,11 +48,13 @@ type budget struct {
 	probe     bool        // after a shared hold one request goes alone
 	gen       int         // bumped by each hold: places given before are void
 	freed     chan struct{}
-	// spread keeps a stated pace's requests a window ÷ limit apart rather
-	// than letting a window's worth out at once: for queries, whose waits
-	// would otherwise spend the window in its first seconds and then see
-	// nothing until it frees. Creates go in bursts: a release's creates
-	// are done sooner all at once when the window frees.
+	// spread keeps a stated pace's requests a window ÷ limit apart, once
+	// a spreadAfter-th of the window is its own, rather than letting a
+	// window's worth out at once: for queries, whose waits would otherwise
+	// spend the window in its first seconds and then see nothing until it
+	// frees, while a plan's few remaining reads still go together. Creates
+	// go in bursts: a release's creates are done sooner all at once when
+	// the window frees.
 	spread   bool
 	lastSlot time.Time
 }
@@ -64,6 +66,7 @@ const (
 	// probesPerWindow bounds how late a shared window is seen to free: a
 	// probe at most every window ÷ this.
 	probesPerWindow = 6
+	spreadAfter     = 4 // a spread budget lets a quarter of the window out at once
 )
 
 func newBudget(api string, adaptive *limiter, spacing *spacing) *budget {
@@ -189,7 +192,9 @@ func (b *budget) reserve(deadline time.Time) (time.Time, pass, <-chan struct{}, 
 	}
 	if b.spread {
 		for _, limit := range b.limits {
-			slot = maxTime(slot, b.lastSlot.Add(limit.Window/time.Duration(limit.Limit)))
+			if b.ownInWindow(limit, now) >= limit.Limit/spreadAfter {
+				slot = maxTime(slot, b.lastSlot.Add(limit.Window/time.Duration(limit.Limit)))
+			}
 		}
 	}
 	slot = b.spacing.peek(slot)
@@ -201,6 +206,16 @@ func (b *budget) reserve(deadline time.Time) (time.Time, pass, <-chan struct{}, 
 	b.inFlight++
 	p.placed, p.probe = true, b.probe
 	return slot, p, nil, nil
+}
+
+// ownInWindow counts this budget's requests in flight or answered less
+// than a window before now.
+func (b *budget) ownInWindow(limit Throttle, now time.Time) int {
+	n := b.inFlight
+	for i := len(b.answered) - 1; i >= 0 && now.Sub(b.answered[i]) < limit.Window; i-- {
+		n++
+	}
+	return n
 }
 
 // slotFor is the earliest time at which fewer than limit.Limit of this

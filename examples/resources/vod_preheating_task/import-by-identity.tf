@@ -1,4 +1,4 @@
-# The same by resource identity (Terraform 1.12 and newer).
+# Terraform 1.12 and newer: adopt a task by its resource identity.
 import {
   to = vod_preheating_task.release
   identity = {

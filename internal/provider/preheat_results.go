@@ -1,0 +1,162 @@
+package provider
+
+// The computed results of a preheat, one schema for the data source,
+// vod_preheating_task and vod_preheating_batch: one entry per URL and the
+// counts over them.
+
+import (
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	dsschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/boolplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/listplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/vodprovider/terraform-provider-vod/internal/vod"
+)
+
+var (
+	urlResultAttrTypes = map[string]attr.Type{
+		"url": types.StringType, "status": types.StringType, "task_id": types.StringType, "attempts": types.Int64Type,
+	}
+	urlResultType = types.ObjectType{AttrTypes: urlResultAttrTypes}
+)
+
+// preheatResults is the computed part of a preheat, named and filled the
+// same way everywhere.
+type preheatResults struct {
+	PreheatingResults types.List  `tfsdk:"preheating_results"`
+	Total             types.Int64 `tfsdk:"total"`
+	Processing        types.Int64 `tfsdk:"processing"`
+	Succeed           types.Int64 `tfsdk:"succeed"`
+	Failed            types.Int64 `tfsdk:"failed"`
+	Completed         types.Bool  `tfsdk:"completed"`
+	AllSucceeded      types.Bool  `tfsdk:"all_succeeded"`
+}
+
+// newPreheatResults translates one query of one task: each URL was sent once.
+func newPreheatResults(task vod.Task) (preheatResults, diag.Diagnostics) {
+	results := make([]vod.URLResult, len(task.Results))
+	for i, r := range task.Results {
+		results[i] = vod.URLResult{URL: r.URL, Status: r.Status, TaskID: task.ID, Attempts: 1}
+	}
+	return resultsOf(results, task.Counts(), task.Completed(), task.AllSucceeded())
+}
+
+// newOutcomeResults translates what a preheat of one or many tasks reached.
+func newOutcomeResults(o vod.PreheatOutcome) (preheatResults, diag.Diagnostics) {
+	return resultsOf(o.Results, o.Counts(), o.Completed(), o.AllSucceeded())
+}
+
+func resultsOf(results []vod.URLResult, counts vod.Counts, completed, allSucceeded bool) (preheatResults, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	items := make([]attr.Value, 0, len(results))
+	for _, r := range results {
+		item, d := types.ObjectValue(urlResultAttrTypes, map[string]attr.Value{
+			"url": types.StringValue(r.URL), "status": types.StringValue(r.Status),
+			"task_id": types.StringValue(r.TaskID), "attempts": types.Int64Value(int64(r.Attempts)),
+		})
+		diags.Append(d...)
+		items = append(items, item)
+	}
+	list, d := types.ListValue(urlResultType, items)
+	diags.Append(d...)
+	return preheatResults{
+		PreheatingResults: list,
+		Total:             types.Int64Value(int64(counts.Total)),
+		Processing:        types.Int64Value(int64(counts.Processing)),
+		Succeed:           types.Int64Value(int64(counts.Succeed)),
+		Failed:            types.Int64Value(int64(counts.Failed)),
+		Completed:         types.BoolValue(completed),
+		AllSucceeded:      types.BoolValue(allSucceeded),
+	}, diags
+}
+
+// urlResults reads preheating_results back, for a refresh of a batch.
+func (r preheatResults) urlResults() []vod.URLResult {
+	if r.PreheatingResults.IsNull() || r.PreheatingResults.IsUnknown() {
+		return nil
+	}
+	var out []vod.URLResult
+	for _, element := range r.PreheatingResults.Elements() {
+		object, ok := element.(types.Object)
+		if !ok {
+			continue
+		}
+		attrs := object.Attributes()
+		str := func(name string) string {
+			v, _ := attrs[name].(types.String)
+			return v.ValueString()
+		}
+		attempts, _ := attrs["attempts"].(types.Int64)
+		out = append(out, vod.URLResult{URL: str("url"), Status: str("status"), TaskID: str("task_id"), Attempts: int(attempts.ValueInt64())})
+	}
+	return out
+}
+
+// resultDocs documents the computed results, for both schema packages.
+var resultDocs = struct {
+	PreheatingResults, URL, Status, TaskID, Attempts, Total, Processing, Succeed, Failed, Completed, AllSucceeded string
+}{
+	PreheatingResults: "One entry per URL, in the API's order (an asset's URLs as the API lists them).",
+	URL:               "A URL being preheated.",
+	Status: "Its latest status: `processing`, `succeed` or `failed`, " +
+		"or any other value the API sends, shown as it came (it counts as not complete).",
+	TaskID:       "The preheat task that gave this status.",
+	Attempts:     "How many times the URL was sent: 1, plus one per `retry_failed` round that sent it again.",
+	Total:        "Number of URLs.",
+	Processing:   "Number of URLs whose status is `processing`.",
+	Succeed:      "Number of URLs whose status is `succeed`.",
+	Failed:       "Number of URLs whose status is `failed`.",
+	Completed:    "The list is not empty and every URL is `succeed` or `failed`.",
+	AllSucceeded: "Complete, and every URL is `succeed`.",
+}
+
+// resultAttributes are the results in a resource's schema. They keep their
+// state through an in-place update, which starts no preheat.
+func resultAttributes(attributes map[string]schema.Attribute) map[string]schema.Attribute {
+	keep := []planmodifier.Int64{int64planmodifier.UseStateForUnknown()}
+	keepBool := []planmodifier.Bool{boolplanmodifier.UseStateForUnknown()}
+	attributes["preheating_results"] = schema.ListNestedAttribute{
+		Computed:            true,
+		MarkdownDescription: resultDocs.PreheatingResults,
+		NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+			"url":      schema.StringAttribute{Computed: true, MarkdownDescription: resultDocs.URL},
+			"status":   schema.StringAttribute{Computed: true, MarkdownDescription: resultDocs.Status},
+			"task_id":  schema.StringAttribute{Computed: true, MarkdownDescription: resultDocs.TaskID},
+			"attempts": schema.Int64Attribute{Computed: true, MarkdownDescription: resultDocs.Attempts},
+		}},
+		PlanModifiers: []planmodifier.List{listplanmodifier.UseStateForUnknown()},
+	}
+	attributes["total"] = schema.Int64Attribute{Computed: true, MarkdownDescription: resultDocs.Total, PlanModifiers: keep}
+	attributes["processing"] = schema.Int64Attribute{Computed: true, MarkdownDescription: resultDocs.Processing, PlanModifiers: keep}
+	attributes["succeed"] = schema.Int64Attribute{Computed: true, MarkdownDescription: resultDocs.Succeed, PlanModifiers: keep}
+	attributes["failed"] = schema.Int64Attribute{Computed: true, MarkdownDescription: resultDocs.Failed, PlanModifiers: keep}
+	attributes["completed"] = schema.BoolAttribute{Computed: true, MarkdownDescription: resultDocs.Completed, PlanModifiers: keepBool}
+	attributes["all_succeeded"] = schema.BoolAttribute{Computed: true, MarkdownDescription: resultDocs.AllSucceeded, PlanModifiers: keepBool}
+	return attributes
+}
+
+// dataSourceResultAttributes are the same results in the data source's schema.
+func dataSourceResultAttributes(attributes map[string]dsschema.Attribute) map[string]dsschema.Attribute {
+	attributes["preheating_results"] = dsschema.ListNestedAttribute{
+		Computed:            true,
+		MarkdownDescription: resultDocs.PreheatingResults,
+		NestedObject: dsschema.NestedAttributeObject{Attributes: map[string]dsschema.Attribute{
+			"url":      dsschema.StringAttribute{Computed: true, MarkdownDescription: resultDocs.URL},
+			"status":   dsschema.StringAttribute{Computed: true, MarkdownDescription: resultDocs.Status},
+			"task_id":  dsschema.StringAttribute{Computed: true, MarkdownDescription: resultDocs.TaskID},
+			"attempts": dsschema.Int64Attribute{Computed: true, MarkdownDescription: resultDocs.Attempts},
+		}},
+	}
+	attributes["total"] = dsschema.Int64Attribute{Computed: true, MarkdownDescription: resultDocs.Total}
+	attributes["processing"] = dsschema.Int64Attribute{Computed: true, MarkdownDescription: resultDocs.Processing}
+	attributes["succeed"] = dsschema.Int64Attribute{Computed: true, MarkdownDescription: resultDocs.Succeed}
+	attributes["failed"] = dsschema.Int64Attribute{Computed: true, MarkdownDescription: resultDocs.Failed}
+	attributes["completed"] = dsschema.BoolAttribute{Computed: true, MarkdownDescription: resultDocs.Completed}
+	attributes["all_succeeded"] = dsschema.BoolAttribute{Computed: true, MarkdownDescription: resultDocs.AllSucceeded}
+	return attributes
+}

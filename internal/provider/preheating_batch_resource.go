@@ -1,0 +1,334 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/boolplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64default"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/listplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/vodprovider/terraform-provider-vod/internal/vod"
+)
+
+var (
+	_ resource.Resource                   = (*preheatingBatchResource)(nil)
+	_ resource.ResourceWithConfigure      = (*preheatingBatchResource)(nil)
+	_ resource.ResourceWithImportState    = (*preheatingBatchResource)(nil)
+	_ resource.ResourceWithValidateConfig = (*preheatingBatchResource)(nil)
+	_ resource.ResourceWithIdentity       = (*preheatingBatchResource)(nil)
+	_ resource.ResourceWithModifyPlan     = (*preheatingBatchResource)(nil)
+)
+
+// NewPreheatingBatchResource is the vod_preheating_batch resource.
+func NewPreheatingBatchResource() resource.Resource { return &preheatingBatchResource{} }
+
+type preheatingBatchResource struct {
+	resourceData
+}
+
+type preheatingBatchModel struct {
+	URLs              types.List           `tfsdk:"urls"`
+	AssetIDs          types.List           `tfsdk:"asset_ids"`
+	Triggers          types.Map            `tfsdk:"triggers"`
+	WaitForCompletion types.Bool           `tfsdk:"wait_for_completion"`
+	FailOnFailed      types.Bool           `tfsdk:"fail_on_failed"`
+	RetryFailed       types.Int64          `tfsdk:"retry_failed"`
+	PollInterval      timetypes.GoDuration `tfsdk:"poll_interval"`
+	Timeouts          timeouts.Value       `tfsdk:"timeouts"`
+
+	ID      types.String `tfsdk:"id"`
+	TaskIDs types.List   `tfsdk:"task_ids"`
+	preheatResults
+}
+
+// batchIdentity identifies a batch by its id, the comma-separated task IDs.
+type batchIdentity struct {
+	ID types.String `tfsdk:"id"`
+}
+
+func (r *preheatingBatchResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_preheating_batch"
+}
+
+func (r *preheatingBatchResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = identityschema.Schema{Attributes: map[string]identityschema.Attribute{
+		"id": identityschema.StringAttribute{RequiredForImport: true, Description: "The batch's task IDs, separated by commas."},
+	}}
+}
+
+func (r *preheatingBatchResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	keepID := []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: fmt.Sprintf("Preheats a whole release: up to %d URLs and %d assets, split into tasks of %d URLs and one "+
+			"task per asset, created within the tenant's create budget and waited for together within its query budget. "+
+			"Failed URLs can be preheated again (`retry_failed`). A preheat cannot be edited: another set of `urls` or `asset_ids`, "+
+			"or changed `triggers`, starts a new batch. Destroying it only forgets the tasks.",
+			maxBatchURLs, maxBatchAssets, vod.MaxURLsPerTask),
+		Attributes: resultAttributes(map[string]schema.Attribute{
+			"urls": schema.ListAttribute{
+				Optional:            true,
+				ElementType:         types.StringType,
+				MarkdownDescription: batchURLsDoc + " Another set of URLs starts a new batch.",
+				Validators:          batchURLsValidators(),
+				PlanModifiers:       []planmodifier.List{sameElementsKeepState{}, replaceUnlessAdopted{}},
+			},
+			"asset_ids": schema.ListAttribute{
+				Optional:            true,
+				ElementType:         types.StringType,
+				MarkdownDescription: assetIDsDoc + " Another set of assets starts a new batch.",
+				Validators:          assetIDsValidators(),
+				PlanModifiers:       []planmodifier.List{sameElementsKeepState{}, replaceUnlessAdopted{}},
+			},
+			"triggers": schema.MapAttribute{
+				Optional:    true,
+				ElementType: types.StringType,
+				MarkdownDescription: "Arbitrary strings, such as a content hash or a release version; any change starts a new batch " +
+					"of the same URLs and assets.",
+				PlanModifiers: []planmodifier.Map{replaceUnlessAdopted{}},
+			},
+			"wait_for_completion": schema.BoolAttribute{
+				Optional: true,
+				Computed: true,
+				Default:  booldefault.StaticBool(true),
+				MarkdownDescription: "Wait, bounded by `timeouts.create`, until every URL is `succeed` or `failed`. Defaults to `true`. " +
+					"With `false` the apply ends once every task is created; later refreshes show their progress.",
+			},
+			"fail_on_failed": schema.BoolAttribute{
+				Optional:            true,
+				Computed:            true,
+				MarkdownDescription: failOnFailedResourceDoc,
+				PlanModifiers:       []planmodifier.Bool{followsWaitForCompletion{}, boolplanmodifier.UseStateForUnknown()},
+			},
+			"retry_failed": schema.Int64Attribute{
+				Optional:            true,
+				Computed:            true,
+				Default:             int64default.StaticInt64(0),
+				MarkdownDescription: retryFailedDoc,
+				Validators:          retryFailedValidators(),
+			},
+			"poll_interval": schema.StringAttribute{
+				Optional:            true,
+				CustomType:          timetypes.GoDurationType{},
+				MarkdownDescription: pollIntervalDoc,
+				Validators:          []validator.String{pollIntervalValidator{}},
+			},
+			"timeouts": timeouts.Attributes(ctx, timeouts.Opts{
+				Create: true,
+				Read:   true,
+				CreateDescription: fmt.Sprintf("Bounds creating every task and the wait, retries included, as a duration such as \"30m\". Defaults to %q.",
+					durationText(defaultCreateTimeout)),
+				ReadDescription: fmt.Sprintf("Bounds one refresh of the unfinished tasks (not the wait: that is `create`). Defaults to %q.",
+					durationText(defaultTaskReadTimeout)),
+			}),
+			"id": schema.StringAttribute{
+				Computed:            true,
+				MarkdownDescription: "The task IDs, separated by commas: what `terraform import` takes.",
+				PlanModifiers:       keepID,
+			},
+			"task_ids": schema.ListAttribute{
+				Computed:            true,
+				ElementType:         types.StringType,
+				MarkdownDescription: "Every task created, in order, retries included.",
+				PlanModifiers:       []planmodifier.List{listplanmodifier.UseStateForUnknown()},
+			},
+		}),
+	}
+}
+
+func (r *preheatingBatchResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	checkBatchArguments(ctx, req.Config, false, &resp.Diagnostics)
+	checkFailWithoutWaiting(ctx, req.Config, &resp.Diagnostics)
+	checkRetryNeedsWaiting(ctx, req.Config, &resp.Diagnostics)
+}
+
+// ModifyPlan requires urls or asset_ids when the plan creates a batch (see
+// the task resource's ModifyPlan for why this is not a config validator).
+func (r *preheatingBatchResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	requireSomethingToPreheat(ctx, req, resp, "Nothing to preheat", nothingToPreheat("urls and asset_ids"), "urls", "asset_ids")
+}
+
+func (r *preheatingBatchResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.resourceData = resourceDataFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+func (r *preheatingBatchResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	if !clientConfigured(r.client, &resp.Diagnostics) {
+		return
+	}
+	var model preheatingBatchModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &model)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	createTimeout, diags := model.Timeouts.Create(ctx, defaultCreateTimeout)
+	resp.Diagnostics.Append(diags...)
+	urls, diags := stringList(ctx, model.URLs)
+	resp.Diagnostics.Append(diags...)
+	assetIDs, diags := stringList(ctx, model.AssetIDs)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	outcome, runDiags := runPreheat(ctx, r.client, preheatRun{
+		tasks:          vod.SplitTasks(urls, assetIDs),
+		retryFailed:    int(model.RetryFailed.ValueInt64()),
+		wait:           model.WaitForCompletion.ValueBool(),
+		failOnFailed:   model.FailOnFailed.ValueBool(),
+		pollInterval:   pollInterval(model.PollInterval),
+		timeout:        createTimeout,
+		timeoutSetting: "timeouts.create",
+		saved:          true,
+	})
+	if len(outcome.TaskIDs) == 0 {
+		resp.Diagnostics.Append(runDiags...)
+		return
+	}
+	// Every task created is saved, whatever went wrong after: the error
+	// added last then taints the resource.
+	resp.Diagnostics.Append(r.save(ctx, &model, outcome, &resp.State)...)
+	resp.Diagnostics.Append(resp.Identity.Set(ctx, batchIdentity{ID: model.ID})...)
+	resp.Diagnostics.Append(recordScope(ctx, resp.Private, r.scope)...)
+	resp.Diagnostics.Append(runDiags...)
+}
+
+// stateSetter is the part of tfsdk.State that save writes.
+type stateSetter interface {
+	Set(ctx context.Context, val any) diag.Diagnostics
+}
+
+// save writes the outcome into model and state.
+func (r *preheatingBatchResource) save(ctx context.Context, model *preheatingBatchModel, outcome vod.PreheatOutcome, state stateSetter) diag.Diagnostics {
+	var diags diag.Diagnostics
+	model.ID = types.StringValue(strings.Join(outcome.TaskIDs, ","))
+	taskIDs, d := types.ListValueFrom(ctx, types.StringType, outcome.TaskIDs)
+	diags.Append(d...)
+	model.TaskIDs = taskIDs
+	model.preheatResults, d = newOutcomeResults(outcome)
+	diags.Append(d...)
+	diags.Append(state.Set(ctx, model)...)
+	return diags
+}
+
+func (r *preheatingBatchResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	if !clientConfigured(r.client, &resp.Diagnostics) {
+		return
+	}
+	var model preheatingBatchModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &model)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(resp.Identity.Set(ctx, batchIdentity{ID: model.ID})...)
+	if model.Completed.ValueBool() {
+		return // every URL has ended: final, and no request spent on it
+	}
+	readTimeout, diags := model.Timeouts.Read(ctx, defaultTaskReadTimeout)
+	resp.Diagnostics.Append(diags...)
+	taskIDs, diags := stringList(ctx, model.TaskIDs)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, readTimeout)
+	defer cancel()
+	refreshed, err := r.client.Refresh(ctx, outcomeFromState(taskIDs, model.urlResults()))
+	if isTaskNotFound(err) {
+		recorded, known, diags := recordedScope(ctx, req.Private)
+		resp.Diagnostics.Append(diags...)
+		if remove, why := notFoundDecision(recorded, known, r.scope); !remove {
+			resp.Diagnostics.AddWarning("Preheat task not found", fmt.Sprintf("A task of this batch is unknown to VOD (%v). %s", err, why))
+			return
+		}
+		resp.Diagnostics.AddWarning("Preheat tasks no longer exist",
+			fmt.Sprintf("VOD no longer knows a task of this unfinished batch (%v). The batch is removed from state; the next apply "+
+				"starts a new one if the configuration still has it.", err))
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		summary, detail := describeWaitError(ctx.Err(), err, tasksLabel(taskIDs), readTimeout, "timeouts.read")
+		resp.Diagnostics.AddError(summary, detail)
+		return
+	}
+	for _, w := range refreshed.Warnings {
+		resp.Diagnostics.AddWarning("Preheat warning", w.Error())
+	}
+	resp.Diagnostics.Append(r.save(ctx, &model, refreshed, &resp.State)...)
+}
+
+// outcomeFromState rebuilds what Refresh needs from the saved task IDs
+// and per-URL results.
+func outcomeFromState(taskIDs []string, results []vod.URLResult) vod.PreheatOutcome {
+	byTask := map[string][]vod.URLStatus{}
+	for _, r := range results {
+		byTask[r.TaskID] = append(byTask[r.TaskID], vod.URLStatus{URL: r.URL, Status: r.Status})
+	}
+	tasks := make([]vod.Task, len(taskIDs))
+	for i, id := range taskIDs {
+		tasks[i] = vod.Task{ID: id, Results: byTask[id]}
+	}
+	return vod.PreheatOutcome{TaskIDs: taskIDs, Results: results, Tasks: tasks}
+}
+
+// Update only records settings that start no preheat and, after an
+// import, the adopted urls, asset_ids and triggers.
+func (r *preheatingBatchResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var model preheatingBatchModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &model)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &model)...)
+	resp.Diagnostics.Append(resp.Identity.Set(ctx, batchIdentity{ID: model.ID})...)
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, importedKey, nil)...)
+}
+
+// Delete forgets the tasks: a preheat cannot be undone or cancelled.
+func (r *preheatingBatchResource) Delete(context.Context, resource.DeleteRequest, *resource.DeleteResponse) {
+}
+
+// ImportState adopts existing tasks, given as a comma-separated list of
+// task IDs or as the identity's id. The next refresh reads them.
+func (r *preheatingBatchResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	id := req.ID
+	if id == "" && req.Identity != nil {
+		var identity batchIdentity
+		resp.Diagnostics.Append(req.Identity.Get(ctx, &identity)...)
+		id = identity.ID.ValueString()
+	}
+	var taskIDs []string
+	for _, taskID := range strings.Split(id, ",") {
+		taskID = strings.TrimSpace(taskID)
+		checkImportedTaskID(ctx, taskID, &resp.Diagnostics)
+		taskIDs = append(taskIDs, taskID)
+	}
+	if resp.Diagnostics.HasError() {
+		resp.Diagnostics.AddError("Invalid import ID",
+			fmt.Sprintf("%q: import a batch by its task IDs separated by commas, such as \"5199337c31c8e4622f1590735b13a263,6c1f...\".", id))
+		return
+	}
+	id = strings.Join(taskIDs, ",")
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("task_ids"), taskIDs)...)
+	for _, name := range []string{"wait_for_completion", "fail_on_failed"} {
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(name), true)...)
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("retry_failed"), int64(0))...)
+	resp.Diagnostics.Append(resp.Identity.Set(ctx, batchIdentity{ID: types.StringValue(id)})...)
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, importedKey, []byte(`true`))...)
+	resp.Diagnostics.Append(recordScope(ctx, resp.Private, r.scope)...)
+}
