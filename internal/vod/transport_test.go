@@ -51,7 +51,9 @@ func countingClient(t *testing.T, endpoint string, attempts *int) *Client {
 		t.Fatal(err)
 	}
 	client.sleep = func(context.Context, time.Duration) error { return nil }
-	client.limiter.sleep = func(ctx context.Context, _ time.Duration) error { return ctx.Err() }
+	for _, b := range []*budget{client.queries, client.creates} {
+		b.sleep = func(ctx context.Context, _ time.Duration) error { return ctx.Err() }
+	}
 	return client
 }
 
