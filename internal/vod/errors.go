@@ -124,10 +124,11 @@ func (e *APIError) hintByCode() string {
 const (
 	hintForbidden = "The credentials are not allowed to do this: check the IAM permissions of the access key's user for VOD in this project " +
 		"(and, for a create, that the asset is enabled for CDN acceleration)"
-	hintNotFound = "The API was not found at this address: check endpoint (or region); " +
-		"the VOD API is at https://vod.{region}.myhuaweicloud.com"
-	hintThrottled = "The API gateway is throttling this tenant (about 100 queries a minute): " +
-		"lower the request rate (a longer poll_interval, fewer parallel reads) or raise max_retries"
+	hintNotFound = "The API was not found at this address: check endpoint (or region) and cloud; " +
+		"without endpoint the VOD API is at https://vod.{region}.{cloud}, such as https://vod.cn-north-4.myhuaweicloud.com"
+	hintThrottled = "The API gateway is throttling this tenant (about 10 creates and 100 queries a minute, shared by everything using it): " +
+		"set max_requests_per_second a little under the tenant's share (such as 1.5), wait on fewer tasks at once " +
+		"(-parallelism, or one vod_preheating_batch), or raise poll_interval"
 )
 
 func (e *APIError) hintByStatus() string {
@@ -153,9 +154,28 @@ func (e *APIError) hintByStatus() string {
 // describeSkew rounds to the minute: the Date header has whole seconds only.
 func describeSkew(skew time.Duration) string {
 	if skew > 0 {
-		return "about " + skew.Round(time.Minute).String() + " ahead of"
+		return "about " + minutesText(skew) + " ahead of"
 	}
-	return "about " + (-skew).Round(time.Minute).String() + " behind"
+	return "about " + minutesText(-skew) + " behind"
+}
+
+// minutesText says a positive skew in whole minutes: "5 minutes", not "5m0s".
+func minutesText(d time.Duration) string {
+	if m := int(d.Round(time.Minute) / time.Minute); m != 1 {
+		return fmt.Sprintf("%d minutes", m)
+	}
+	return "1 minute"
+}
+
+// shortDuration writes a configured duration as users write it: "60s",
+// "90s", "5m", never "1m0s".
+func shortDuration(d time.Duration) string {
+	if d%time.Second == 0 && d < 10*time.Minute {
+		return fmt.Sprintf("%ds", d/time.Second)
+	}
+	text := d.String()
+	text = strings.Replace(text, "m0s", "m", 1)
+	return strings.Replace(text, "h0m", "h", 1)
 }
 
 // Retryable reports whether the same query may succeed later: throttling
@@ -248,10 +268,10 @@ func (e *AttemptTimeoutError) Error() string {
 	}
 	if e.MaxAttempts == 0 { // a create: never retried after a timeout
 		return fmt.Sprintf("%s %s: %s within %s (the request timeout), attempt %d, not retried",
-			e.Method, e.Path, what, e.Timeout, e.Attempt)
+			e.Method, e.Path, what, shortDuration(e.Timeout), e.Attempt)
 	}
 	return fmt.Sprintf("%s %s: %s within %s (the request timeout), attempt %d of %d",
-		e.Method, e.Path, what, e.Timeout, e.Attempt, e.MaxAttempts)
+		e.Method, e.Path, what, shortDuration(e.Timeout), e.Attempt, e.MaxAttempts)
 }
 
 // RetryBeyondDeadlineError is a retry given up because it would start after

@@ -203,7 +203,7 @@ func TestFaultFinalAnswersAreSentOnceWithAHint(t *testing.T) {
 		{"404", func(h *harness) { h.emu.InjectFaults(1, emulator.Fault{Status: 404}) }, nil,
 			[]string{"HTTP 404", "APIGW.0101", "check endpoint"}},
 		{"clock 20 minutes off", func(h *harness) { h.emu.SkewClock(20 * time.Minute) }, nil,
-			[]string{"HTTP 401", "The server's clock (its Date header) is about 20m0s ahead of this machine's: fix the clock"}},
+			[]string{"HTTP 401", "The server's clock (its Date header) is about 20 minutes ahead of this machine's: fix the clock"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

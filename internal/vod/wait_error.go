@@ -98,10 +98,18 @@ func (e *EmptyResultsError) Error() string {
 		e.TaskID, project, roundDuration(e.For))
 }
 
-// roundDuration keeps a message readable: "2.1s", "4m10s", not "2.100349s".
-func roundDuration(d time.Duration) time.Duration {
-	if d >= 10*time.Second {
-		return d.Round(time.Second)
+// roundDuration keeps a message readable: "2.1s", "4m10s", "5m", not
+// "2.100349s" or "5m0s".
+func roundDuration(d time.Duration) string {
+	if d < 10*time.Second {
+		return d.Round(100 * time.Millisecond).String()
 	}
-	return d.Round(100 * time.Millisecond)
+	text := d.Round(time.Second).String()
+	if strings.HasSuffix(text, "m0s") {
+		text = strings.TrimSuffix(text, "0s")
+	}
+	if strings.HasSuffix(text, "h0m") {
+		text = strings.TrimSuffix(text, "0m")
+	}
+	return text
 }

@@ -12,7 +12,7 @@ func TestWaitErrorOverManyTasks(t *testing.T) {
 	err := &WaitError{Waited: 5 * time.Minute, Polls: 40, Cause: context.DeadlineExceeded, Tasks: 3,
 		Unfinished: []string{"t2", "t3"}, Seen: []Task{taskOf("processing", "succeed")},
 		LastErr: errors.New("HTTP 503")}
-	want := "timed out after 5m0s waiting for 2 of 3 preheat tasks (t2, t3) to complete (40 polls); " +
+	want := "timed out after 5m waiting for 2 of 3 preheat tasks (t2, t3) to complete (40 polls); " +
 		"last seen: 2 URLs: 1 processing, 1 succeed (1 unfinished tasks never answered); " +
 		"still pending: https://cdn.example.com/a.mp4; last error: HTTP 503"
 	if err.Error() != want {

@@ -425,7 +425,7 @@ func TestWaitTimesOutThroughAnOutageSayingWhatItSaw(t *testing.T) {
 	if got := sim.elapsed(); got != 5*time.Minute {
 		t.Fatalf("the wait ended after %s of simulated time, want its 5m deadline", got)
 	}
-	for _, want := range []string{"timed out after 5m0s", "last seen: 2 URLs: 1 processing, 1 succeed", "last error: gave up after 4 attempts", "HTTP 503"} {
+	for _, want := range []string{"timed out after 5m", "last seen: 2 URLs: 1 processing, 1 succeed", "last error: gave up after 4 attempts", "HTTP 503"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error %q lacks %q", err, want)
 		}
