@@ -7,10 +7,11 @@
 # Then source = "vodprovider/vod" resolves to it at terraform init (or tofu init).
 #
 # make uninstall (install.sh --uninstall) removes every installed version, or
-# only VERSION when it is set.
+# only VERSION when it is set. PLUGINS_DIR=... installs elsewhere (the demo
+# installs under .demo/ and points a filesystem_mirror at it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-plugins="$HOME/.terraform.d/plugins"
+plugins="${PLUGINS_DIR:-$HOME/.terraform.d/plugins}"
 hosts=(registry.terraform.io registry.opentofu.org)
 
 if [[ "${1:-}" == --uninstall ]]; then
@@ -48,6 +49,8 @@ for host in "${hosts[@]}"; do
 done
 cat <<EOF
 ==> Use it with source = "vodprovider/vod" (version = "~> ${version%.*}" to pin it), then terraform init.
-    A working folder initialised with an earlier build of $version has its checksum in
-    .terraform.lock.hcl: run terraform init -upgrade there. Remove it with make uninstall.
+    A folder initialised with an earlier build of $version has that build's checksum in its
+    .terraform.lock.hcl, and init fails there (-upgrade too): delete the file's
+    "registry.terraform.io/vodprovider/vod" block and run terraform init again.
+    Remove the provider with make uninstall.
 EOF
