@@ -205,8 +205,8 @@ func TestAccRecipe_actionOnFailureContinue(t *testing.T) {
 	if strings.Contains(out, "Error:") {
 		t.Fatalf("on_failure = continue printed an error:\n%s", out)
 	}
-	if list, err := w.run("state", "list"); err != nil || !strings.Contains(list, "terraform_data.announcement") {
-		t.Fatalf("the resource after the video was not created: %v\n%s", err, list)
+	if _, created := w.stateResources(t)["terraform_data.announcement"]; !created {
+		t.Fatal("the resource after the video was not created")
 	}
 	// The trap: the video exists, so nothing triggers the action again.
 	out, err = w.run(applyArgs(onFailureVars("1", recipeGoodURL)...)...)
@@ -239,12 +239,8 @@ func TestAccRecipe_actionOnFailureTaint(t *testing.T) {
 		t.Fatalf("a failed preheat must fail the run with on_failure = taint:\n%s", out)
 	}
 	requireInOrder(t, out, "Error:", recipeFailedURL)
-	state, err := w.run("show", "-json")
-	if err != nil {
-		t.Fatalf("terraform show -json: %v\n%s", err, state)
-	}
-	if !videoTainted(t, state) {
-		t.Fatalf("terraform_data.video is not tainted after its preheat failed:\n%s", state)
+	if tainted, ok := w.stateResources(t)["terraform_data.video"]; !ok || !tainted {
+		t.Fatalf("terraform_data.video is not tainted after its preheat failed (in state: %v)", ok)
 	}
 	out, err = w.run(applyArgs(onFailureVars("1", recipeGoodURL)...)...)
 	if err != nil {
@@ -256,29 +252,4 @@ func TestAccRecipe_actionOnFailureTaint(t *testing.T) {
 	if n := emu.countRequests(http.MethodPost); n != 2 {
 		t.Fatalf("%d create requests, want 2: the replaced video must preheat again", n)
 	}
-}
-
-// videoTainted reads terraform show -json's state for terraform_data.video.
-func videoTainted(t *testing.T, state string) bool {
-	t.Helper()
-	var shown struct {
-		Values struct {
-			RootModule struct {
-				Resources []struct {
-					Address string `json:"address"`
-					Tainted bool   `json:"tainted"`
-				} `json:"resources"`
-			} `json:"root_module"`
-		} `json:"values"`
-	}
-	if err := json.Unmarshal([]byte(state), &shown); err != nil {
-		t.Fatalf("%v: %s", err, state)
-	}
-	for _, r := range shown.Values.RootModule.Resources {
-		if r.Address == "terraform_data.video" {
-			return r.Tainted
-		}
-	}
-	t.Fatalf("terraform_data.video is not in state:\n%s", state)
-	return false
 }
