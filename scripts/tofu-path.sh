@@ -67,6 +67,7 @@ mkdir -p "$cache"
 # A folder of its own, renamed into place when complete: two first builds at
 # once cannot leave a half-written tofu where the other looks for it.
 partial="$(mktemp -d "$cache/.tofu-v$version.XXXXXX")"
+chmod 755 "$partial" # mktemp -d makes it private
 trap 'rm -rf "$partial"' EXIT
 # The module cache is read-only; go build writes only to -o. version.dev=no
 # makes "tofu version" report the release, not "-dev".
