@@ -9,8 +9,9 @@ import (
 )
 
 // tofuPath runs tofu-path.sh with only bash and the tools it needs on PATH
-// (plus bin), a fresh HOME and cache, and env added. A "go" that fails
-// stands in for the Go toolchain: any attempt to build shows as an error.
+// (plus bin), a fresh HOME and cache, and env added. A "go" stands in for
+// the Go toolchain: "go mod download" names an empty source folder and
+// "go build" fails, so any attempt to build shows as an error.
 func tofuPath(t *testing.T, bin, cache string, env ...string) (stdout, stderr string, err error) {
 	t.Helper()
 	for _, tool := range []string{"bash", "env", "sed", "sort", "head", "dirname", "mv", "mkdir", "chmod", "mktemp", "rm"} {
@@ -20,7 +21,9 @@ func tofuPath(t *testing.T, bin, cache string, env ...string) (stdout, stderr st
 			must(t, os.Symlink(real, filepath.Join(bin, tool)))
 		}
 	}
-	must(t, os.WriteFile(filepath.Join(bin, "go"), []byte("#!/bin/sh\necho \"go $*: not in this test\" >&2\nexit 1\n"), 0o755))
+	fakeGo := "#!/bin/sh\nif [ \"$1\" = mod ]; then printf '{\\n\\t\"Dir\": \"%s\",\\n}\\n' " + t.TempDir() + "; exit 0; fi\n" +
+		"echo \"go $*: not in this test\" >&2\nexit 1\n"
+	must(t, os.WriteFile(filepath.Join(bin, "go"), []byte(fakeGo), 0o755))
 	cmd := exec.Command("bash", "tofu-path.sh")
 	cmd.Env = append([]string{"PATH=" + bin, "HOME=" + t.TempDir(), "XDG_CACHE_HOME=" + cache}, env...)
 	var out, errOut strings.Builder
@@ -59,7 +62,7 @@ func TestTofuPathTakesTofuThenANewEnoughOneOnPathThenTheCache(t *testing.T) {
 	// Nothing cached: it builds, and says so when the build fails.
 	must(t, os.RemoveAll(filepath.Join(cache, "terraform-provider-vod")))
 	out, stderr, err := tofuPath(t, bin, cache)
-	if err == nil || out != "" || !strings.Contains(stderr, "Building OpenTofu CLI v"+version) {
+	if err == nil || out != "" || !strings.Contains(stderr, "Building OpenTofu CLI v"+version) || !strings.Contains(stderr, "go build") {
 		t.Fatalf("no cached build: %v %q %s", err, out, stderr)
 	}
 	if entries, _ := os.ReadDir(filepath.Join(cache, "terraform-provider-vod")); len(entries) != 0 {
