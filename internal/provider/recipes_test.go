@@ -174,10 +174,10 @@ func TestAccRecipe_forEach(t *testing.T) {
 	}
 }
 
-// onFailureVars are the variables of recipes 6 and 7: a release and its URLs;
+// onFailureVars are the variables of recipes 6 and 7: release 1 with urls;
 // the emulator fails a URL that contains "fail".
-func onFailureVars(release string, urls ...string) []string {
-	return []string{"-var=release_version=" + release, `-var=preheat_urls=["` + strings.Join(urls, `","`) + `"]`}
+func onFailureVars(urls ...string) []string {
+	return []string{"-var=release_version=1", `-var=preheat_urls=["` + strings.Join(urls, `","`) + `"]`}
 }
 
 const (
@@ -196,7 +196,7 @@ func applyArgs(args ...string) []string {
 func TestAccRecipe_actionOnFailureContinue(t *testing.T) {
 	emu := newTestEmulator(t, -1)
 	w := newCLIWorkdir(t, "1.16.0", emu.recipe(t, "action-on-failure-continue"))
-	out, err := w.run(applyArgs(onFailureVars("1", recipeGoodURL, recipeFailedURL)...)...)
+	out, err := w.run(applyArgs(onFailureVars(recipeGoodURL, recipeFailedURL)...)...)
 	if err != nil {
 		t.Fatalf("a failed preheat must not fail the run with on_failure = continue: %v\n%s", err, out)
 	}
@@ -209,7 +209,7 @@ func TestAccRecipe_actionOnFailureContinue(t *testing.T) {
 		t.Fatal("the resource after the video was not created")
 	}
 	// The trap: the video exists, so nothing triggers the action again.
-	out, err = w.run(applyArgs(onFailureVars("1", recipeGoodURL)...)...)
+	out, err = w.run(applyArgs(onFailureVars(recipeGoodURL)...)...)
 	if err != nil {
 		t.Fatalf("terraform apply: %v\n%s", err, out)
 	}
@@ -218,7 +218,7 @@ func TestAccRecipe_actionOnFailureContinue(t *testing.T) {
 		t.Fatalf("%d create requests after the second apply, want 1: nothing triggers a preheat again", n)
 	}
 	// The way out the recipe names: replace the trigger.
-	out, err = w.run(applyArgs(append(onFailureVars("1", recipeGoodURL), "-replace=terraform_data.video")...)...)
+	out, err = w.run(applyArgs(append(onFailureVars(recipeGoodURL), "-replace=terraform_data.video")...)...)
 	if err != nil {
 		t.Fatalf("terraform apply -replace: %v\n%s", err, out)
 	}
@@ -234,7 +234,7 @@ func TestAccRecipe_actionOnFailureContinue(t *testing.T) {
 func TestAccRecipe_actionOnFailureTaint(t *testing.T) {
 	emu := newTestEmulator(t, -1)
 	w := newCLIWorkdir(t, "1.16.0", emu.recipe(t, "action-on-failure-taint"))
-	out, err := w.run(applyArgs(onFailureVars("1", recipeGoodURL, recipeFailedURL)...)...)
+	out, err := w.run(applyArgs(onFailureVars(recipeGoodURL, recipeFailedURL)...)...)
 	if err == nil {
 		t.Fatalf("a failed preheat must fail the run with on_failure = taint:\n%s", out)
 	}
@@ -242,7 +242,7 @@ func TestAccRecipe_actionOnFailureTaint(t *testing.T) {
 	if tainted, ok := w.stateResources(t)["terraform_data.video"]; !ok || !tainted {
 		t.Fatalf("terraform_data.video is not tainted after its preheat failed (in state: %v)", ok)
 	}
-	out, err = w.run(applyArgs(onFailureVars("1", recipeGoodURL)...)...)
+	out, err = w.run(applyArgs(onFailureVars(recipeGoodURL)...)...)
 	if err != nil {
 		t.Fatalf("the apply after the taint: %v\n%s", err, out)
 	}
