@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# make demo: build the provider, start the VOD emulator on loopback, apply
-# examples/demo through a CLI config with dev_overrides, print the results,
+# make demo: build the provider, start the VOD emulator on loopback, install
+# the provider as make install does but under .demo/plugins, terraform init
+# and apply examples/demo through a CLI config whose filesystem_mirror is that
+# folder (no dev_overrides, so no warning about them), print the results,
 # stop the emulator. Everything it writes goes under .demo/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -9,10 +11,10 @@ work="$root/.demo"
 export CHECKPOINT_DISABLE=1
 
 terraform="$(scripts/terraform-path.sh)"
-rm -rf "$work" && mkdir -p "$work/bin" "$work/config"
+rm -rf "$work" && mkdir -p "$work/config"
 
 echo "==> Building the provider and the emulator"
-go build -o "$work/bin/terraform-provider-vod" .
+PLUGINS_DIR="$work/plugins" scripts/install.sh | sed -n 's/^ *installed /    installed /p'
 go build -o "$work/vod-emulator" ./cmd/vod-emulator
 
 # Demo credentials, known only to this emulator.
@@ -37,10 +39,13 @@ echo "    emulator: $HW_VOD_ENDPOINT"
 
 cat >"$work/config/terraformrc" <<RC
 provider_installation {
-  dev_overrides {
-    "vodprovider/vod" = "$work/bin"
+  filesystem_mirror {
+    path    = "$work/plugins"
+    include = ["registry.terraform.io/vodprovider/vod"]
   }
-  direct {}
+  direct {
+    exclude = ["registry.terraform.io/vodprovider/vod"]
+  }
 }
 RC
 export TF_CLI_CONFIG_FILE="$work/config/terraformrc"
@@ -54,9 +59,12 @@ else
   echo "==> Terraform $version has no actions (1.14+): the vod_preheat action is left out"
 fi
 
-echo "==> terraform apply (creates a preheat and waits; reads two seeded tasks; runs the action and shows its progress)"
 cd "$work"
-# dev_overrides needs no terraform init; Terraform warns that they are in effect.
+echo "==> terraform init (installs vodprovider/vod from $work/plugins, writes .terraform.lock.hcl)"
+init_out="$("$terraform" init -input=false 2>&1)" || { echo "$init_out" >&2; exit 1; }
+grep -E 'Installed' <<<"$init_out" || true
+[[ -f .terraform.lock.hcl ]] || { echo "terraform init wrote no lock file" >&2; exit 1; }
+echo "==> terraform apply (creates a preheat and waits; reads two seeded tasks; runs the action and shows its progress)"
 "$terraform" apply -auto-approve -input=false
 
 echo "==> The emulator answered $(grep -c ' -> ' "$work/emulator.log") requests; its log is $work/emulator.log"

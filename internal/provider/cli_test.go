@@ -129,3 +129,31 @@ func requireInOrder(t *testing.T, output string, fragments ...string) {
 		rest = rest[i+len(f):]
 	}
 }
+
+// stateResources reads terraform show -json: each resource in state and
+// whether it is tainted.
+func (w *cliWorkdir) stateResources(t *testing.T) map[string]bool {
+	t.Helper()
+	out, err := w.run("show", "-json")
+	if err != nil {
+		t.Fatalf("terraform show -json: %v\n%s", err, out)
+	}
+	var shown struct {
+		Values struct {
+			RootModule struct {
+				Resources []struct {
+					Address string `json:"address"`
+					Tainted bool   `json:"tainted"`
+				} `json:"resources"`
+			} `json:"root_module"`
+		} `json:"values"`
+	}
+	if err := json.Unmarshal([]byte(out), &shown); err != nil {
+		t.Fatalf("%v: %s", err, out)
+	}
+	resources := map[string]bool{}
+	for _, r := range shown.Values.RootModule.Resources {
+		resources[r.Address] = r.Tainted
+	}
+	return resources
+}

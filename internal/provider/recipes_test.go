@@ -173,3 +173,83 @@ func TestAccRecipe_forEach(t *testing.T) {
 		t.Fatalf("%d create requests, want 2", n)
 	}
 }
+
+// onFailureVars are the variables of recipes 6 and 7: release 1 with urls;
+// the emulator fails a URL that contains "fail".
+func onFailureVars(urls ...string) []string {
+	return []string{"-var=release_version=1", `-var=preheat_urls=["` + strings.Join(urls, `","`) + `"]`}
+}
+
+const (
+	recipeGoodURL   = "https://cdn.example.com/videos/launch/index.m3u8"
+	recipeFailedURL = "https://cdn.example.com/videos/launch/will-fail.mp4"
+)
+
+// applyArgs is "apply -auto-approve -input=false" followed by args.
+func applyArgs(args ...string) []string {
+	return append([]string{"apply", "-auto-approve", "-input=false"}, args...)
+}
+
+// Recipe 6: on_failure = continue turns a failed preheat into a warning; the
+// run and what depends on the video go on. Nothing preheats again on the next
+// apply (the first trap of the docs) until the video is replaced.
+func TestAccRecipe_actionOnFailureContinue(t *testing.T) {
+	emu := newTestEmulator(t, -1)
+	w := newCLIWorkdir(t, "1.16.0", emu.recipe(t, "action-on-failure-continue"))
+	out, err := w.run(applyArgs(onFailureVars(recipeGoodURL, recipeFailedURL)...)...)
+	if err != nil {
+		t.Fatalf("a failed preheat must not fail the run with on_failure = continue: %v\n%s", err, out)
+	}
+	requireInOrder(t, out, "Warning:", recipeFailedURL,
+		"Apply complete! Resources: 2 added, 0 changed, 0 destroyed. Actions: 1 invoked, 1 failed.")
+	if strings.Contains(out, "Error:") {
+		t.Fatalf("on_failure = continue printed an error:\n%s", out)
+	}
+	if _, created := w.stateResources(t)["terraform_data.announcement"]; !created {
+		t.Fatal("the resource after the video was not created")
+	}
+	// The trap: the video exists, so nothing triggers the action again.
+	out, err = w.run(applyArgs(onFailureVars(recipeGoodURL)...)...)
+	if err != nil {
+		t.Fatalf("terraform apply: %v\n%s", err, out)
+	}
+	requireInOrder(t, out, "No changes.")
+	if n := emu.countRequests(http.MethodPost); n != 1 {
+		t.Fatalf("%d create requests after the second apply, want 1: nothing triggers a preheat again", n)
+	}
+	// The way out the recipe names: replace the trigger.
+	out, err = w.run(applyArgs(append(onFailureVars(recipeGoodURL), "-replace=terraform_data.video")...)...)
+	if err != nil {
+		t.Fatalf("terraform apply -replace: %v\n%s", err, out)
+	}
+	requireInOrder(t, out, "Action action.vod_preheat.release (triggered by terraform_data.video): 1/1 succeeded, 0 failed, 0 processing",
+		"Actions: 1 invoked.")
+	if n := emu.countRequests(http.MethodPost); n != 2 {
+		t.Fatalf("%d create requests, want 2: -replace must preheat again", n)
+	}
+}
+
+// Recipe 7: on_failure = taint fails the run and taints the video, so the
+// next apply replaces it and preheats again.
+func TestAccRecipe_actionOnFailureTaint(t *testing.T) {
+	emu := newTestEmulator(t, -1)
+	w := newCLIWorkdir(t, "1.16.0", emu.recipe(t, "action-on-failure-taint"))
+	out, err := w.run(applyArgs(onFailureVars(recipeGoodURL, recipeFailedURL)...)...)
+	if err == nil {
+		t.Fatalf("a failed preheat must fail the run with on_failure = taint:\n%s", out)
+	}
+	requireInOrder(t, out, "Error:", recipeFailedURL)
+	if tainted, ok := w.stateResources(t)["terraform_data.video"]; !ok || !tainted {
+		t.Fatalf("terraform_data.video is not tainted after its preheat failed (in state: %v)", ok)
+	}
+	out, err = w.run(applyArgs(onFailureVars(recipeGoodURL)...)...)
+	if err != nil {
+		t.Fatalf("the apply after the taint: %v\n%s", err, out)
+	}
+	requireInOrder(t, out, "terraform_data.video is tainted, so must be replaced",
+		"Action action.vod_preheat.release (triggered by terraform_data.video): 1/1 succeeded, 0 failed, 0 processing",
+		"Actions: 1 invoked.")
+	if n := emu.countRequests(http.MethodPost); n != 2 {
+		t.Fatalf("%d create requests, want 2: the replaced video must preheat again", n)
+	}
+}
