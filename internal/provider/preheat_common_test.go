@@ -69,7 +69,7 @@ func TestDescribeWaitError(t *testing.T) {
 	attemptErr := &vod.RetriesExhaustedError{Attempts: 3, Last: &vod.AttemptTimeoutError{
 		Method: "GET", Path: "/v1.0/p/asset/preheating", Timeout: time.Minute, Attempt: 3, MaxAttempts: 3}}
 	summary, detail = describeWaitError(nil, fmt.Errorf("wrapped: %w", attemptErr), "t1", 20*time.Minute, "timeouts.read")
-	if strings.Contains(detail, "read timeout") || !strings.Contains(detail, "no answer within 1m0s (the request timeout), attempt 3 of 3") ||
+	if strings.Contains(detail, "read timeout") || !strings.Contains(detail, "no answer within 60s (the request timeout), attempt 3 of 3") ||
 		!strings.Contains(detail, "raise request_timeout") {
 		t.Errorf("attempt timeout: %q: %q", summary, detail)
 	}

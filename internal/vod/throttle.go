@@ -25,8 +25,21 @@ type Throttle struct {
 // not a retry but tomorrow's run.
 func (t Throttle) Daily() bool { return t.Window >= 24*time.Hour }
 
-// String reads like the gateway: "10 per 1m0s".
+// String reads like the gateway's limit: "10 per 1 minute", "1000 per 1 day".
 func (t Throttle) String() string {
+	for _, unit := range []struct {
+		name string
+		d    time.Duration
+	}{{"day", 24 * time.Hour}, {"hour", time.Hour}, {"minute", time.Minute}, {"second", time.Second}} {
+		if t.Window >= unit.d && t.Window%unit.d == 0 {
+			n := int(t.Window / unit.d)
+			name := unit.name
+			if n != 1 {
+				name += "s"
+			}
+			return strconv.Itoa(t.Limit) + " per " + strconv.Itoa(n) + " " + name
+		}
+	}
 	return strconv.Itoa(t.Limit) + " per " + t.Window.String()
 }
 
