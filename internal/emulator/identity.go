@@ -18,9 +18,9 @@ const MetadataSecurityKeyPath = "/openstack/latest/securitykey"
 // lifetime in seconds in MetadataTokenTTLHeader (at most 6 hours) answers a
 // token, which a keys request then carries in MetadataTokenHeader.
 const (
-	MetadataTokenPath      = "/meta-data/latest/api/token"
-	MetadataTokenHeader    = "X-Metadata-Token"
-	MetadataTokenTTLHeader = "X-Metadata-Token-Ttl-Seconds"
+	MetadataTokenPath      = "/meta-data/latest/api/token"  //nolint:gosec // G101: a path or header name, not a credential
+	MetadataTokenHeader    = "X-Metadata-Token"             //nolint:gosec // G101: a path or header name, not a credential
+	MetadataTokenTTLHeader = "X-Metadata-Token-Ttl-Seconds" //nolint:gosec // G101: a path or header name, not a credential
 	maxMetadataTokenTTL    = 6 * time.Hour
 )
 
