@@ -23,10 +23,10 @@ const MetadataSecurityKeyPath = "/openstack/latest/securitykey"
 // MetadataTokenPath with the token's lifetime in MetadataTokenTTLHeader,
 // then send the token in MetadataTokenHeader. The SDK's metadata provider
 // does the same, with the same 6-hour lifetime.
-const ( //nolint:gosec // G101: a path and header names, not credentials
-	MetadataTokenPath      = "/meta-data/latest/api/token"
-	MetadataTokenHeader    = "X-Metadata-Token"
-	MetadataTokenTTLHeader = "X-Metadata-Token-Ttl-Seconds"
+const (
+	MetadataTokenPath      = "/meta-data/latest/api/token"  //nolint:gosec // G101: a path or header name, not a credential
+	MetadataTokenHeader    = "X-Metadata-Token"             //nolint:gosec // G101: a path or header name, not a credential
+	MetadataTokenTTLHeader = "X-Metadata-Token-Ttl-Seconds" //nolint:gosec // G101: a path or header name, not a credential
 	metadataTokenTTL       = "21600"
 )
 
