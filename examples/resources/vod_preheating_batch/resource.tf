@@ -12,7 +12,7 @@ locals {
 }
 
 resource "vod_preheating_batch" "season_2" {
-  urls      = local.release_urls # 32 URLs: 4 tasks
+  urls      = local.release_urls # 32 URLs: 4 tasks, plus 2 asset tasks
   asset_ids = ["5a2ce64c865e0e6046321c6f3d5a77ba", "7b3df75d976f1f1157432d7e4e6b88cb"]
 
   retry_failed = 1
