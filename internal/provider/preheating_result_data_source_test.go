@@ -384,3 +384,32 @@ func newSteppedEmulator(t *testing.T, processingTime, perQuery time.Duration) *t
 	e.URL = srv.URL
 	return e
 }
+
+// TestAccPreheatingResult_uppercaseStatuses: the SDKs' enums spell the
+// statuses PROCESSING, SUCCEED and FAILED; an API answering so is counted
+// the same (the wait ends, the counts add up) and the results keep the
+// status as it was sent.
+func TestAccPreheatingResult_uppercaseStatuses(t *testing.T) {
+	emu := startEmulator(t, emulator.Config{UppercaseStatus: true, ProcessingTime: -1})
+	emu.SeedTask(testTaskID, []emulator.URLSeed{
+		{URL: "https://cdn.example.com/ok.mp4"},
+		{URL: "https://cdn.example.com/will-fail.mp4"},
+	})
+	runStep(t, resource.TestStep{
+		Config: emu.readConfig(`
+  wait_for_completion = true
+  poll_interval       = "100ms"
+  timeouts = { read = "30s" } # a client blind to the spelling would wait out this
+`),
+		ConfigStateChecks: []statecheck.StateCheck{
+			expectAttr("preheating_results", knownvalue.ListExact([]knownvalue.Check{
+				urlStatus("https://cdn.example.com/ok.mp4", "SUCCEED"),
+				urlStatus("https://cdn.example.com/will-fail.mp4", "FAILED"),
+			})),
+			expectAttr("succeed", knownvalue.Int64Exact(1)),
+			expectAttr("failed", knownvalue.Int64Exact(1)),
+			expectAttr("completed", knownvalue.Bool(true)),
+			expectAttr("all_succeeded", knownvalue.Bool(false)),
+		},
+	})
+}
