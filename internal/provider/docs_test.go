@@ -42,3 +42,22 @@ func TestDocsDoNotRepeatUnconfirmedAPIClaims(t *testing.T) {
 		}
 	}
 }
+
+// TestEveryRecipeIsInThePipelineGuide keeps the guide and examples/recipes
+// in step: a recipe an acceptance test applies but no page shows helps nobody.
+func TestEveryRecipeIsInThePipelineGuide(t *testing.T) {
+	guide, err := os.ReadFile("../../templates/guides/pipeline-recipes.md.tmpl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	recipes, err := filepath.Glob("../../examples/recipes/*/main.tf")
+	if err != nil || len(recipes) == 0 {
+		t.Fatalf("no recipes found (%v)", err)
+	}
+	for _, recipe := range recipes {
+		name := strings.TrimPrefix(filepath.ToSlash(recipe), "../../")
+		if !strings.Contains(string(guide), `{{ tffile "`+name+`" }}`) {
+			t.Errorf("templates/guides/pipeline-recipes.md.tmpl does not render %s", name)
+		}
+	}
+}

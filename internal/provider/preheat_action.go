@@ -155,7 +155,8 @@ func (a *preheatAction) Invoke(ctx context.Context, req action.InvokeRequest, re
 }
 
 // actionProgress turns the run's progress into the action's CLI lines:
-// one when every task is created, then one per changed summary.
+// one when every task is created, then one per changed summary. Nothing is
+// said before the first task exists: "0 tasks" would only be noise.
 type actionProgress struct {
 	report      func(string)
 	wait        bool
@@ -164,6 +165,9 @@ type actionProgress struct {
 }
 
 func (p *actionProgress) update(progress vod.PreheatProgress) {
+	if progress.Tasks == 0 {
+		return
+	}
 	if !p.createdSaid && progress.NotCreated == 0 && progress.Tasks > 0 {
 		p.createdSaid = true
 		if p.wait {
@@ -187,7 +191,7 @@ func actionProgressLine(p vod.PreheatProgress) string {
 		line += fmt.Sprintf(", %d in another status", other)
 	}
 	if p.Tasks > 1 || p.NotCreated > 0 {
-		line += fmt.Sprintf("; %d tasks", p.Tasks)
+		line += "; " + plural(p.Tasks, "task")
 		if p.NotCreated > 0 {
 			line += fmt.Sprintf(", %d not yet created", p.NotCreated)
 		}

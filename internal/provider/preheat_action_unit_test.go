@@ -51,6 +51,9 @@ func TestPreheatActionUnit_invokeWaitsAndReports(t *testing.T) {
 		t.Fatal(resp.Diagnostics)
 	}
 	joined := strings.Join(messages, "\n")
+	if strings.Contains(joined, "; 0 tasks") {
+		t.Errorf("progress reported before the first task existed:\n%s", joined)
+	}
 	for _, want := range []string{"created 2 preheat tasks; waiting for their URLs (timeout 20m)",
 		"12/12 succeeded, 0 failed, 0 processing; 2 tasks", "2 preheat tasks (", "complete after 3s: 12 URLs: 12 succeed"} {
 		if !strings.Contains(joined, want) {

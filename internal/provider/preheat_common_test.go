@@ -140,13 +140,34 @@ func TestActionProgressLine(t *testing.T) {
 	}
 }
 
+func TestActionProgressSaysNothingBeforeTheFirstTask(t *testing.T) {
+	var lines []string
+	p := actionProgress{report: func(s string) { lines = append(lines, s) }, wait: true, timeout: time.Minute}
+	p.update(vod.PreheatProgress{Total: 2, Processing: 2, NotCreated: 1})
+	if len(lines) != 0 {
+		t.Fatalf("reported %q before any task existed", lines)
+	}
+	p.update(vod.PreheatProgress{Total: 2, Processing: 2, Tasks: 1})
+	if want := []string{"created preheat task; waiting for its URLs (timeout 1m)", "0/2 succeeded, 0 failed, 2 processing"}; strings.Join(lines, "|") != strings.Join(want, "|") {
+		t.Fatalf("lines %q, want %q", lines, want)
+	}
+}
+
+func TestPartialCreationNoteCountsInTheSingular(t *testing.T) {
+	perr := &vod.PreheatError{Phase: "create", Created: 1, URLsCovered: 1, NotSent: []vod.TaskSpec{{AssetID: "a9"}}}
+	got := partialCreationNote(perr, vod.PreheatOutcome{TaskIDs: []string{"t1"}}, true)
+	if want := "Before this error, 1 preheat task was created, covering 1 URL; not sent: 1 task, 1 asset (a9)."; !strings.Contains(got, want) {
+		t.Fatalf("note %q lacks %q", got, want)
+	}
+}
+
 func TestPreheatErrorDiagnostic(t *testing.T) {
 	outcome := vod.PreheatOutcome{TaskIDs: []string{"t1", "t2"}}
 	perr := &vod.PreheatError{Phase: "create", Created: 2, URLsCovered: 20,
 		NotSent: []vod.TaskSpec{{URLs: []string{"https://cdn.example.com/x.ts"}}, {AssetID: "a9"}},
 		Cause:   &vod.APIError{HTTPStatus: 400, ErrorCode: "VOD.10086"}}
 	d := preheatErrorDiagnostic(nil, perr, outcome, preheatRun{saved: true, timeout: time.Minute, timeoutSetting: "timeouts.create"})
-	for _, want := range []string{"2 preheat tasks were created, covering 20 URLs", "not sent: 2 tasks, 1 URLs (https://cdn.example.com/x.ts), 1 assets (a9)",
+	for _, want := range []string{"2 preheat tasks were created, covering 20 URLs", "not sent: 2 tasks, 1 URL (https://cdn.example.com/x.ts), 1 asset (a9)",
 		"2 preheat tasks (t1, t2) were created and are saved in state", "tainted"} {
 		if !strings.Contains(d.Detail(), want) {
 			t.Errorf("detail lacks %q:\n%s", want, d.Detail())

@@ -192,7 +192,11 @@ func preheatErrorDiagnostic(ctxErr, err error, outcome vod.PreheatOutcome, run p
 // partialCreationNote says what a run created before it stopped, and what it did not send.
 func partialCreationNote(preheatErr *vod.PreheatError, outcome vod.PreheatOutcome, saved bool) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "\n\nBefore this error, %d preheat tasks were created, covering %d URLs", preheatErr.Created, preheatErr.URLsCovered)
+	verb := "were"
+	if preheatErr.Created == 1 {
+		verb = "was"
+	}
+	fmt.Fprintf(&b, "\n\nBefore this error, %s %s created, covering %s", plural(preheatErr.Created, "preheat task"), verb, plural(preheatErr.URLsCovered, "URL"))
 	if len(preheatErr.NotSent) > 0 {
 		fmt.Fprintf(&b, "; not sent: %s", describeNotSent(preheatErr.NotSent))
 	}
@@ -225,14 +229,22 @@ func describeNotSent(specs []vod.TaskSpec) string {
 		}
 		urls = append(urls, spec.URLs...)
 	}
-	parts := []string{fmt.Sprintf("%d tasks", len(specs))}
+	parts := []string{plural(len(specs), "task")}
 	if len(urls) > 0 {
-		parts = append(parts, fmt.Sprintf("%d URLs (%s)", len(urls), listSome(urls, notSentShown)))
+		parts = append(parts, fmt.Sprintf("%s (%s)", plural(len(urls), "URL"), listSome(urls, notSentShown)))
 	}
 	if len(assets) > 0 {
-		parts = append(parts, fmt.Sprintf("%d assets (%s)", len(assets), listSome(assets, notSentShown)))
+		parts = append(parts, fmt.Sprintf("%s (%s)", plural(len(assets), "asset"), listSome(assets, notSentShown)))
 	}
 	return strings.Join(parts, ", ")
+}
+
+// plural is "1 task" or "3 tasks".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 func listSome(values []string, limit int) string {

@@ -74,7 +74,7 @@ func TestPreheatingBatchUnit_partialCreationIsSaved(t *testing.T) {
 		t.Fatal("a batch past the daily quota succeeded")
 	}
 	detail := created.Diagnostics.Errors()[0].Detail()
-	for _, want := range []string{"resets daily", "2 preheat tasks were created, covering 20 URLs", "not sent: 1 tasks, 5 URLs", "saved in state"} {
+	for _, want := range []string{"resets daily", "2 preheat tasks were created, covering 20 URLs", "not sent: 1 task, 5 URLs", "saved in state"} {
 		if !strings.Contains(detail, want) {
 			t.Errorf("the error lacks %q:\n%s", want, detail)
 		}

@@ -1,4 +1,4 @@
-# Recipe: preheat a whole release. Every rendition of every episode and every
+# Recipe 8: preheat a whole release. Every rendition of every episode and every
 # asset of the release in one resource: the provider splits them into tasks
 # (10 URLs each, one per asset), paces them within the tenant's quotas,
 # preheats failed URLs once more, and a postcondition stops the pipeline if
