@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
+	"github.com/vodprovider/terraform-provider-vod/internal/vod"
 )
 
 // invokeAction runs the action's ValidateConfig and Invoke with the given
@@ -110,4 +111,32 @@ func manyURLs(n int) []string {
 		urls[i] = "https://cdn.example.com/m/" + strings.Repeat("x", i+1)
 	}
 	return urls
+}
+
+func TestActionProgressLine(t *testing.T) {
+	for _, tc := range []struct {
+		p    vod.PreheatProgress
+		want string
+	}{
+		{vod.PreheatProgress{Total: 2, Succeed: 1, Processing: 1, Tasks: 1}, "1/2 succeeded, 0 failed, 1 processing"},
+		{vod.PreheatProgress{Total: 230, Succeed: 120, Failed: 2, Processing: 108, Tasks: 30, NotCreated: 3},
+			"120/230 succeeded, 2 failed, 108 processing; 30 tasks, 3 not yet created"},
+	} {
+		if got := actionProgressLine(tc.p); got != tc.want {
+			t.Errorf("actionProgressLine = %q, want %q", got, tc.want)
+		}
+	}
+}
+
+func TestActionProgressSaysNothingBeforeTheFirstTask(t *testing.T) {
+	var lines []string
+	p := actionProgress{report: func(s string) { lines = append(lines, s) }, wait: true, timeout: time.Minute}
+	p.update(vod.PreheatProgress{Total: 2, Processing: 2, NotCreated: 1})
+	if len(lines) != 0 {
+		t.Fatalf("reported %q before any task existed", lines)
+	}
+	p.update(vod.PreheatProgress{Total: 2, Processing: 2, Tasks: 1})
+	if want := []string{"created preheat task; waiting for its URLs (timeout 1m)", "0/2 succeeded, 0 failed, 2 processing"}; strings.Join(lines, "|") != strings.Join(want, "|") {
+		t.Fatalf("lines %q, want %q", lines, want)
+	}
 }

@@ -2,113 +2,15 @@ package provider
 
 import (
 	"context"
-	"errors"
-	"fmt"
-	"strings"
 	"testing"
-	"time"
-
-	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/vodprovider/terraform-provider-vod/internal/vod"
 )
-
-func TestNewPreheatResults(t *testing.T) {
-	task := vod.Task{ID: "t1", Results: []vod.URLStatus{
-		{URL: "https://cdn.example.com/a.mp4", Status: "succeed"},
-		{URL: "https://cdn.example.com/b.mp4", Status: "failed"},
-		{URL: "https://cdn.example.com/c.mp4", Status: "processing"},
-		{URL: "https://cdn.example.com/d.mp4", Status: "queued"},
-	}}
-	got, diags := newPreheatResults(task)
-	if diags.HasError() {
-		t.Fatal(diags)
-	}
-	if got.Total != types.Int64Value(4) || got.Succeed != types.Int64Value(1) || got.Failed != types.Int64Value(1) ||
-		got.Processing != types.Int64Value(1) || got.Completed != types.BoolValue(false) || got.AllSucceeded != types.BoolValue(false) {
-		t.Errorf("counts = %+v", got)
-	}
-	if n := len(got.PreheatingResults.Elements()); n != 4 {
-		t.Errorf("%d results, want 4", n)
-	}
-	empty, _ := newPreheatResults(vod.Task{ID: "t2"})
-	if empty.PreheatingResults.IsNull() || empty.Total != types.Int64Value(0) || empty.Completed != types.BoolValue(false) {
-		t.Errorf("an empty task must give an empty, known list and zero counts: %+v", empty)
-	}
-}
 
 func TestProgressLine(t *testing.T) {
 	task := vod.Task{ID: "t1", Results: []vod.URLStatus{{Status: "succeed"}, {Status: "succeed"}, {Status: "processing"}, {Status: "queued"}}}
 	if got, want := progressLine(task), "2/4 succeeded, 0 failed, 1 processing, 1 in another status"; got != want {
 		t.Errorf("progressLine = %q, want %q", got, want)
-	}
-}
-
-func TestDescribeWaitError(t *testing.T) {
-	apiErr := &vod.APIError{Method: "GET", Path: "/v1.0/p/asset/preheating", HTTPStatus: 400, ErrorCode: "VOD.10053", ErrorMsg: "illegal field: {task_id}.", RequestID: "rid"}
-	summary, detail := describeWaitError(nil, apiErr, "preheat task t1", time.Minute, "timeouts.read")
-	for _, want := range []string{"HTTP 400", "error_code VOD.10053", `error_msg "illegal field: {task_id}."`, "X-Request-Id rid", "t1"} {
-		if !strings.Contains(detail, want) {
-			t.Errorf("detail %q lacks %q", detail, want)
-		}
-	}
-	if summary != "VOD API error" {
-		t.Errorf("summary = %q", summary)
-	}
-	waitErr := &vod.WaitError{TaskID: "t1", Waited: time.Second, Cause: context.Canceled}
-	if summary, _ := describeWaitError(context.Canceled, waitErr, "t1", time.Minute, "timeouts.read"); summary != "Stopped waiting for the preheat task" {
-		t.Errorf("cancelled wait summary = %q", summary)
-	}
-	timedOut := &vod.WaitError{TaskID: "t1", Waited: time.Minute, Cause: context.DeadlineExceeded}
-	for setting, want := range map[string]string{"timeouts.create": "The create timeout is 1m; raise timeouts.create", "timeout": "The timeout is 1m; raise timeout"} {
-		if _, detail := describeWaitError(context.DeadlineExceeded, timedOut, "t1", time.Minute, setting); !strings.Contains(detail, want) {
-			t.Errorf("%s: detail %q lacks %q", setting, detail, want)
-		}
-	}
-	// One attempt's timeout is not the read's: the read's context decides.
-	attemptErr := &vod.RetriesExhaustedError{Attempts: 3, Last: &vod.AttemptTimeoutError{
-		Method: "GET", Path: "/v1.0/p/asset/preheating", Timeout: time.Minute, Attempt: 3, MaxAttempts: 3}}
-	summary, detail = describeWaitError(nil, fmt.Errorf("wrapped: %w", attemptErr), "t1", 20*time.Minute, "timeouts.read")
-	if strings.Contains(detail, "read timeout") || !strings.Contains(detail, "no answer within 60s (the request timeout), attempt 3 of 3") ||
-		!strings.Contains(detail, "raise request_timeout") {
-		t.Errorf("attempt timeout: %q: %q", summary, detail)
-	}
-	if _, detail = describeWaitError(context.DeadlineExceeded, attemptErr, "t1", 20*time.Minute, "timeouts.read"); !strings.Contains(detail, "within the read timeout of 20m") {
-		t.Errorf("read timeout: %q", detail)
-	}
-}
-
-func TestDescribeCreateError(t *testing.T) {
-	for _, tc := range []struct {
-		name    string
-		err     error
-		summary string
-		detail  string
-	}{
-		{"throttled", &vod.RetriesExhaustedError{Attempts: 3, Last: &vod.APIError{HTTPStatus: 429, ErrorCode: "APIGW.0308"}},
-			"VOD throttled the preheat request", "no preheat was started"},
-		{"refused", &vod.APIError{HTTPStatus: 400, ErrorCode: "VOD.10086"}, "VOD refused the preheat", "No preheat was started"},
-		{"server error", &vod.APIError{HTTPStatus: 500, ErrorCode: "APIGW.0601", RequestID: "rid"},
-			"The preheat request may or may not have started a preheat", "check in the VOD console"},
-		{"403 VOD.10051 is VOD failing, not refusing", &vod.APIError{Method: "POST", HTTPStatus: 403, ErrorCode: "VOD.10051"},
-			"The preheat request may or may not have started a preheat", "A create is not retried: VOD may have created the task"},
-		{"no answer", &vod.TransportError{Method: "POST", Path: "/p", Err: errors.New("connection reset")},
-			"The preheat request may or may not have started a preheat", "was not retried"},
-		{"not sent", &vod.NotSentError{API: "create", Cause: &vod.SlotBeyondDeadlineError{API: "create", Last: &vod.APIError{HTTPStatus: 429}}},
-			"The preheat request was not sent", "The request was not sent, no preheat was started"},
-	} {
-		summary, detail := describeCreateError(tc.err)
-		if summary != tc.summary || !strings.Contains(detail, tc.detail) {
-			t.Errorf("%s: got %q / %q, want %q / …%q…", tc.name, summary, detail, tc.summary, tc.detail)
-		}
-	}
-}
-
-func TestDurationText(t *testing.T) {
-	for d, want := range map[time.Duration]string{20 * time.Minute: "20m", time.Hour: "1h", 90 * time.Second: "1m30s", 5 * time.Second: "5s"} {
-		if got := durationText(d); got != want {
-			t.Errorf("durationText(%s) = %q, want %q", d, got, want)
-		}
 	}
 }
 
@@ -122,59 +24,5 @@ func TestProgressLoggerReportsOnlyChanges(t *testing.T) {
 	}
 	if len(seen) != 2 || seen[0] != first || seen[1] != second {
 		t.Fatalf("reported %v; want each change once", seen)
-	}
-}
-
-func TestActionProgressLine(t *testing.T) {
-	for _, tc := range []struct {
-		p    vod.PreheatProgress
-		want string
-	}{
-		{vod.PreheatProgress{Total: 2, Succeed: 1, Processing: 1, Tasks: 1}, "1/2 succeeded, 0 failed, 1 processing"},
-		{vod.PreheatProgress{Total: 230, Succeed: 120, Failed: 2, Processing: 108, Tasks: 30, NotCreated: 3},
-			"120/230 succeeded, 2 failed, 108 processing; 30 tasks, 3 not yet created"},
-	} {
-		if got := actionProgressLine(tc.p); got != tc.want {
-			t.Errorf("actionProgressLine = %q, want %q", got, tc.want)
-		}
-	}
-}
-
-func TestActionProgressSaysNothingBeforeTheFirstTask(t *testing.T) {
-	var lines []string
-	p := actionProgress{report: func(s string) { lines = append(lines, s) }, wait: true, timeout: time.Minute}
-	p.update(vod.PreheatProgress{Total: 2, Processing: 2, NotCreated: 1})
-	if len(lines) != 0 {
-		t.Fatalf("reported %q before any task existed", lines)
-	}
-	p.update(vod.PreheatProgress{Total: 2, Processing: 2, Tasks: 1})
-	if want := []string{"created preheat task; waiting for its URLs (timeout 1m)", "0/2 succeeded, 0 failed, 2 processing"}; strings.Join(lines, "|") != strings.Join(want, "|") {
-		t.Fatalf("lines %q, want %q", lines, want)
-	}
-}
-
-func TestPartialCreationNoteCountsInTheSingular(t *testing.T) {
-	perr := &vod.PreheatError{Phase: "create", Created: 1, URLsCovered: 1, NotSent: []vod.TaskSpec{{AssetID: "a9"}}}
-	got := partialCreationNote(perr, vod.PreheatOutcome{TaskIDs: []string{"t1"}}, true)
-	if want := "Before this error, 1 preheat task was created, covering 1 URL; not sent: 1 task, 1 asset (a9)."; !strings.Contains(got, want) {
-		t.Fatalf("note %q lacks %q", got, want)
-	}
-}
-
-func TestPreheatErrorDiagnostic(t *testing.T) {
-	outcome := vod.PreheatOutcome{TaskIDs: []string{"t1", "t2"}}
-	perr := &vod.PreheatError{Phase: "create", Created: 2, URLsCovered: 20,
-		NotSent: []vod.TaskSpec{{URLs: []string{"https://cdn.example.com/x.ts"}}, {AssetID: "a9"}},
-		Cause:   &vod.APIError{HTTPStatus: 400, ErrorCode: "VOD.10086"}}
-	d := preheatErrorDiagnostic(nil, perr, outcome, preheatRun{saved: true, timeout: time.Minute, timeoutSetting: "timeouts.create"})
-	for _, want := range []string{"2 preheat tasks were created, covering 20 URLs", "not sent: 2 tasks, 1 URL (https://cdn.example.com/x.ts), 1 asset (a9)",
-		"2 preheat tasks (t1, t2) were created and are saved in state", "tainted"} {
-		if !strings.Contains(d.Detail(), want) {
-			t.Errorf("detail lacks %q:\n%s", want, d.Detail())
-		}
-	}
-	action := preheatErrorDiagnostic(nil, perr, outcome, preheatRun{timeout: time.Minute, timeoutSetting: "timeout"})
-	if strings.Contains(action.Detail(), "saved in state") || !strings.Contains(action.Detail(), "the action records nothing") {
-		t.Errorf("the action keeps no state, and says so:\n%s", action.Detail())
 	}
 }
