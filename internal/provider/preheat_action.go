@@ -93,7 +93,7 @@ func (a *preheatAction) Schema(_ context.Context, _ action.SchemaRequest, resp *
 				Optional:   true,
 				CustomType: timetypes.GoDurationType{},
 				MarkdownDescription: fmt.Sprintf("Bounds creating the tasks and the wait, as a duration such as `\"10m\"`. Defaults to `%q`.",
-					durationText(defaultCreateTimeout)),
+					vod.DurationText(defaultCreateTimeout)),
 				Validators: []validator.String{positiveDurationValidator{}},
 			},
 		},
@@ -151,7 +151,7 @@ func (a *preheatAction) Invoke(ctx context.Context, req action.InvokeRequest, re
 	if since == nil {
 		since = time.Since
 	}
-	report(fmt.Sprintf("%s complete after %s: %s", tasksLabel(outcome.TaskIDs), durationText(since(start).Round(time.Second)), outcomeSummary(outcome)))
+	report(fmt.Sprintf("%s complete after %s: %s", tasksLabel(outcome.TaskIDs), vod.DurationText(since(start)), outcomeSummary(outcome)))
 }
 
 // actionProgress turns the run's progress into the action's CLI lines:
@@ -175,7 +175,7 @@ func (p *actionProgress) update(progress vod.PreheatProgress) {
 			if progress.Tasks > 1 {
 				what = fmt.Sprintf("created %d preheat tasks; waiting for their URLs", progress.Tasks)
 			}
-			p.report(fmt.Sprintf("%s (timeout %s)", what, durationText(p.timeout)))
+			p.report(fmt.Sprintf("%s (timeout %s)", what, vod.DurationText(p.timeout)))
 		}
 	}
 	if p.wait {

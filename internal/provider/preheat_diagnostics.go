@@ -71,14 +71,14 @@ func describeWaitError(waitCtxErr, err error, what string, timeout time.Duration
 		return credentialsErrorSummary, fmt.Sprintf("Reading %s failed: %v", what, err)
 	case errors.As(err, &waitErr) && errors.Is(err, context.DeadlineExceeded):
 		return "Timed out waiting for the preheat task",
-			fmt.Sprintf("%v.\n\nThe %s is %s; raise %s to wait longer.", err, timeoutName(timeoutSetting), durationText(timeout), timeoutSetting)
+			fmt.Sprintf("%v.\n\nThe %s is %s; raise %s to wait longer.", err, timeoutName(timeoutSetting), vod.DurationText(timeout), timeoutSetting)
 	case errors.As(err, &waitErr):
 		return "Stopped waiting for the preheat task", err.Error()
 	case errors.Is(waitCtxErr, context.DeadlineExceeded):
 		// Only the call's own context says it timed out: one attempt's
 		// request_timeout is an AttemptTimeoutError, never DeadlineExceeded.
 		return "Timed out reading the preheat task",
-			fmt.Sprintf("Reading %s did not finish within the %s of %s: %v", what, timeoutName(timeoutSetting), durationText(timeout), err)
+			fmt.Sprintf("Reading %s did not finish within the %s of %s: %v", what, timeoutName(timeoutSetting), vod.DurationText(timeout), err)
 	}
 	if _, ok := vod.AsAPIError(err); ok {
 		return "VOD API error", fmt.Sprintf("Reading %s failed: %v", what, err)
@@ -95,18 +95,6 @@ func describeWaitError(waitCtxErr, err error, what string, timeout time.Duration
 		detail += ".\n\nThe answer was not the API's JSON: a proxy or load balancer may be answering in its place; check endpoint and any HTTPS proxy."
 	}
 	return "Cannot read the preheat task", detail
-}
-
-// durationText writes a default duration as users write it: "20m", not "20m0s".
-func durationText(d time.Duration) string {
-	text := d.String()
-	if strings.HasSuffix(text, "m0s") {
-		text = strings.TrimSuffix(text, "0s")
-	}
-	if strings.HasSuffix(text, "h0m") {
-		text = strings.TrimSuffix(text, "0m")
-	}
-	return text
 }
 
 // timeoutName turns "timeouts.read" into "read timeout"; "timeout" stays.

@@ -71,14 +71,6 @@ func TestDescribeCreateError(t *testing.T) {
 	}
 }
 
-func TestDurationText(t *testing.T) {
-	for d, want := range map[time.Duration]string{20 * time.Minute: "20m", time.Hour: "1h", 90 * time.Second: "1m30s", 5 * time.Second: "5s"} {
-		if got := durationText(d); got != want {
-			t.Errorf("durationText(%s) = %q, want %q", d, got, want)
-		}
-	}
-}
-
 func TestPartialCreationNoteCountsInTheSingular(t *testing.T) {
 	perr := &vod.PreheatError{Phase: "create", Created: 1, URLsCovered: 1, NotSent: []vod.TaskSpec{{AssetID: "a9"}}}
 	got := partialCreationNote(perr, vod.PreheatOutcome{TaskIDs: []string{"t1"}}, true)

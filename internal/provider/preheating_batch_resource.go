@@ -5,20 +5,15 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
-	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/boolplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64default"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/listplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/vodprovider/terraform-provider-vod/internal/vod"
@@ -41,14 +36,10 @@ type preheatingBatchResource struct {
 }
 
 type preheatingBatchModel struct {
-	URLs              types.List           `tfsdk:"urls"`
-	AssetIDs          types.List           `tfsdk:"asset_ids"`
-	Triggers          types.Map            `tfsdk:"triggers"`
-	WaitForCompletion types.Bool           `tfsdk:"wait_for_completion"`
-	FailOnFailed      types.Bool           `tfsdk:"fail_on_failed"`
-	RetryFailed       types.Int64          `tfsdk:"retry_failed"`
-	PollInterval      timetypes.GoDuration `tfsdk:"poll_interval"`
-	Timeouts          timeouts.Value       `tfsdk:"timeouts"`
+	URLs        types.List  `tfsdk:"urls"`
+	AssetIDs    types.List  `tfsdk:"asset_ids"`
+	RetryFailed types.Int64 `tfsdk:"retry_failed"`
+	preheatSettings
 
 	ID      types.String `tfsdk:"id"`
 	TaskIDs types.List   `tfsdk:"task_ids"`
@@ -78,7 +69,7 @@ func (r *preheatingBatchResource) Schema(ctx context.Context, _ resource.SchemaR
 			"Failed URLs can be preheated again (`retry_failed`). A preheat cannot be edited: another set of `urls` or `asset_ids`, "+
 			"or changed `triggers`, starts a new batch. Destroying it only forgets the tasks.",
 			maxBatchURLs, maxBatchAssets, vod.MaxURLsPerTask),
-		Attributes: resultAttributes(map[string]schema.Attribute{
+		Attributes: resultAttributes(preheatSettingsAttributes(ctx, batchWording, map[string]schema.Attribute{
 			"urls": schema.ListAttribute{
 				Optional:            true,
 				ElementType:         types.StringType,
@@ -93,26 +84,6 @@ func (r *preheatingBatchResource) Schema(ctx context.Context, _ resource.SchemaR
 				Validators:          assetIDsValidators(),
 				PlanModifiers:       []planmodifier.List{sameElementsKeepState{}, replaceUnlessAdopted{}},
 			},
-			"triggers": schema.MapAttribute{
-				Optional:    true,
-				ElementType: types.StringType,
-				MarkdownDescription: "Arbitrary strings, such as a content hash or a release version; any change starts a new batch " +
-					"of the same URLs and assets.",
-				PlanModifiers: []planmodifier.Map{replaceUnlessAdopted{}},
-			},
-			"wait_for_completion": schema.BoolAttribute{
-				Optional: true,
-				Computed: true,
-				Default:  booldefault.StaticBool(true),
-				MarkdownDescription: "Wait, bounded by `timeouts.create`, until every URL is `succeed` or `failed`. Defaults to `true`. " +
-					"With `false` the apply ends once every task is created; later refreshes show their progress.",
-			},
-			"fail_on_failed": schema.BoolAttribute{
-				Optional:            true,
-				Computed:            true,
-				MarkdownDescription: failOnFailedResourceDoc,
-				PlanModifiers:       []planmodifier.Bool{followsWaitForCompletion{}, boolplanmodifier.UseStateForUnknown()},
-			},
 			"retry_failed": schema.Int64Attribute{
 				Optional:            true,
 				Computed:            true,
@@ -120,20 +91,6 @@ func (r *preheatingBatchResource) Schema(ctx context.Context, _ resource.SchemaR
 				MarkdownDescription: retryFailedDoc,
 				Validators:          retryFailedValidators(),
 			},
-			"poll_interval": schema.StringAttribute{
-				Optional:            true,
-				CustomType:          timetypes.GoDurationType{},
-				MarkdownDescription: pollIntervalDoc,
-				Validators:          []validator.String{pollIntervalValidator{}},
-			},
-			"timeouts": timeouts.Attributes(ctx, timeouts.Opts{
-				Create: true,
-				Read:   true,
-				CreateDescription: fmt.Sprintf("Bounds creating every task and the wait, retries included, as a duration such as \"30m\". Defaults to %q.",
-					durationText(defaultCreateTimeout)),
-				ReadDescription: fmt.Sprintf("Bounds one refresh of the unfinished tasks (not the wait: that is `create`). Defaults to %q.",
-					durationText(defaultTaskReadTimeout)),
-			}),
 			"id": schema.StringAttribute{
 				Computed:            true,
 				MarkdownDescription: "The task IDs, separated by commas: what `terraform import` takes.",
@@ -145,8 +102,17 @@ func (r *preheatingBatchResource) Schema(ctx context.Context, _ resource.SchemaR
 				MarkdownDescription: "Every task created, in order, retries included.",
 				PlanModifiers:       []planmodifier.List{listplanmodifier.UseStateForUnknown()},
 			},
-		}),
+		})),
 	}
+}
+
+// batchWording words the shared settings for a batch.
+var batchWording = settingsWording{
+	newPreheat:  "batch of the same URLs and assets",
+	created:     "every task is created",
+	progress:    "their progress",
+	createBound: "creating every task and the wait, retries included, as a duration such as \"30m\"",
+	readBound:   "one refresh of the unfinished tasks",
 }
 
 func (r *preheatingBatchResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {

@@ -128,7 +128,7 @@ func TestAccPreheatingBatch_partialCreationSavedAndTainted(t *testing.T) {
 		resource.TestStep{
 			Config: config,
 			ExpectError: errorMatching("The daily preheat quota is used up", "resets daily", "2 preheat tasks were created, covering 20 URLs",
-				"not sent: 1 tasks, 5 URLs", "saved in state", "tainted"),
+				"not sent: 1 task, 5 URLs", "saved in state", "tainted"),
 		},
 		resource.TestStep{
 			// The two tasks are in state, tainted: the next apply replaces the batch.

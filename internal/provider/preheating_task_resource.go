@@ -5,17 +5,12 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
-	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/boolplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/vodprovider/terraform-provider-vod/internal/vod"
@@ -46,13 +41,9 @@ type preheatingTaskResource struct {
 }
 
 type preheatingTaskModel struct {
-	AssetID           types.String         `tfsdk:"asset_id"`
-	URLs              types.List           `tfsdk:"urls"`
-	Triggers          types.Map            `tfsdk:"triggers"`
-	WaitForCompletion types.Bool           `tfsdk:"wait_for_completion"`
-	PollInterval      timetypes.GoDuration `tfsdk:"poll_interval"`
-	FailOnFailed      types.Bool           `tfsdk:"fail_on_failed"`
-	Timeouts          timeouts.Value       `tfsdk:"timeouts"`
+	AssetID types.String `tfsdk:"asset_id"`
+	URLs    types.List   `tfsdk:"urls"`
+	preheatSettings
 
 	ID     types.String `tfsdk:"id"`
 	TaskID types.String `tfsdk:"task_id"`
@@ -80,7 +71,7 @@ func (r *preheatingTaskResource) Schema(ctx context.Context, _ resource.SchemaRe
 		MarkdownDescription: "Creates one VOD CDN preheat task (`POST /v1.0/{project_id}/asset/preheating`) and, by default, " +
 			"waits until every URL has ended and fails when one failed. A preheat cannot be edited: changing `asset_id`, " +
 			"the set of `urls` or `triggers` starts a new one. Destroying it only forgets the task; there is nothing to undo.",
-		Attributes: resultAttributes(map[string]schema.Attribute{
+		Attributes: resultAttributes(preheatSettingsAttributes(ctx, taskWording, map[string]schema.Attribute{
 			"asset_id": schema.StringAttribute{
 				Optional:            true,
 				MarkdownDescription: assetIDDoc + " Changing it starts a new preheat.",
@@ -94,40 +85,6 @@ func (r *preheatingTaskResource) Schema(ctx context.Context, _ resource.SchemaRe
 				Validators:          taskURLsValidators(),
 				PlanModifiers:       []planmodifier.List{sameElementsKeepState{}, replaceUnlessAdopted{}},
 			},
-			"triggers": schema.MapAttribute{
-				Optional:    true,
-				ElementType: types.StringType,
-				MarkdownDescription: "Arbitrary strings, such as a content hash or a release version; any change starts a new preheat " +
-					"of the same URLs.",
-				PlanModifiers: []planmodifier.Map{replaceUnlessAdopted{}},
-			},
-			"wait_for_completion": schema.BoolAttribute{
-				Optional: true,
-				Computed: true,
-				Default:  booldefault.StaticBool(true),
-				MarkdownDescription: "Wait, bounded by `timeouts.create`, until every URL is `succeed` or `failed`. Defaults to `true`. " +
-					"With `false` the apply ends once the task is created; later refreshes show its progress.",
-			},
-			"poll_interval": schema.StringAttribute{
-				Optional:            true,
-				CustomType:          timetypes.GoDurationType{},
-				MarkdownDescription: pollIntervalDoc,
-				Validators:          []validator.String{pollIntervalValidator{}},
-			},
-			"fail_on_failed": schema.BoolAttribute{
-				Optional:            true,
-				Computed:            true,
-				MarkdownDescription: failOnFailedResourceDoc,
-				PlanModifiers:       []planmodifier.Bool{followsWaitForCompletion{}, boolplanmodifier.UseStateForUnknown()},
-			},
-			"timeouts": timeouts.Attributes(ctx, timeouts.Opts{
-				Create: true,
-				Read:   true,
-				CreateDescription: fmt.Sprintf("Bounds the create request and the wait, as a duration such as \"10m\". Defaults to %q.",
-					durationText(defaultCreateTimeout)),
-				ReadDescription: fmt.Sprintf("Bounds one refresh, retries included (not the wait: that is `create`). Defaults to %q.",
-					durationText(defaultTaskReadTimeout)),
-			}),
 			"id": schema.StringAttribute{
 				Computed:            true,
 				MarkdownDescription: "The task ID, the same as `task_id`.",
@@ -138,14 +95,18 @@ func (r *preheatingTaskResource) Schema(ctx context.Context, _ resource.SchemaRe
 				MarkdownDescription: "The preheat task's ID, as the `vod_preheating_result` data source takes it.",
 				PlanModifiers:       keepID,
 			},
-		}),
+		})),
 	}
 }
 
-// failOnFailedResourceDoc documents fail_on_failed on both resources.
-const failOnFailedResourceDoc = "Fail the create when a URL's status is `failed`, listing them; the tasks stay in state, tainted. " +
-	"Defaults to the value of `wait_for_completion`; `true` with `wait_for_completion = false` is refused at plan time, " +
-	"since nothing has ended when the apply ends. Refreshes never fail because of failed URLs, so they do not block `terraform destroy`."
+// taskWording words the shared settings for one task.
+var taskWording = settingsWording{
+	newPreheat:  "preheat of the same URLs",
+	created:     "the task is created",
+	progress:    "its progress",
+	createBound: "the create request and the wait, as a duration such as \"10m\"",
+	readBound:   "one refresh, retries included",
+}
 
 // ModifyPlan requires asset_id or urls when the plan creates a task. It is
 // not a config validator: the configuration generated for an imported task

@@ -305,7 +305,7 @@ func TestWaitReportsARetryBeyondItsDeadline(t *testing.T) {
 		t.Fatalf("err = %v, want the wait's timeout report", err)
 	}
 	for _, want := range []string{"timed out after", "(2 polls)", "last seen: 1 URL: 1 processing", "still pending: https://cdn.example.com/a.mp4",
-		"last error: not retrying: the next attempt would start in 1h0m0s (the server's Retry-After), after the deadline"} {
+		"last error: not retrying: the next attempt would start in 1h (the server's Retry-After), after the deadline"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error %q lacks %q", err, want)
 		}

@@ -106,6 +106,9 @@ func (e *APIError) hintByCode() string {
 		}
 		return e.hintByStatus()
 	case "APIGW.0308", "APIG.0308":
+		if t, ok := parseThrottle(e.ErrorCode, e.ErrorMsg); ok && t.Daily() {
+			return "The gateway's daily limit for this tenant is used up: pacing cannot help, it resets daily; run again once it has"
+		}
 		return hintThrottled
 	case "APIGW.0101", "APIG.0101":
 		return hintNotFound
@@ -242,6 +245,23 @@ func (e *TransportError) Retryable() bool {
 	return !isPlainHTTPAnswer(e.Err)
 }
 
+// NeverConnected reports a request that failed before any connection was
+// made (the name did not resolve, or the connection was refused or could
+// not be opened), so no byte of it reached the server: even a create may
+// be sent again.
+func (e *TransportError) NeverConnected() bool {
+	return neverConnected(e.Err)
+}
+
+func neverConnected(err error) bool {
+	var dnsErr *net.DNSError
+	if errors.As(err, &dnsErr) {
+		return true
+	}
+	var opErr *net.OpError
+	return errors.As(err, &opErr) && opErr.Op == "dial"
+}
+
 // isPlainHTTPAnswer recognises net/http's error for an HTTPS request that a
 // plain HTTP server answered; it has no type of its own.
 func isPlainHTTPAnswer(err error) bool {
@@ -293,7 +313,7 @@ func (e *RetryBeyondDeadlineError) Error() string {
 		source = fmt.Sprintf("the gateway allows %d per %s", e.Window.Limit, describeWindow(e.Window.Window))
 	}
 	return fmt.Sprintf("not retrying: the next attempt would start in %s (%s), after the deadline (%s left): %v",
-		e.Delay.Round(time.Millisecond), source, e.Left.Round(time.Millisecond), e.Last)
+		DurationText(e.Delay), source, DurationText(e.Left), e.Last)
 }
 
 func (e *RetryBeyondDeadlineError) Unwrap() error { return e.Last }

@@ -2,8 +2,11 @@ package vod
 
 import (
 	"context"
+	"io"
+	"net"
 	"net/http"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/vodprovider/terraform-provider-vod/internal/emulator"
@@ -54,6 +57,12 @@ func TestAPIErrorHintFollowsErrorCodeFirst(t *testing.T) {
 		{"401 bad signature", APIError{Method: "GET", HTTPStatus: 401, ErrorCode: "APIGW.0301",
 			ErrorMsg: "Incorrect IAM authentication information: verify aksk signature fail"}, "Check access_key, secret_key", "has locked"},
 		{"429 code without the usual status", APIError{Method: "GET", HTTPStatus: 403, ErrorCode: "APIG.0308"}, "throttling", "IAM permissions"},
+		{"429 daily limit", APIError{Method: "POST", HTTPStatus: 429, ErrorCode: "APIGW.0308",
+			ErrorMsg: "The throttling threshold has been reached: policy user over ratelimit,limit:1000,time:1 day"},
+			"daily limit for this tenant is used up", "max_requests_per_second"},
+		{"429 per-minute limit", APIError{Method: "POST", HTTPStatus: 429, ErrorCode: "APIGW.0308",
+			ErrorMsg: "The throttling threshold has been reached: policy user over ratelimit,limit:10,time:1 minute"},
+			"max_requests_per_second", "daily"},
 		{"unknown code, status decides", APIError{Method: "GET", HTTPStatus: 404, ErrorCode: "XYZ.1"}, "check endpoint (or region)", ""},
 	} {
 		got := tc.err.Error()
@@ -74,5 +83,22 @@ func TestSystemErrorAs403IsRetriedOnQueries(t *testing.T) {
 	}
 	if n := h.emu.RequestCount(); n != 2 {
 		t.Fatalf("the query was sent %d times, want 2 (one retry)", n)
+	}
+}
+
+func TestTransportErrorNeverConnectedOnlyBeforeAConnection(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		err  error
+		want bool
+	}{
+		{"refused", &net.OpError{Op: "dial", Net: "tcp", Err: syscall.ECONNREFUSED}, true},
+		{"name not found", &net.DNSError{Err: "no such host", Name: "vod.nowhere.example", IsNotFound: true}, true},
+		{"reset while reading", &net.OpError{Op: "read", Net: "tcp", Err: syscall.ECONNRESET}, false},
+		{"lost answer", io.ErrUnexpectedEOF, false},
+	} {
+		if got := (&TransportError{Err: tc.err}).NeverConnected(); got != tc.want {
+			t.Errorf("%s: NeverConnected = %v, want %v", tc.name, got, tc.want)
+		}
 	}
 }

@@ -134,6 +134,27 @@ func TestFaultConnectionRefused(t *testing.T) {
 	}
 }
 
+// A create whose connection was refused never reached VOD: it is retried
+// like a query and, when every attempt was refused, says that no preheat
+// was started (not that one may have been).
+func TestFaultConnectionRefusedOnACreateIsRetriedAndNotSent(t *testing.T) {
+	srv := httptest.NewServer(http.NotFoundHandler())
+	endpoint := srv.URL
+	srv.Close()
+	var attempts int
+	client, err := New(Config{Endpoint: endpoint, ProjectID: testProject, AccessKey: testAK, SecretKey: testSK, MaxRetries: 2,
+		Logger: func(context.Context, CallLog) { attempts++ }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	client.sleep = func(context.Context, time.Duration) error { return nil }
+	_, err = client.CreatePreheating(context.Background(), "", []string{"https://cdn.example.com/a.mp4"})
+	if !IsNotSent(err) || attempts != 3 || !strings.Contains(err.Error(), "the create request was not sent") ||
+		!strings.Contains(err.Error(), "connection refused") {
+		t.Fatalf("err = %v after %d attempts; want a not-sent error after 3", err, attempts)
+	}
+}
+
 func TestFaultStallPastTheRequestTimeout(t *testing.T) {
 	h := newHarness(t, emulator.Config{}, func(c *Config) { c.MaxRetries = 2; c.AttemptTimeout = 300 * time.Millisecond })
 	err := expectExhausted(t, h, emulator.FaultStall(), "no answer within 300ms (the request timeout), attempt 3 of 3")

@@ -36,11 +36,18 @@ func retryAll(err error) bool {
 	return errors.As(err, &timeoutErr) || errors.As(err, &decodeErr)
 }
 
-// retryThrottledOnly suits calls that are not idempotent: a 429 was
-// refused by the gateway before VOD saw it.
-func retryThrottledOnly(err error) bool {
-	apiErr, ok := AsAPIError(err)
-	return ok && apiErr.HTTPStatus == http.StatusTooManyRequests && !pastDeadline(err)
+// retryNotReceived suits calls that are not idempotent: it retries only
+// what VOD cannot have received, a 429 (refused by the gateway before VOD
+// saw it) and a connection that was never made.
+func retryNotReceived(err error) bool {
+	if pastDeadline(err) {
+		return false
+	}
+	if apiErr, ok := AsAPIError(err); ok {
+		return apiErr.HTTPStatus == http.StatusTooManyRequests
+	}
+	var transportErr *TransportError
+	return errors.As(err, &transportErr) && transportErr.NeverConnected() && transportErr.Retryable()
 }
 
 // pastDeadline reports an error that says the request cannot be made
@@ -61,8 +68,9 @@ type retryRule struct {
 var (
 	queryRetries = retryRule{retryable: retryAll}
 	// Creating is not idempotent: only a throttled request is sent again,
-	// until the create's deadline (the create timeout).
-	createRetries = retryRule{retryable: retryThrottledOnly, throttledUntilDeadline: true}
+	// until the create's deadline (the create timeout), and one that never
+	// connected, up to max_retries.
+	createRetries = retryRule{retryable: retryNotReceived, throttledUntilDeadline: true}
 )
 
 // withRetries runs call through budget b until it succeeds, fails for
@@ -70,11 +78,17 @@ var (
 // is retried when the budget's window can have freed, until ctx's deadline,
 // without counting against max_retries (unless that is 0: no retries);
 // other retries back off exponentially with jitter, or after the server's
-// Retry-After. A request that never left the client fails with a
-// *NotSentError.
+// Retry-After. A request that never left the client, or never connected,
+// fails with a *NotSentError.
 func (c *Client) withRetries(ctx context.Context, b *budget, rule retryRule, call func(*vodsdk.VodClient) error) error {
 	var last error // the last attempt's error
-	sent := false  // an attempt left the client
+	sent := false  // an attempt reached the server
+	fail := func(err error) error {
+		if !sent {
+			return &NotSentError{API: b.api, Cause: err}
+		}
+		return err
+	}
 	retries := 0   // retries counted against max_retries
 	maxAttempts := c.cfg.MaxRetries + 1
 	if rule.throttledUntilDeadline {
@@ -99,7 +113,7 @@ func (c *Client) withRetries(ctx context.Context, b *budget, rule retryRule, cal
 			return fmt.Errorf("%w (while pacing attempt %d to the API quota; attempt %d: %v)", err, attempt, attempt-1, last)
 		}
 		rt, err := c.attempt(ctx, attempt, maxAttempts, call)
-		sent = sent || rt.sent
+		sent = sent || rt.sent && !neverConnected(err)
 		stated, _ := throttleOf(err)
 		b.observe(pass, answerOf(rt), stated, err, rt.retryAfter)
 		if err == nil {
@@ -107,10 +121,10 @@ func (c *Client) withRetries(ctx context.Context, b *budget, rule retryRule, cal
 		}
 		last = err
 		if ctxErr := ctx.Err(); ctxErr != nil {
-			return fmt.Errorf("%w (during attempt %d: %v)", ctxErr, attempt, err)
+			return fail(fmt.Errorf("%w (during attempt %d: %v)", ctxErr, attempt, err))
 		}
 		if !rule.retryable(err) {
-			return err
+			return fail(err)
 		}
 		// max_retries 0 means no retry at all; otherwise a throttled request
 		// whose window is known, or a throttled create, is retried until
@@ -125,17 +139,17 @@ func (c *Client) withRetries(ctx context.Context, b *budget, rule retryRule, cal
 			retries++
 			if retries > c.cfg.MaxRetries {
 				if attempt == 1 {
-					return err
+					return fail(err)
 				}
-				return &RetriesExhaustedError{Attempts: attempt, Last: err}
+				return fail(&RetriesExhaustedError{Attempts: attempt, Last: err})
 			}
 		}
 		delay := c.backoff(attempt, rt.retryAfter)
 		if hasDeadline && time.Until(deadline) < delay {
-			return &RetryBeyondDeadlineError{Delay: delay, Left: time.Until(deadline), RetryAfter: rt.retryAfter > 0, Last: err}
+			return fail(&RetryBeyondDeadlineError{Delay: delay, Left: time.Until(deadline), RetryAfter: rt.retryAfter > 0, Last: err})
 		}
 		if sleepErr := c.sleep(ctx, delay); sleepErr != nil {
-			return fmt.Errorf("%w (while waiting to retry after: %v)", sleepErr, err)
+			return fail(fmt.Errorf("%w (while waiting to retry after: %v)", sleepErr, err))
 		}
 	}
 }

@@ -132,8 +132,8 @@ type SlotBeyondDeadlineError struct {
 }
 
 func (e *SlotBeyondDeadlineError) Error() string {
-	msg := "the " + e.API + " budget's next slot is in " + e.Delay.Round(time.Millisecond).String() +
-		", after the deadline (" + e.Left.Round(time.Millisecond).String() + " left)"
+	msg := "the " + e.API + " budget's next slot is in " + DurationText(e.Delay) +
+		", after the deadline (" + DurationText(e.Left) + " left)"
 	if e.Stated.Limit > 0 {
 		msg += "; the gateway allows " + strconv.Itoa(e.Stated.Limit) + " " + e.API + " requests per " + describeWindow(e.Stated.Window)
 	}

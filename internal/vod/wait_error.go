@@ -45,7 +45,7 @@ func (e *WaitError) Error() string {
 			what += " (" + strings.Join(e.Unfinished, ", ") + ")"
 		}
 	}
-	fmt.Fprintf(&b, "%s after %s waiting for %s to complete (%s)", verb, roundDuration(e.Waited), what, plural(e.Polls, "poll"))
+	fmt.Fprintf(&b, "%s after %s waiting for %s to complete (%s)", verb, DurationText(e.Waited), what, plural(e.Polls, "poll"))
 	if !isContextError(e.Cause) && e.Cause != nil {
 		fmt.Fprintf(&b, ": %v", e.Cause)
 	}
@@ -95,21 +95,5 @@ func (e *EmptyResultsError) Error() string {
 		project = "in project " + e.ProjectID
 	}
 	return fmt.Sprintf("the API returns no URLs for task %s %s: check task_id and the project (an empty list for %s)",
-		e.TaskID, project, roundDuration(e.For))
-}
-
-// roundDuration keeps a message readable: "2.1s", "4m10s", "5m", not
-// "2.100349s" or "5m0s".
-func roundDuration(d time.Duration) string {
-	if d < 10*time.Second {
-		return d.Round(100 * time.Millisecond).String()
-	}
-	text := d.Round(time.Second).String()
-	if strings.HasSuffix(text, "m0s") {
-		text = strings.TrimSuffix(text, "0s")
-	}
-	if strings.HasSuffix(text, "h0m") {
-		text = strings.TrimSuffix(text, "0m")
-	}
-	return text
+		e.TaskID, project, DurationText(e.For))
 }
