@@ -89,7 +89,7 @@ func (c *Client) withRetries(ctx context.Context, b *budget, rule retryRule, cal
 		}
 		return err
 	}
-	retries := 0   // retries counted against max_retries
+	retries := 0 // retries counted against max_retries
 	maxAttempts := c.cfg.MaxRetries + 1
 	if rule.throttledUntilDeadline {
 		maxAttempts = 0
