@@ -106,7 +106,7 @@ var resultDocs = struct {
 	Status: "Its latest status: `processing`, `succeed` or `failed`, " +
 		"or any other value the API sends, shown as it came (it counts as not complete).",
 	TaskID:       "The preheat task that gave this status.",
-	Attempts:     "How many tasks preheated this URL: 1, plus one for each `retry_failed` round that sent it again (`vod_preheating_batch` and the action only).",
+	Attempts:     "How many tasks preheated this URL: 1, plus one for each `retry_failed` round that sent it again (always 1 except on `vod_preheating_batch`).",
 	Total:        "Number of URLs.",
 	Processing:   "Number of URLs whose status is `processing`.",
 	Succeed:      "Number of URLs whose status is `succeed`.",

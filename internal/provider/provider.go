@@ -122,7 +122,7 @@ func (p *VodProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 				MarkdownDescription: "Most requests per second the provider sends, all reads, waits and creates of one Terraform run together. " +
 					"Unset, creates and queries are paced apart, each to the limit the gateway states in its 429 answers " +
 					"(`limit:N,time:1 minute`), or, when it states none, adaptively: slower on a 429, faster again without. " +
-					"Set it a little under the tenant's quota, such as `1.5` for Huawei's 100 queries a minute, to avoid 429s altogether. " +
+					"Set it a little under the tenant's quota, such as `1.5` for Huawei's 100 queries a minute, to avoid query 429s altogether (creates keep their own, lower, pace). " +
 					"A number above 0. " + envDoc(maxRPSSetting),
 			},
 			"request_timeout": schema.StringAttribute{
