@@ -128,7 +128,7 @@ const (
 	hintForbidden = "The credentials are not allowed to do this: check the IAM permissions of the access key's user for VOD in this project " +
 		"(and, for a create, that the asset is enabled for CDN acceleration)"
 	hintNotFound = "The API was not found at this address: check endpoint (or region) and cloud; " +
-		"without endpoint the VOD API is at https://vod.{region}.{cloud}, such as https://vod.cn-north-4.myhuaweicloud.com"
+		"without endpoint the VOD API is at https://vod.{region}.{cloud}, such as https://vod.cn-north-4.myhuaweicloud.com for cn-north-4 with the default cloud"
 	hintThrottled = "The API gateway is throttling this tenant (about 10 creates and 100 queries a minute, shared by everything using it): " +
 		"set max_requests_per_second a little under the tenant's share (such as 1.5), wait on fewer tasks at once " +
 		"(-parallelism, or one vod_preheating_batch), or raise poll_interval"
