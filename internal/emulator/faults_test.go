@@ -112,28 +112,6 @@ func TestDelayFaultRespectsClientCancellation(t *testing.T) {
 	}
 }
 
-func TestShutdownCutsDelayFaultsShort(t *testing.T) {
-	srv := New(Config{AccessKey: testAK, SecretKey: testSK, ProjectID: testPID})
-	baseURL, shutdown, err := Start("127.0.0.1:0", srv)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv.InjectFaults(1, FaultDelay(time.Hour))
-	go func() {
-		if resp, err := http.Get(baseURL + preheatPath); err == nil {
-			resp.Body.Close()
-		}
-	}()
-	for srv.RequestCount() == 0 {
-		time.Sleep(5 * time.Millisecond)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	if err := shutdown(ctx); err != nil {
-		t.Fatalf("shutdown: %v", err)
-	}
-}
-
 func TestFaultBodies(t *testing.T) {
 	h := newHarness(t, nil)
 	h.srv.InjectFaults(1, FaultJSON(http.StatusInternalServerError, "VOD.10051", "System error."))

@@ -1,8 +1,6 @@
 package emulator
 
 import (
-	"context"
-	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -133,25 +131,4 @@ func TestQuotaIsOffByDefaultAndSkipsUnauthenticatedRequests(t *testing.T) {
 		}
 	}
 	h.query(t, "t1").results(t)
-}
-
-func TestStartCountsConnections(t *testing.T) {
-	srv := New(Config{AccessKey: testAK, SecretKey: testSK, ProjectID: testPID})
-	base, shutdown, err := Start("127.0.0.1:0", srv)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer func() { _ = shutdown(context.Background()) }()
-	client := &http.Client{Transport: &http.Transport{}}
-	for range 5 {
-		resp, err := client.Get(base + "/")
-		if err != nil {
-			t.Fatal(err)
-		}
-		_, _ = io.Copy(io.Discard, resp.Body) // drained, so the connection is reused
-		resp.Body.Close()
-	}
-	if n := srv.ConnectionsAccepted(); n != 1 {
-		t.Fatalf("5 requests on a kept-alive connection opened %d connections", n)
-	}
 }

@@ -226,23 +226,6 @@ func TestServerErrorsBackOffThenGiveUp(t *testing.T) {
 	}
 }
 
-func TestBackoffIsExponentialJitteredAndCapped(t *testing.T) {
-	c := &Client{cfg: Config{RetryBaseDelay: time.Second, RetryMaxDelay: 30 * time.Second}}
-	c.jitter = func() float64 { return 1 }
-	for attempt, want := range map[int]time.Duration{1: time.Second, 2: 2 * time.Second, 3: 4 * time.Second, 6: 30 * time.Second, 60: 30 * time.Second} {
-		if got := c.backoff(attempt, 0); got != want {
-			t.Errorf("backoff(%d) with full jitter = %s, want %s", attempt, got, want)
-		}
-	}
-	c.jitter = func() float64 { return 0 }
-	if got := c.backoff(3, 0); got != 2*time.Second {
-		t.Errorf("backoff(3) with no jitter = %s, want half of 4s", got)
-	}
-	if got := c.backoff(3, 9*time.Second); got != 9*time.Second {
-		t.Errorf("Retry-After must win: got %s", got)
-	}
-}
-
 func TestCancellationStopsTheRequestInFlight(t *testing.T) {
 	h := newHarness(t, emulator.Config{}, nil)
 	h.emu.SeedTask(testTask, []emulator.URLSeed{{URL: "https://cdn.example.com/a.mp4"}})
