@@ -23,11 +23,11 @@ import (
 func TestRetryPolicies(t *testing.T) {
 	beyond := &RetryBeyondDeadlineError{Delay: time.Hour, Last: &APIError{HTTPStatus: http.StatusTooManyRequests}}
 	for name, tc := range map[string]struct {
-		err                error
-		all, throttledOnly bool
+		err              error
+		all, notReceived bool
 	}{
-		"429":                     {err: &APIError{HTTPStatus: http.StatusTooManyRequests}, all: true, throttledOnly: true},
-		"wrapped 429":             {err: fmt.Errorf("query: %w", &APIError{HTTPStatus: http.StatusTooManyRequests}), all: true, throttledOnly: true},
+		"429":                     {err: &APIError{HTTPStatus: http.StatusTooManyRequests}, all: true, notReceived: true},
+		"wrapped 429":             {err: fmt.Errorf("query: %w", &APIError{HTTPStatus: http.StatusTooManyRequests}), all: true, notReceived: true},
 		"500":                     {err: &APIError{HTTPStatus: http.StatusInternalServerError}, all: true},
 		"503":                     {err: &APIError{HTTPStatus: http.StatusServiceUnavailable}, all: true},
 		"401":                     {err: &APIError{HTTPStatus: http.StatusUnauthorized}},
@@ -36,6 +36,8 @@ func TestRetryPolicies(t *testing.T) {
 		"attempt timeout":         {err: &AttemptTimeoutError{Timeout: time.Minute}, all: true},
 		"connection reset":        {err: &TransportError{Err: errors.New("connection reset by peer")}, all: true},
 		"host not found":          {err: &TransportError{Err: &net.DNSError{Name: "vod.example.com", IsNotFound: true}}},
+		"connection refused":      {err: &TransportError{Err: &net.OpError{Op: "dial", Net: "tcp", Err: errors.New("connect: connection refused")}}, all: true, notReceived: true},
+		"DNS server timed out":    {err: &TransportError{Err: &net.DNSError{Name: "vod.example.com", IsTimeout: true}}, all: true, notReceived: true},
 		"plain HTTP answer":       {err: &TransportError{Err: errors.New("http: server gave HTTP response to HTTPS client")}},
 		"retry past the deadline": {err: beyond},
 		"slot past the deadline":  {err: &SlotBeyondDeadlineError{Delay: time.Hour}},
@@ -45,8 +47,8 @@ func TestRetryPolicies(t *testing.T) {
 		if got := retryAll(tc.err); got != tc.all {
 			t.Errorf("%s: retryAll = %v, want %v", name, got, tc.all)
 		}
-		if got := retryThrottledOnly(tc.err); got != tc.throttledOnly {
-			t.Errorf("%s: retryThrottledOnly = %v, want %v", name, got, tc.throttledOnly)
+		if got := retryNotReceived(tc.err); got != tc.notReceived {
+			t.Errorf("%s: retryNotReceived = %v, want %v", name, got, tc.notReceived)
 		}
 	}
 }
