@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 )
@@ -196,4 +197,46 @@ func newKeySource(cfg Config) (*keySource, error) {
 	return fetchedKeySource(metadata.fetch, func(err error) error {
 		return &NoKeysError{Tried: tried, Metadata: metadata.endpoint, Err: err}
 	}), nil
+}
+
+// NoKeysError says that no source yielded keys, listing those tried in order.
+type NoKeysError struct {
+	Tried    []string // sources that had no keys, before the metadata service
+	Metadata string   // the metadata service's base URL
+	Err      error    // why the metadata service gave none
+}
+
+func (e *NoKeysError) Error() string {
+	var b strings.Builder
+	b.WriteString("no credentials found. Sources tried, in order: ")
+	for i, source := range e.Tried {
+		fmt.Fprintf(&b, "%d) %s; ", i+1, source)
+	}
+	fmt.Fprintf(&b, "%d) the ECS metadata service at %s: %v. "+
+		"Set access_key and secret_key, name a Huawei Cloud CLI config file with shared_config_file, "+
+		"or run on an ECS instance with an IAM agency", len(e.Tried)+1, e.Metadata, e.Err)
+	return b.String()
+}
+
+func (e *NoKeysError) Unwrap() error { return e.Err }
+
+// KeyRefreshError is temporary keys that expired and could not be renewed.
+type KeyRefreshError struct {
+	Source    string
+	ExpiredAt time.Time
+	Err       error
+}
+
+func (e *KeyRefreshError) Error() string {
+	return fmt.Sprintf("the temporary keys from %s expired at %s and refreshing them failed: %v",
+		e.Source, e.ExpiredAt.UTC().Format(time.RFC3339), e.Err)
+}
+
+func (e *KeyRefreshError) Unwrap() error { return e.Err }
+
+// IsCredentialsError reports whether err means the client could not get keys
+// or a project ID, so that no request reached VOD.
+func IsCredentialsError(err error) bool {
+	return errors.As(err, new(*NoKeysError)) || errors.As(err, new(*KeyRefreshError)) ||
+		errors.As(err, new(*ProjectLookupError)) || errors.As(err, new(*ProfileError))
 }

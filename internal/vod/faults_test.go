@@ -115,18 +115,25 @@ func TestFaultConnectionResets(t *testing.T) {
 	}
 }
 
-func TestFaultConnectionRefused(t *testing.T) {
+// refusedClient is a client, with max_retries 2, of an address where
+// nothing listens any more; attempts counts its attempts.
+func refusedClient(t *testing.T, attempts *int) *Client {
+	t.Helper()
 	srv := httptest.NewServer(http.NotFoundHandler())
 	endpoint := srv.URL
 	srv.Close() // nothing listens there any more
-	var attempts int
 	client, err := New(Config{Endpoint: endpoint, ProjectID: testProject, AccessKey: testAK, SecretKey: testSK, MaxRetries: 2,
-		Logger: func(context.Context, CallLog) { attempts++ }})
+		Logger: func(context.Context, CallLog) { *attempts++ }})
 	if err != nil {
 		t.Fatal(err)
 	}
 	client.sleep = func(context.Context, time.Duration) error { return nil }
-	_, err = client.QueryPreheating(context.Background(), testTask)
+	return client
+}
+
+func TestFaultConnectionRefused(t *testing.T) {
+	var attempts int
+	_, err := refusedClient(t, &attempts).QueryPreheating(context.Background(), testTask)
 	var transportErr *TransportError
 	if !errors.As(err, &transportErr) || attempts != 3 || !strings.Contains(err.Error(), "gave up after 3 attempts") ||
 		!strings.Contains(err.Error(), ": connection refused: ") {
@@ -138,17 +145,8 @@ func TestFaultConnectionRefused(t *testing.T) {
 // like a query and, when every attempt was refused, says that no preheat
 // was started (not that one may have been).
 func TestFaultConnectionRefusedOnACreateIsRetriedAndNotSent(t *testing.T) {
-	srv := httptest.NewServer(http.NotFoundHandler())
-	endpoint := srv.URL
-	srv.Close()
 	var attempts int
-	client, err := New(Config{Endpoint: endpoint, ProjectID: testProject, AccessKey: testAK, SecretKey: testSK, MaxRetries: 2,
-		Logger: func(context.Context, CallLog) { attempts++ }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	client.sleep = func(context.Context, time.Duration) error { return nil }
-	_, err = client.CreatePreheating(context.Background(), "", []string{"https://cdn.example.com/a.mp4"})
+	_, err := refusedClient(t, &attempts).CreatePreheating(context.Background(), "", []string{"https://cdn.example.com/a.mp4"})
 	if !IsNotSent(err) || attempts != 3 || !strings.Contains(err.Error(), "the create request was not sent") ||
 		!strings.Contains(err.Error(), "connection refused") {
 		t.Fatalf("err = %v after %d attempts; want a not-sent error after 3", err, attempts)

@@ -3,6 +3,7 @@ package vod
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"strings"
@@ -112,4 +113,18 @@ func encrypted(data []byte, profile string) bool {
 		}
 	}
 	return false
+}
+
+// ProfileError is a Huawei Cloud CLI config file that yields no keys. It
+// names the file and the profile, never what the file holds.
+type ProfileError struct {
+	File, Profile, Problem string
+}
+
+func (e *ProfileError) Error() string {
+	profile := e.Profile
+	if profile == "" {
+		profile = "(the current one)"
+	}
+	return fmt.Sprintf("shared config file %s, profile %s: %s", e.File, profile, e.Problem)
 }

@@ -221,3 +221,22 @@ func (c *Client) currentCredentials(ctx context.Context) (*auth.BasicCredentials
 	}
 	return sdkCredentials(keys, projectID)
 }
+
+// ProjectLookupError is a failed search for the project ID by name in IAM.
+// Err, when set, is the IAM call's own error (an *APIError, say).
+type ProjectLookupError struct {
+	Name     string
+	Endpoint string
+	Problem  string
+	Err      error
+}
+
+func (e *ProjectLookupError) Error() string {
+	msg := fmt.Sprintf("looking up the ID of project %q in IAM at %s: %s", e.Name, e.Endpoint, e.Problem)
+	if e.Err != nil {
+		msg += ": " + e.Err.Error()
+	}
+	return msg + ". Set project_id (or HW_PROJECT_ID) to skip the lookup, or project_name to the project's exact name"
+}
+
+func (e *ProjectLookupError) Unwrap() error { return e.Err }

@@ -50,7 +50,7 @@ type fetchResult struct {
 
 // startCallers runs n callers of f.do with ctx and returns their results'
 // channel once all of them wait on the fetch.
-func startCallers(t *testing.T, f *sharedFetch[string], g *gatedFetch, ctx context.Context, n int) <-chan fetchResult {
+func startCallers(ctx context.Context, t *testing.T, f *sharedFetch[string], g *gatedFetch, n int) <-chan fetchResult {
 	t.Helper()
 	results := make(chan fetchResult, n)
 	before := f.waiters()
@@ -67,7 +67,7 @@ func startCallers(t *testing.T, f *sharedFetch[string], g *gatedFetch, ctx conte
 func TestSharedFetchConcurrentCallersShareOneFetch(t *testing.T) {
 	var f sharedFetch[string]
 	g := newGatedFetch("project-1", nil)
-	results := startCallers(t, &f, g, context.Background(), 8)
+	results := startCallers(context.Background(), t, &f, g, 8)
 	close(g.release)
 	for range 8 {
 		if r := <-results; r.value != "project-1" || r.err != nil {
@@ -86,7 +86,7 @@ func TestSharedFetchErrorReachesEveryWaiter(t *testing.T) {
 	var f sharedFetch[string]
 	refused := errors.New("IAM refused the key")
 	g := newGatedFetch("", refused)
-	results := startCallers(t, &f, g, context.Background(), 5)
+	results := startCallers(context.Background(), t, &f, g, 5)
 	close(g.release)
 	for range 5 {
 		if r := <-results; !errors.Is(r.err, refused) || r.value != "" {
@@ -126,8 +126,8 @@ func TestSharedFetchCallerCancellationLeavesTheFetchToOthers(t *testing.T) {
 	type key struct{}
 	starterCtx, cancelStarter := context.WithDeadline(context.WithValue(context.Background(), key{}, "starter"), time.Now().Add(time.Hour))
 	defer cancelStarter()
-	starter := startCallers(t, &f, g, starterCtx, 1)
-	other := startCallers(t, &f, g, context.Background(), 1)
+	starter := startCallers(starterCtx, t, &f, g, 1)
+	other := startCallers(context.Background(), t, &f, g, 1)
 
 	cancelStarter()
 	if r := <-starter; !errors.Is(r.err, context.Canceled) || r.value != "" {
