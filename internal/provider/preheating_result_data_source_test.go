@@ -340,7 +340,7 @@ func TestAccPreheatingResult_waitEndsOnARetryBeyondTheDeadline(t *testing.T) {
   }
 `),
 		ExpectError: errorMatching("Timed out waiting for the preheat task", "last seen: 1 URL: 1 processing",
-			"still pending: https://cdn.example.com/slow.mp4", "not retrying: the next attempt would start in 1h0m0s",
+			"still pending: https://cdn.example.com/slow.mp4", "not retrying: the next attempt would start in 1h (the server's Retry-After)",
 			"HTTP 429", "The read timeout is 5m;"),
 	})
 	if n := emu.RequestCount(); n != 2 {
