@@ -2,6 +2,8 @@ package provider
 
 import (
 	"context"
+	"encoding/json"
+	"slices"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -11,9 +13,58 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
-// importedKey marks, in a resource's private state, a task adopted by import
-// whose creating arguments are not known yet.
+// importedKey lists, in a resource's private state, the creating arguments
+// of an imported task that have not been given a value yet (a JSON array of
+// attribute names): each may be set once without starting a new preheat.
 const importedKey = "imported"
+
+// privateSetter is the part of private state that Update and ImportState write.
+type privateSetter interface {
+	privateGetter
+	SetKey(ctx context.Context, key string, value []byte) diag.Diagnostics
+}
+
+// markImported records that the named arguments are still to be adopted.
+func markImported(ctx context.Context, private privateSetter, names ...string) diag.Diagnostics {
+	raw, err := json.Marshal(names)
+	if err != nil {
+		var diags diag.Diagnostics
+		diags.AddError("Cannot record the import", err.Error())
+		return diags
+	}
+	return private.SetKey(ctx, importedKey, raw)
+}
+
+// toAdopt reads the arguments still to be adopted; none when nothing was imported.
+func toAdopt(ctx context.Context, private privateGetter) ([]string, diag.Diagnostics) {
+	raw, diags := private.GetKey(ctx, importedKey)
+	var names []string
+	if len(raw) == 0 || json.Unmarshal(raw, &names) != nil {
+		return nil, diags
+	}
+	return names, diags
+}
+
+// recordAdopted drops, after an update, the arguments the plan gave a
+// value: from now on a change of them starts a new preheat.
+func recordAdopted(ctx context.Context, plan tfsdk.Plan, private privateSetter) diag.Diagnostics {
+	names, diags := toAdopt(ctx, private)
+	if len(names) == 0 {
+		return diags
+	}
+	var left []string
+	for _, name := range names {
+		var value attr.Value
+		diags.Append(plan.GetAttribute(ctx, path.Root(name), &value)...)
+		if value == nil || value.IsNull() {
+			left = append(left, name)
+		}
+	}
+	if len(left) == 0 {
+		return append(diags, private.SetKey(ctx, importedKey, nil)...)
+	}
+	return append(diags, markImported(ctx, private, left...)...)
+}
 
 // privateGetter is the part of private state that plan modifiers can read.
 type privateGetter interface {
@@ -36,26 +87,26 @@ func (m replaceUnlessAdopted) MarkdownDescription(ctx context.Context) string {
 }
 
 func (replaceUnlessAdopted) PlanModifyString(ctx context.Context, req planmodifier.StringRequest, resp *planmodifier.StringResponse) {
-	resp.RequiresReplace, resp.Diagnostics = requiresReplace(ctx, req.State, req.Plan, req.StateValue, req.PlanValue, req.Private)
+	resp.RequiresReplace, resp.Diagnostics = requiresReplace(ctx, req.Path, req.State, req.Plan, req.StateValue, req.PlanValue, req.Private)
 }
 
 func (replaceUnlessAdopted) PlanModifyList(ctx context.Context, req planmodifier.ListRequest, resp *planmodifier.ListResponse) {
-	resp.RequiresReplace, resp.Diagnostics = requiresReplace(ctx, req.State, req.Plan, req.StateValue, req.PlanValue, req.Private)
+	resp.RequiresReplace, resp.Diagnostics = requiresReplace(ctx, req.Path, req.State, req.Plan, req.StateValue, req.PlanValue, req.Private)
 }
 
 func (replaceUnlessAdopted) PlanModifyMap(ctx context.Context, req planmodifier.MapRequest, resp *planmodifier.MapResponse) {
-	resp.RequiresReplace, resp.Diagnostics = requiresReplace(ctx, req.State, req.Plan, req.StateValue, req.PlanValue, req.Private)
+	resp.RequiresReplace, resp.Diagnostics = requiresReplace(ctx, req.Path, req.State, req.Plan, req.StateValue, req.PlanValue, req.Private)
 }
 
-func requiresReplace(ctx context.Context, state tfsdk.State, plan tfsdk.Plan, stateValue, planValue attr.Value, private privateGetter) (bool, diag.Diagnostics) {
+func requiresReplace(ctx context.Context, at path.Path, state tfsdk.State, plan tfsdk.Plan, stateValue, planValue attr.Value, private privateGetter) (bool, diag.Diagnostics) {
 	if state.Raw.IsNull() || plan.Raw.IsNull() || stateValue.Equal(planValue) {
 		return false, nil // create, destroy, or no change
 	}
 	if !stateValue.IsNull() {
 		return true, nil
 	}
-	imported, diags := private.GetKey(ctx, importedKey)
-	return string(imported) != "true", diags
+	names, diags := toAdopt(ctx, private)
+	return !slices.Contains(names, at.String()), diags
 }
 
 // sameElementsKeepState plans the state's list when the configuration

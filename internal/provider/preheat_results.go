@@ -103,7 +103,7 @@ var resultDocs = struct {
 }{
 	PreheatingResults: "One entry per URL, in the API's order (an asset's URLs as the API lists them).",
 	URL:               "A URL being preheated.",
-	Status: "Its latest status: `processing`, `succeed` or `failed`, " +
+	Status: "Its latest status: `processing`, `succeed` or `failed`, always in lower case whatever case the API sends, " +
 		"or any other value the API sends, shown as it came (it counts as not complete).",
 	TaskID:       "The preheat task that gave this status.",
 	Attempts:     "How many tasks preheated this URL: 1, plus one for each `retry_failed` round that sent it again (always 1 except on `vod_preheating_batch`).",

@@ -260,7 +260,7 @@ func (r *preheatingBatchResource) Update(ctx context.Context, req resource.Updat
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &model)...)
 	resp.Diagnostics.Append(resp.Identity.Set(ctx, batchIdentity{ID: model.ID})...)
-	resp.Diagnostics.Append(resp.Private.SetKey(ctx, importedKey, nil)...)
+	resp.Diagnostics.Append(recordAdopted(ctx, req.Plan, resp.Private)...)
 }
 
 // Delete forgets the tasks: a preheat cannot be undone or cancelled.
@@ -295,6 +295,6 @@ func (r *preheatingBatchResource) ImportState(ctx context.Context, req resource.
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("retry_failed"), int64(0))...)
 	resp.Diagnostics.Append(resp.Identity.Set(ctx, batchIdentity{ID: types.StringValue(id)})...)
-	resp.Diagnostics.Append(resp.Private.SetKey(ctx, importedKey, []byte(`true`))...)
+	resp.Diagnostics.Append(markImported(ctx, resp.Private, "urls", "asset_ids", "triggers")...)
 	resp.Diagnostics.Append(recordScope(ctx, resp.Private, r.scope)...)
 }

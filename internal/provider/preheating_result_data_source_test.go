@@ -387,8 +387,8 @@ func newSteppedEmulator(t *testing.T, processingTime, perQuery time.Duration) *t
 
 // TestAccPreheatingResult_uppercaseStatuses: the SDKs' enums spell the
 // statuses PROCESSING, SUCCEED and FAILED; an API answering so is counted
-// the same (the wait ends, the counts add up) and the results keep the
-// status as it was sent.
+// the same (the wait ends, the counts add up) and the results spell them
+// as the API docs do, so that `r.status == "failed"` finds the failed URL.
 func TestAccPreheatingResult_uppercaseStatuses(t *testing.T) {
 	emu := startEmulator(t, emulator.Config{UppercaseStatus: true, ProcessingTime: -1})
 	emu.SeedTask(testTaskID, []emulator.URLSeed{
@@ -403,8 +403,8 @@ func TestAccPreheatingResult_uppercaseStatuses(t *testing.T) {
 `),
 		ConfigStateChecks: []statecheck.StateCheck{
 			expectAttr("preheating_results", knownvalue.ListExact([]knownvalue.Check{
-				urlStatus("https://cdn.example.com/ok.mp4", "SUCCEED"),
-				urlStatus("https://cdn.example.com/will-fail.mp4", "FAILED"),
+				urlStatus("https://cdn.example.com/ok.mp4", "succeed"),
+				urlStatus("https://cdn.example.com/will-fail.mp4", "failed"),
 			})),
 			expectAttr("succeed", knownvalue.Int64Exact(1)),
 			expectAttr("failed", knownvalue.Int64Exact(1)),

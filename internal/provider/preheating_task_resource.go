@@ -236,7 +236,7 @@ func (r *preheatingTaskResource) Update(ctx context.Context, req resource.Update
 	model.TaskID = model.ID
 	resp.Diagnostics.Append(resp.State.Set(ctx, &model)...)
 	resp.Diagnostics.Append(resp.Identity.Set(ctx, taskIdentity{TaskID: model.ID})...)
-	resp.Diagnostics.Append(resp.Private.SetKey(ctx, importedKey, nil)...)
+	resp.Diagnostics.Append(recordAdopted(ctx, req.Plan, resp.Private)...)
 }
 
 // Delete forgets the task: a preheat cannot be undone or cancelled.
@@ -262,6 +262,6 @@ func (r *preheatingTaskResource) ImportState(ctx context.Context, req resource.I
 		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(name), value)...)
 	}
 	resp.Diagnostics.Append(resp.Identity.Set(ctx, taskIdentity{TaskID: types.StringValue(taskID)})...)
-	resp.Diagnostics.Append(resp.Private.SetKey(ctx, importedKey, []byte(`true`))...)
+	resp.Diagnostics.Append(markImported(ctx, resp.Private, "asset_id", "urls", "triggers")...)
 	resp.Diagnostics.Append(recordScope(ctx, resp.Private, r.scope)...)
 }

@@ -289,6 +289,33 @@ func TestAccPreheatingTask_importThenAdoptWithoutReplacement(t *testing.T) {
 	}
 }
 
+// Each creating argument is adopted on its own: an in-place update of
+// another setting, or adopting urls first, leaves triggers to be adopted
+// later without a new preheat.
+func TestAccPreheatingTask_importThenAdoptOneArgumentAtATime(t *testing.T) {
+	emu := newTestEmulator(t, -1)
+	taskID := emu.CreateTask("", []string{"https://cdn.example.com/a.mp4"})
+	urls := "  urls = [\"https://cdn.example.com/a.mp4\"]\n"
+	runSteps(t,
+		resource.TestStep{Config: emu.taskConfig(""), ResourceName: taskAddress, ImportState: true, ImportStateId: taskID, ImportStatePersist: true},
+		resource.TestStep{Config: emu.taskConfig("  poll_interval = \"5s\"\n"), ConfigPlanChecks: expectAction(plancheck.ResourceActionUpdate)},
+		resource.TestStep{Config: emu.taskConfig("  poll_interval = \"5s\"\n" + urls), ConfigPlanChecks: expectAction(plancheck.ResourceActionUpdate)},
+		resource.TestStep{
+			Config:            emu.taskConfig("  poll_interval = \"5s\"\n" + urls + "  triggers = { release = \"1\" }\n"),
+			ConfigPlanChecks:  expectAction(plancheck.ResourceActionUpdate),
+			ConfigStateChecks: []statecheck.StateCheck{expectTaskAttr("id", knownvalue.StringExact(taskID))},
+		},
+		resource.TestStep{
+			// All adopted: a new trigger starts a new preheat.
+			Config:           emu.taskConfig("  poll_interval = \"5s\"\n" + urls + "  triggers = { release = \"2\" }\n"),
+			ConfigPlanChecks: expectAction(plancheck.ResourceActionReplace),
+		},
+	)
+	if n := emu.countRequests(http.MethodPost); n != 1 {
+		t.Fatalf("%d create requests, want 1 (only the replacement of the last step)", n)
+	}
+}
+
 func TestAccPreheatingTask_disappearedUnfinishedTaskIsRemoved(t *testing.T) {
 	emu := newTestEmulator(t, time.Hour)
 	var taskID string

@@ -181,7 +181,7 @@ func toURLStatus(r model.PreheatingResult) URLStatus {
 		s.URL = *r.Url
 	}
 	if r.Status != nil {
-		s.Status = r.Status.Value()
+		s.Status = documentedStatus(r.Status.Value())
 	}
 	return s
 }

@@ -30,6 +30,19 @@ type Counts struct {
 	Total, Processing, Succeed, Failed, Other int
 }
 
+// documentedStatus spells a documented status as the API docs do, in lower
+// case, whatever case it came in (the SDK's enum spells them in upper case),
+// so that configurations can compare it with "failed"; any other value is
+// kept as sent.
+func documentedStatus(status string) string {
+	for _, documented := range []string{StatusProcessing, StatusSucceed, StatusFailed} {
+		if strings.EqualFold(status, documented) {
+			return documented
+		}
+	}
+	return status
+}
+
 // isStatus compares case-insensitively: the API sends lowercase, the SDK's
 // enum spells the same values in uppercase.
 func isStatus(got, want string) bool { return strings.EqualFold(got, want) }

@@ -58,3 +58,14 @@ func TestTaskURLListsAndSummary(t *testing.T) {
 		t.Errorf("empty Summary() = %q", got)
 	}
 }
+
+func TestDocumentedStatusSpellsTheDocumentedStatusesInLowerCase(t *testing.T) {
+	for in, want := range map[string]string{
+		"SUCCEED": "succeed", "Failed": "failed", "PROCESSING": "processing", "succeed": "succeed",
+		"QUEUED": "QUEUED", "": "",
+	} {
+		if got := documentedStatus(in); got != want {
+			t.Errorf("documentedStatus(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
