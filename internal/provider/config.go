@@ -56,8 +56,12 @@ func (s setting) lookup(value attr.Value, configured func() string, diags *diag.
 				"Set it to a value known at plan time, or leave it out and set %s.", s.attribute, s.envList()))
 		return "", false
 	}
+	// An empty string counts as unset, in the block as in the environment:
+	// access_key = var.ak with a default of "" then falls back to HW_ACCESS_KEY.
 	if !value.IsNull() {
-		return configured(), true
+		if v := configured(); v != "" {
+			return v, true
+		}
 	}
 	for _, name := range s.envVars {
 		if v := os.Getenv(name); v != "" {

@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
 func providerSchema(t *testing.T) schema.Schema {
@@ -85,5 +86,28 @@ func TestRequestTimeoutIsADuration(t *testing.T) {
 	}
 	if got := resolve(providerModel{RequestTimeout: timetypes.NewGoDurationValueFromStringMust("90s")}); got != 90*time.Second {
 		t.Errorf("from the block over the environment: %s, want 90s", got)
+	}
+}
+
+// An empty string in the block counts as unset, as an empty environment
+// variable does: access_key = var.ak with a default of "" uses HW_ACCESS_KEY.
+func TestSettingLookupTakesTheEnvironmentForAnEmptyString(t *testing.T) {
+	t.Setenv("HW_ACCESS_KEY", "ENVAK")
+	var diags diag.Diagnostics
+	for _, tc := range []struct {
+		value types.String
+		want  string
+	}{
+		{types.StringNull(), "ENVAK"},
+		{types.StringValue(""), "ENVAK"},
+		{types.StringValue("BLOCKAK"), "BLOCKAK"},
+	} {
+		got, ok := accessKeySetting.lookup(tc.value, tc.value.ValueString, &diags)
+		if !ok || got != tc.want {
+			t.Errorf("lookup(%s) = %q, %v; want %q", tc.value, got, ok, tc.want)
+		}
+	}
+	if diags.HasError() {
+		t.Fatal(diags)
 	}
 }

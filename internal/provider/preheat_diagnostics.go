@@ -116,6 +116,13 @@ func describeCreateError(err error) (summary, detail string) {
 			"The request was not sent, no preheat was started.", err)
 	case vod.IsCredentialsError(err):
 		return credentialsErrorSummary, fmt.Sprintf("Creating the preheat failed: %v\n\nNo request reached VOD, so no preheat was started.", err)
+	case isAPI && apiErr.HTTPStatus == http.StatusTooManyRequests &&
+		!errors.As(err, new(*vod.RetryBeyondDeadlineError)) && !errors.As(err, new(*vod.RetriesExhaustedError)):
+		// Given up at once: only max_retries = 0 does that to a throttled create.
+		return "VOD throttled the preheat request",
+			fmt.Sprintf("Creating the preheat failed: %v\n\nThe gateway refused the request before VOD saw it, so no preheat was started. "+
+				"It was not retried because max_retries is 0: raise max_retries (or unset it) so that a throttled create "+
+				"is retried, paced to the gateway's window, until its timeout.", err)
 	case isAPI && apiErr.HTTPStatus == http.StatusTooManyRequests:
 		return "VOD throttled the preheat request",
 			fmt.Sprintf("Creating the preheat failed: %v\n\nThe gateway refused the request before VOD saw it, so no preheat was started. "+

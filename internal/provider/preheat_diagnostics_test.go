@@ -54,6 +54,10 @@ func TestDescribeCreateError(t *testing.T) {
 	}{
 		{"throttled", &vod.RetriesExhaustedError{Attempts: 3, Last: &vod.APIError{HTTPStatus: 429, ErrorCode: "APIGW.0308"}},
 			"VOD throttled the preheat request", "no preheat was started"},
+		{"throttled until the deadline", &vod.RetryBeyondDeadlineError{Delay: time.Hour, Last: &vod.APIError{HTTPStatus: 429, ErrorCode: "APIGW.0308"}},
+			"VOD throttled the preheat request", "give the create a longer timeout"},
+		{"throttled, max_retries = 0", &vod.APIError{HTTPStatus: 429, ErrorCode: "APIGW.0308"},
+			"VOD throttled the preheat request", "not retried because max_retries is 0"},
 		{"refused", &vod.APIError{HTTPStatus: 400, ErrorCode: "VOD.10086"}, "VOD refused the preheat", "No preheat was started"},
 		{"server error", &vod.APIError{HTTPStatus: 500, ErrorCode: "APIGW.0601", RequestID: "rid"},
 			"The preheat request may or may not have started a preheat", "check in the VOD console"},

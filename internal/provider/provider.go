@@ -82,7 +82,7 @@ func (p *VodProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 			"project_id": schema.StringAttribute{
 				Optional: true,
 				MarkdownDescription: "IAM project ID of that region. When not set, the ID of the project named `project_name` (default: the region's name) " +
-					"is looked up in IAM, once per provider run; when set, IAM is never called. " + envDoc(projectIDSetting),
+					"is looked up in IAM, once per provider process; when set, IAM is never called. " + envDoc(projectIDSetting),
 			},
 			"access_key": schema.StringAttribute{
 				Optional: true,
@@ -110,16 +110,18 @@ func (p *VodProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 			},
 			"max_retries": schema.Int64Attribute{
 				Optional: true,
-				MarkdownDescription: fmt.Sprintf("How many times a throttled (429), failed (5xx) or unanswered request is retried, "+
+				MarkdownDescription: fmt.Sprintf("How many times a throttled (429), failed (5xx, or VOD's own system errors) or unanswered query, or an undecodable answer, is retried, "+
 					"with jittered exponential backoff or the server's `Retry-After`. A 429 that states the gateway's window "+
 					"(`limit:10,time:1 minute`) is retried when that window frees, and a throttled create until the create timeout, "+
-					"without counting here; 0 retries nothing. Other errors, 401 above all, are never retried. "+
+					"without counting here; a create is also retried when its connection was never made. 0 retries nothing, creates included. "+
+					"Other errors are never retried: a 401 above all, a host not found, an HTTPS endpoint answered in plain HTTP. "+
 					"From 0 to %d; defaults to %d. ", MaxMaxRetries, DefaultMaxRetries) + envDoc(maxRetriesSetting),
 				Validators: []validator.Int64{int64validator.Between(0, MaxMaxRetries)},
 			},
 			"max_requests_per_second": schema.Float64Attribute{
 				Optional: true,
-				MarkdownDescription: "Most requests per second the provider sends, all reads, waits and creates of one Terraform run together. " +
+				MarkdownDescription: "Most requests per second one provider configuration sends, all its reads, waits and creates together " +
+					"(each provider block, aliases included, has its own cap: give each its share of the tenant's quota). " +
 					"Unset, creates and queries are paced apart, each to the limit the gateway states in its 429 answers " +
 					"(`limit:N,time:1 minute`), or, when it states none, adaptively: slower on a 429, faster again without. " +
 					"Set it a little under the tenant's quota, such as `1.5` for Huawei's 100 queries a minute, to avoid query 429s altogether (creates keep their own, lower, pace). " +

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"strings"
 )
 
@@ -32,7 +33,7 @@ func readProfileKeys(path, profile string) (keys Keys, useMetadata bool, err err
 	fail := func(problem string) (Keys, bool, error) {
 		return Keys{}, false, &ProfileError{File: path, Profile: profile, Problem: problem}
 	}
-	data, err := os.ReadFile(path) //nolint:gosec // G304: the user names this config file
+	data, err := os.ReadFile(expandHome(path)) //nolint:gosec // G304: the user names this config file
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		return fail("the file does not exist")
@@ -127,4 +128,19 @@ func (e *ProfileError) Error() string {
 		profile = "(the current one)"
 	}
 	return fmt.Sprintf("shared config file %s, profile %s: %s", e.File, profile, e.Problem)
+}
+
+// expandHome turns a leading "~/" into the user's home directory, as a
+// shell would: the path may come from a CI variable or HCL, where no shell
+// expands it, and Huawei's own tools accept "~/.hcloud/config.json".
+func expandHome(path string) string {
+	rest, ok := strings.CutPrefix(path, "~/")
+	if !ok {
+		return path
+	}
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return path
+	}
+	return filepath.Join(home, rest)
 }

@@ -2,6 +2,8 @@ package vod
 
 import (
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -47,5 +49,26 @@ func TestProfileErrorsNameFileAndProfileNeverContents(t *testing.T) {
 		if tc.profile != "" && !strings.Contains(msg, "profile "+tc.profile) {
 			t.Errorf("%s: the error does not name profile %s: %s", name, tc.profile, msg)
 		}
+	}
+}
+
+// A path from a CI variable or HCL gets no shell expansion: "~/" is expanded here.
+func TestReadProfileKeysExpandsTheHomeDirectory(t *testing.T) {
+	home := t.TempDir()
+	t.Setenv("HOME", home)
+	t.Setenv("USERPROFILE", home) // os.UserHomeDir on Windows
+	if err := os.MkdirAll(filepath.Join(home, ".hcloud"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	content := `{"current":"dev","profiles":[{"name":"dev","mode":"AKSK","accessKeyId":"DEVAK","secretAccessKey":"DEVSK"}]}`
+	if err := os.WriteFile(filepath.Join(home, ".hcloud", "config.json"), []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	keys, _, err := readProfileKeys("~/.hcloud/config.json", "")
+	if err != nil || keys.AccessKey != "DEVAK" {
+		t.Fatalf("~/.hcloud/config.json: %v %v", keys.AccessKey, err)
+	}
+	if got := expandHome("/etc/~/x"); got != "/etc/~/x" {
+		t.Errorf("expandHome changed a path without a leading ~/: %s", got)
 	}
 }
