@@ -13,28 +13,17 @@
 set -euo pipefail
 export CHECKPOINT_DISABLE=1
 caller="$(pwd)"
+# shellcheck source=scripts/cli-path-lib.sh
+source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/cli-path-lib.sh"
 cd "$(dirname "$0")/.."
 default_version=1.16.3
 min_version="${TERRAFORM_MIN_VERSION:-1.14.0}"
 cache="${XDG_CACHE_HOME:-$HOME/.cache}/terraform-provider-vod"
 
-version_of() {
-  # Empty for a terraform that fails; its warnings (a missing TF_CLI_CONFIG_FILE) go.
-  { "$1" version -json 2>/dev/null || true; } | sed -n 's/.*"terraform_version": *"\([^"]*\)".*/\1/p'
-}
-at_least() { # at_least HAVE WANT
-  [[ -n "$1" && "$(printf '%s\n%s\n' "$2" "$1" | sort -V | head -n1)" == "$2" ]]
-}
 chose() { echo "Terraform CLI: $1" >&2; }
 
 if [[ -n "${TERRAFORM:-}" ]]; then
-  # A relative TERRAFORM is relative to where the command was started.
-  tf="$(cd "$caller" && command -v "$TERRAFORM")" || tf=""
-  if [[ -n "$tf" && "$tf" != /* ]]; then
-    [[ "$tf" == */* ]] || tf="./$tf"
-    tf="$(cd "$caller" && cd "${tf%/*}" && pwd)/${tf##*/}" || tf=""
-  fi
-  [[ -n "$tf" && -f "$tf" && -x "$tf" ]] || { echo "TERRAFORM=$TERRAFORM is not an executable file" >&2; exit 1; }
+  tf="$(resolve_executable TERRAFORM "$TERRAFORM")" || exit 1
   have="$(version_of "$tf")"
   chose "$tf (v${have:-unknown}, from TERRAFORM)"
   echo "$tf"

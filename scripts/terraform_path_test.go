@@ -40,6 +40,9 @@ func newSandbox(t *testing.T) *sandbox {
 	}
 	s.defaultVersion = string(m[1])
 	must(t, os.WriteFile(filepath.Join(s.root, "scripts", "terraform-path.sh"), script, 0o755))
+	lib, err := os.ReadFile("cli-path-lib.sh")
+	must(t, err)
+	must(t, os.WriteFile(filepath.Join(s.root, "scripts", "cli-path-lib.sh"), lib, 0o644))
 	// The fake builder leaves a fake terraform of the requested version.
 	// With BARRIER set, it writes half its binary, then waits until
 	// BARRIER_COUNT builds have started, so that concurrent builds overlap.

@@ -15,25 +15,16 @@
 set -euo pipefail
 export CHECKPOINT_DISABLE=1
 caller="$(pwd)"
+# shellcheck source=scripts/cli-path-lib.sh
+source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/cli-path-lib.sh"
 default_version=1.10.10
 min_version="${TOFU_MIN_VERSION:-1.10.0}"
 cache="${XDG_CACHE_HOME:-$HOME/.cache}/terraform-provider-vod"
 
-version_of() {
-  { "$1" version -json 2>/dev/null || true; } | sed -n 's/.*"terraform_version": *"\([^"]*\)".*/\1/p'
-}
-at_least() { # at_least HAVE WANT
-  [[ -n "$1" && "$(printf '%s\n%s\n' "$2" "$1" | sort -V | head -n1)" == "$2" ]]
-}
 chose() { echo "OpenTofu CLI: $1" >&2; }
 
 if [[ -n "${TOFU:-}" ]]; then
-  tofu="$(cd "$caller" && command -v "$TOFU")" || tofu=""
-  if [[ -n "$tofu" && "$tofu" != /* ]]; then
-    [[ "$tofu" == */* ]] || tofu="./$tofu"
-    tofu="$(cd "$caller" && cd "${tofu%/*}" && pwd)/${tofu##*/}" || tofu=""
-  fi
-  [[ -n "$tofu" && -f "$tofu" && -x "$tofu" ]] || { echo "TOFU=$TOFU is not an executable file" >&2; exit 1; }
+  tofu="$(resolve_executable TOFU "$TOFU")" || exit 1
   chose "$tofu (v$(version_of "$tofu"), from TOFU)"
   echo "$tofu"
   exit 0

@@ -38,20 +38,7 @@ type PreheatOutcome struct {
 // Counts tallies the URLs by their latest status. A URL not answered yet
 // ("") counts as Other, like a status the API docs do not list.
 func (o PreheatOutcome) Counts() Counts {
-	c := Counts{Total: len(o.Results)}
-	for _, r := range o.Results {
-		switch {
-		case isStatus(r.Status, StatusProcessing):
-			c.Processing++
-		case isStatus(r.Status, StatusSucceed):
-			c.Succeed++
-		case isStatus(r.Status, StatusFailed):
-			c.Failed++
-		default:
-			c.Other++
-		}
-	}
-	return c
+	return countStatuses(len(o.Results), func(i int) string { return o.Results[i].Status })
 }
 
 // Completed reports whether everything was sent and every task and URL has

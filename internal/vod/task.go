@@ -53,14 +53,19 @@ func isFinal(status string) bool {
 
 // Counts tallies the task's URLs by status.
 func (t Task) Counts() Counts {
-	c := Counts{Total: len(t.Results)}
-	for _, r := range t.Results {
-		switch {
-		case isStatus(r.Status, StatusProcessing):
+	return countStatuses(len(t.Results), func(i int) string { return t.Results[i].Status })
+}
+
+// countStatuses tallies n statuses, the i-th given by status(i).
+func countStatuses(n int, status func(i int) string) Counts {
+	c := Counts{Total: n}
+	for i := range n {
+		switch s := status(i); {
+		case isStatus(s, StatusProcessing):
 			c.Processing++
-		case isStatus(r.Status, StatusSucceed):
+		case isStatus(s, StatusSucceed):
 			c.Succeed++
-		case isStatus(r.Status, StatusFailed):
+		case isStatus(s, StatusFailed):
 			c.Failed++
 		default:
 			c.Other++
