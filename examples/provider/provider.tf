@@ -16,5 +16,6 @@ provider "vod" {
 
 variable "project_id" {
   type        = string
-  description = "IAM project ID of the region."
+  description = "IAM project ID of the region; null uses HW_PROJECT_ID, else looks it up in IAM by the region's name."
+  default     = null
 }

@@ -86,8 +86,8 @@ func (p *VodProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 			},
 			"access_key": schema.StringAttribute{
 				Optional: true,
-				MarkdownDescription: "Access key (AK). Credentials come from the first of these that has keys: the provider block, the environment, " +
-					"`shared_config_file`, the ECS metadata service. " + envDoc(accessKeySetting),
+				MarkdownDescription: "Access key (AK). Credentials come from the first of these that has keys: the provider block or, setting by setting, " +
+					"the environment; then `shared_config_file`; then the ECS metadata service. " + envDoc(accessKeySetting),
 			},
 			"secret_key": schema.StringAttribute{
 				Optional:            true,
