@@ -84,7 +84,7 @@ func withAuthAttributes(attributes map[string]schema.Attribute) map[string]schem
 	attributes["cloud"] = schema.StringAttribute{
 		Optional: true,
 		MarkdownDescription: "Domain of the Huawei Cloud the region belongs to; endpoints are `https://vod.{region}.{cloud}` and " +
-			"`https://iam.{region}.{cloud}`. Defaults to `" + DefaultCloud + "`; `endpoint` overrides it. " + envDoc(cloudSetting),
+			"`https://iam.{region}.{cloud}`. Defaults to `" + DefaultCloud + "`; `endpoint` overrides it for the VOD API, while the IAM lookup of `project_id` still uses it. " + envDoc(cloudSetting),
 		Validators: []validator.String{stringvalidator.RegexMatches(cloudPattern, "must be a domain name such as "+DefaultCloud)},
 	}
 	return attributes

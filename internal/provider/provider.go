@@ -76,7 +76,7 @@ func (p *VodProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 		Attributes: withAuthAttributes(map[string]schema.Attribute{
 			"region": schema.StringAttribute{
 				Optional: true,
-				MarkdownDescription: "Region of the VOD service, such as `cn-north-4`. Required unless `endpoint` is set. " +
+				MarkdownDescription: "Region of the VOD service, such as `cn-north-4`. Required unless `endpoint` is set (without `project_id`, it also names the project IAM looks up). " +
 					"It picks `https://vod.{region}.{cloud}` (`cloud` defaults to `" + DefaultCloud + "`); see Regions and endpoint above. " + envDoc(regionSetting),
 			},
 			"project_id": schema.StringAttribute{
@@ -113,7 +113,8 @@ func (p *VodProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 				MarkdownDescription: fmt.Sprintf("How many times a throttled (429), failed (5xx, or VOD's own system errors) or unanswered query, or an undecodable answer, is retried, "+
 					"with jittered exponential backoff or the server's `Retry-After`. A 429 that states the gateway's window "+
 					"(`limit:10,time:1 minute`) is retried when that window frees, and a throttled create until the create timeout, "+
-					"without counting here; a create is also retried when its connection was never made. 0 retries nothing, creates included. "+
+					"without counting here; a create is also retried when its connection was never made. 0 retries no single request, creates included; "+
+					"a wait's polls still go on until its deadline. "+
 					"Other errors are never retried: a 401 above all, a host not found, an HTTPS endpoint answered in plain HTTP. "+
 					"From 0 to %d; defaults to %d. ", MaxMaxRetries, DefaultMaxRetries) + envDoc(maxRetriesSetting),
 				Validators: []validator.Int64{int64validator.Between(0, MaxMaxRetries)},
