@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"slices"
 	"strings"
 	"time"
 )
@@ -71,11 +72,12 @@ func (s *Server) PreheatCount(url string) int {
 }
 
 // CreateTask does what a successful POST does and returns the new task id
-// (32 lowercase hex characters). With no URLs, synthetic ones are derived from
-// assetID, as VOD preheats an asset's published playback URLs.
+// (32 lowercase hex characters). An assetID adds synthetic URLs derived from
+// it after the listed ones, as VOD preheats an asset's published playback
+// URLs together with any URLs given.
 func (s *Server) CreateTask(assetID string, urls []string) string {
-	if len(urls) == 0 {
-		urls = assetURLs(assetID)
+	if assetID != "" {
+		urls = append(slices.Clone(urls), assetURLs(assetID)...)
 	}
 	seeds := make([]URLSeed, len(urls))
 	for i, u := range urls {

@@ -74,3 +74,25 @@ func TestUppercaseStatus(t *testing.T) {
 		t.Fatalf("TaskStatus = %v", got)
 	}
 }
+
+// An asset with URLs preheats both, as VOD documents: the listed URLs, then
+// the asset's playback URLs.
+func TestCreateTaskWithAssetAndURLsPreheatsBoth(t *testing.T) {
+	s := New(Config{ProcessingTime: time.Hour})
+	listed := []string{"https://cdn.example.com/a.mp4"}
+	id := s.CreateTask("a1", listed)
+	seeds, ok := s.TaskStatus(id)
+	if !ok {
+		t.Fatal("task not found")
+	}
+	var got []string
+	for _, seed := range seeds {
+		got = append(got, seed.URL)
+	}
+	if want := append(slices.Clone(listed), assetURLs("a1")...); !slices.Equal(got, want) {
+		t.Fatalf("task URLs %v, want %v", got, want)
+	}
+	if len(listed) != 1 {
+		t.Errorf("CreateTask changed the caller's slice: %v", listed)
+	}
+}

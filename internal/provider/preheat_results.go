@@ -101,7 +101,8 @@ func (r preheatResults) urlResults() []vod.URLResult {
 var resultDocs = struct {
 	PreheatingResults, URL, Status, TaskID, Attempts, Total, Processing, Succeed, Failed, Completed, AllSucceeded string
 }{
-	PreheatingResults: "One entry per URL, in the API's order (an asset's URLs as the API lists them).",
+	PreheatingResults: "One entry per URL. Read by task ID, in the API's order; after a create, the `urls` in the order given, " +
+		"then an asset's URLs as the API lists them (a later refresh of an unfinished task takes the API's order).",
 	URL:               "A URL being preheated.",
 	Status: "Its latest status: `processing`, `succeed` or `failed`, always in lower case whatever case the API sends, " +
 		"or any other value the API sends, shown as it came (it counts as not complete).",
