@@ -103,7 +103,7 @@ var resultDocs = struct {
 }{
 	PreheatingResults: "One entry per URL. Read by task ID, in the API's order; after a create, the `urls` in the order given, " +
 		"then an asset's URLs as the API lists them (a later refresh of an unfinished task takes the API's order).",
-	URL:               "A URL being preheated.",
+	URL: "A URL being preheated.",
 	Status: "Its latest status: `processing`, `succeed` or `failed`, always in lower case whatever case the API sends, " +
 		"or any other value the API sends, shown as it came (it counts as not complete).",
 	TaskID:       "The preheat task that gave this status.",
