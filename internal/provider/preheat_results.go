@@ -105,7 +105,9 @@ var resultDocs = struct {
 		"then an asset's URLs as the API lists them (a later refresh of an unfinished task takes the API's order).",
 	URL: "A URL being preheated.",
 	Status: "Its latest status: `processing`, `succeed` or `failed`, always in lower case whatever case the API sends, " +
-		"or any other value the API sends, shown as it came (it counts as not complete).",
+		"or any other value the API sends, shown as it came (it counts as not complete). " +
+		"`\"\"` for a URL sent in a task that has not answered yet (right after a create without waiting): " +
+		"not complete, and counted in none of `processing`, `succeed` and `failed`.",
 	TaskID:       "The preheat task that gave this status.",
 	Attempts:     "How many tasks preheated this URL: 1, plus one for each `retry_failed` round that sent it again (always 1 except on `vod_preheating_batch`).",
 	Total:        "Number of URLs.",
