@@ -7,6 +7,8 @@
 //	    [--quota-rps 2 --quota-burst 2] [--huawei-quota] [--quota-queries-per-minute N] \
 //	    [--quota-creates-per-minute N] [--quota-creates-per-day N] [--quota-window 1m] \
 //	    [--signing-algorithm HmacSM3] [--project-name cn-north-4] [--temporary-key-lifetime 1h]
+//	vod-emulator [flags] -- terraform test     # runs a command against it, see below
+//	vod-emulator [flags] --detach --env-file emulator.env [--log-file emulator.log]
 //	vod-emulator --version
 //
 // --signing-algorithm is the tenant's (requests signed otherwise are
@@ -27,10 +29,22 @@
 //
 // Credentials default from HW_ACCESS_KEY, HW_SECRET_KEY, HW_PROJECT_ID and
 // HW_SECURITY_TOKEN. The only stdout output is one line,
-// "listening on http://HOST:PORT"; logs go to stderr and never carry secrets.
-// It serves until SIGINT or SIGTERM, then shuts down gracefully and logs
-// how many requests it served, refused over the quota, and on how many
-// connections.
+// "listening on http://HOST:PORT"; logs go to stderr (or --log-file) and
+// never carry secrets. It serves until SIGINT or SIGTERM, then shuts down
+// gracefully and logs how many requests it served, refused over the quota,
+// and on how many connections.
+//
+// Three ways to start it without polling for its port (session.go):
+//   - "-- COMMAND ARGS...": once it listens, runs the command with the
+//     provider's environment (HW_VOD_ENDPOINT, the keys, the project) added,
+//     stops when the command ends and exits with its status. The listening
+//     line goes to the log, leaving stdout to the command.
+//   - --env-file PATH: once it listens, writes that environment to PATH as
+//     shell lines ("export HW_VOD_ENDPOINT='http://...'"), atomically and
+//     readable by the owner only, and removes it on shutdown.
+//   - --detach: starts itself in the background and returns once it
+//     listens, printing only its pid; stop it with kill PID. Its log goes
+//     to --log-file (default: discarded).
 package main
 
 import (
@@ -55,14 +69,20 @@ var version = "dev"
 const shutdownGrace = 5 * time.Second
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
+	ctx, cancel := context.WithCancelCause(context.Background())
+	signals := make(chan os.Signal, 1)
+	signal.Notify(signals, os.Interrupt, syscall.SIGTERM)
+	// The first signal stops the emulator; later ones are caught and
+	// dropped, so that a second Ctrl-C reaches a command run with -- alone.
+	go func() { cancel(signalCause{<-signals}) }()
 	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	var exit exitStatus
 	switch {
 	case err == nil, errors.Is(err, flag.ErrHelp):
+	case errors.As(err, &exit):
+		os.Exit(int(exit))
 	default:
 		fmt.Fprintln(os.Stderr, "vod-emulator:", err)
-		stop()
 		os.Exit(1)
 	}
 }
@@ -75,6 +95,7 @@ type options struct {
 	showVersion                                                  bool
 	identity                                                     identityOptions
 	uppercaseStatus                                              bool
+	session                                                      sessionOptions
 }
 
 // identityOptions are the authentication side of the tenant.
@@ -106,11 +127,19 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.DurationVar(&o.identity.temporaryKeyLifetime, "temporary-key-lifetime", 0, "serve temporary keys valid this long on the ECS metadata path (0: no agency)")
 	fs.BoolVar(&o.uppercaseStatus, "uppercase-status", false, "answer queries with PROCESSING, SUCCEED and FAILED, as the SDKs' enums spell them (default: lowercase, as the API reference shows)")
 	fs.BoolVar(&o.showVersion, "version", false, "print the emulator's version and exit")
+	fs.StringVar(&o.session.envFile, "env-file", "", "once listening, write the provider's environment to this file as shell export lines (removed on shutdown)")
+	fs.StringVar(&o.session.logFile, "log-file", "", "append the log to this file instead of stderr")
+	fs.BoolVar(&o.session.detach, "detach", false, "start in the background, print the pid once listening and return")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
 	if fs.NArg() > 0 {
-		return o, fmt.Errorf("unexpected arguments: %v", fs.Args())
+		// The flag package drops the "--" that ends the flags: the command
+		// follows one only when the argument before the rest is "--".
+		if i := len(args) - fs.NArg() - 1; i < 0 || args[i] != "--" {
+			return o, fmt.Errorf("unexpected arguments: %v (to run a command under the emulator, put it after --)", fs.Args())
+		}
+		o.session.command = fs.Args()
 	}
 	if o.showVersion {
 		return o, nil
@@ -141,6 +170,9 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	if !emulator.KnownSigningAlgorithm(o.identity.signingAlgorithm) {
 		return o, fmt.Errorf("--signing-algorithm %q: use HmacSHA256, HmacSM3, EcdsaP256SHA256 or SM2SM3", o.identity.signingAlgorithm)
 	}
+	if o.session.detach && len(o.session.command) > 0 {
+		return o, errors.New("--detach and a command after -- exclude each other: the command mode stops with the command")
+	}
 	if o.processingTime < 0 {
 		return o, errors.New("--processing-time must not be negative")
 	}
@@ -167,8 +199,8 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	return o, nil
 }
 
-// run starts the emulator, prints the listening line to stdout and serves
-// until ctx is cancelled.
+// run starts the emulator and serves until ctx is cancelled or, with a
+// command after --, until the command ends.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	o, err := parseFlags(args, stderr)
 	if err != nil {
@@ -178,8 +210,20 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		_, err := fmt.Fprintf(stdout, "vod-emulator %s\n", version)
 		return err
 	}
+	if o.session.detach && os.Getenv(detachedChildEnv) == "" {
+		return detach(args, o.session.logFile, stdout)
+	}
+	logOutput := stderr
+	if o.session.logFile != "" {
+		f, err := os.OpenFile(o.session.logFile, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600)
+		if err != nil {
+			return fmt.Errorf("--log-file: %w", err)
+		}
+		defer f.Close()
+		logOutput = f
+	}
 	// Microseconds, so that bench/ can time a wait from the log.
-	logger := log.New(stderr, "vod-emulator: ", log.LstdFlags|log.Lmicroseconds)
+	logger := log.New(logOutput, "vod-emulator: ", log.LstdFlags|log.Lmicroseconds)
 	processing := o.processingTime
 	if processing == 0 {
 		processing = -1 // the library reads 0 as "default"; the flag's 0 means immediate
@@ -208,20 +252,35 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if _, err := fmt.Fprintf(stdout, "listening on %s\n", baseURL); err != nil {
-		_ = shutdown(context.Background())
+	stop := func() error {
+		logger.Printf("shutting down")
+		shutdownCtx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+		defer cancel()
+		err := shutdown(shutdownCtx)
+		// One line for scripts (bench/) to read.
+		logger.Printf("served %d requests, %d refused over the quota, on %d connections",
+			srv.RequestCount(), srv.Throttled(), srv.ConnectionsAccepted())
 		return err
+	}
+	env := providerEnv(o, baseURL)
+	if o.session.envFile != "" {
+		if err := writeEnvFile(o.session.envFile, env); err != nil {
+			return errors.Join(err, stop())
+		}
+		defer os.Remove(o.session.envFile)
 	}
 	logger.Printf("serving project %s (security token required: %t, processing time %s, quota %+v)",
 		o.projectID, o.securityToken != "", o.processingTime, o.quota)
 
+	if len(o.session.command) > 0 {
+		// stdout belongs to the command: the address goes to the log.
+		logger.Printf("listening on %s; running %s", baseURL, o.session.command[0])
+		commandErr := runCommand(ctx, o.session.command, env, stdout, stderr)
+		return errors.Join(commandErr, stop())
+	}
+	if _, err := fmt.Fprintf(stdout, "listening on %s\n", baseURL); err != nil {
+		return errors.Join(err, stop())
+	}
 	<-ctx.Done()
-	logger.Printf("shutting down")
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
-	defer cancel()
-	err = shutdown(shutdownCtx)
-	// One line for scripts (bench/) to read.
-	logger.Printf("served %d requests, %d refused over the quota, on %d connections",
-		srv.RequestCount(), srv.Throttled(), srv.ConnectionsAccepted())
-	return err
+	return stop()
 }

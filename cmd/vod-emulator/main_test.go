@@ -35,9 +35,17 @@ func (s *safeBuffer) String() string {
 // signedGet queries a task the way the SDK would sign it.
 func signedGet(t *testing.T, url, ak, sk, projectID string) *http.Response {
 	t.Helper()
-	req, err := http.NewRequest(http.MethodGet, url, nil)
+	resp, err := signedQuery(url, ak, sk, projectID)
 	if err != nil {
 		t.Fatal(err)
+	}
+	return resp
+}
+
+func signedQuery(url, ak, sk, projectID string) (*http.Response, error) {
+	req, err := http.NewRequest(http.MethodGet, url, nil)
+	if err != nil {
+		return nil, err
 	}
 	req.Header.Set(emulator.HeaderProjectID, projectID)
 	date := time.Now().UTC().Format(emulator.SDKDateFormat)
@@ -45,15 +53,11 @@ func signedGet(t *testing.T, url, ak, sk, projectID string) *http.Response {
 	signed := []string{"x-project-id", "x-sdk-date"}
 	canonical, err := emulator.CanonicalRequest(req, signed, nil)
 	if err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
 	sig := emulator.Sign(sk, emulator.StringToSign(date, canonical))
 	req.Header.Set("Authorization", emulator.Algorithm+" Access="+ak+", SignedHeaders="+strings.Join(signed, ";")+", Signature="+sig)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return resp
+	return http.DefaultClient.Do(req)
 }
 
 func TestRunServesUntilCancelled(t *testing.T) {
