@@ -44,12 +44,30 @@ func newCLIWorkdir(t *testing.T, minVersion, config string) *cliWorkdir {
 	}
 	skipBelow(t, terraform, minVersion)
 
+	reattach := serveProviderForCLI(t, providerAddress)
+	w := &cliWorkdir{t: t, dir: t.TempDir(), terraform: terraform, env: append(os.Environ(),
+		"TF_REATTACH_PROVIDERS="+reattach, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1",
+		"TF_CLI_CONFIG_FILE="+os.DevNull, "TF_LOG=")}
+	if err := os.WriteFile(filepath.Join(w.dir, "main.tf"), []byte(config), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := w.run("init", "-input=false"); err != nil {
+		t.Fatalf("terraform init: %v\n%s", err, out)
+	}
+	return w
+}
+
+// serveProviderForCLI serves the provider from this test process in debug
+// mode under address until the test ends, and returns the
+// TF_REATTACH_PROVIDERS value with which a Terraform CLI uses it.
+func serveProviderForCLI(t *testing.T, address string) string {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	reattachCh := make(chan *plugin.ReattachConfig)
 	closeCh := make(chan struct{})
 	serveErr := make(chan error, 1)
 	go func() {
-		serveErr <- tf6server.Serve(providerAddress, providerserver.NewProtocol6(New("test")()),
+		serveErr <- tf6server.Serve(address, providerserver.NewProtocol6(New("test")()),
 			tf6server.WithDebug(ctx, reattachCh, closeCh),
 			tf6server.WithGoPluginLogger(hclog.NewNullLogger()),
 			tf6server.WithLoggingSink(t))
@@ -68,23 +86,14 @@ func newCLIWorkdir(t *testing.T, minVersion, config string) *cliWorkdir {
 		cancel()
 		<-closeCh
 	})
-	reattach, err := json.Marshal(map[string]any{providerAddress: map[string]any{
+	reattach, err := json.Marshal(map[string]any{address: map[string]any{
 		"Protocol": string(rc.Protocol), "ProtocolVersion": 6, "Pid": rc.Pid, "Test": true,
 		"Addr": map[string]string{"Network": rc.Addr.Network(), "String": rc.Addr.String()},
 	}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	w := &cliWorkdir{t: t, dir: t.TempDir(), terraform: terraform, env: append(os.Environ(),
-		"TF_REATTACH_PROVIDERS="+string(reattach), "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1",
-		"TF_CLI_CONFIG_FILE="+os.DevNull, "TF_LOG=")}
-	if err := os.WriteFile(filepath.Join(w.dir, "main.tf"), []byte(config), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if out, err := w.run("init", "-input=false"); err != nil {
-		t.Fatalf("terraform init: %v\n%s", err, out)
-	}
-	return w
+	return string(reattach)
 }
 
 // run runs one terraform command and returns its combined output.
