@@ -101,18 +101,16 @@ plan() {
 }
 
 # start_emulator log flags...: starts the emulator on a free loopback port
-# and exports HW_VOD_ENDPOINT.
+# and exports HW_VOD_ENDPOINT. It reads the emulator's listening line from
+# a pipe (no polling); the emulator stays this shell's child, so that
+# stop_emulator can wait for its closing line.
 start_emulator() {
-  local log="$1"
+  local log="$1" line
   shift
-  "$work/bin/vod-emulator" --listen 127.0.0.1:0 "$@" >"$log.out" 2>"$log" &
+  exec {emulator_out}< <(exec "$work/bin/vod-emulator" --listen 127.0.0.1:0 "$@" 2>"$log")
   emulator_pid=$!
-  for _ in $(seq 1 100); do
-    grep -q '^listening on ' "$log.out" 2>/dev/null && break
-    kill -0 "$emulator_pid" 2>/dev/null || { cat "$log" >&2; return 1; }
-    sleep 0.1
-  done
-  HW_VOD_ENDPOINT="$(sed -n 's/^listening on //p' "$log.out")"
+  read -r line <&"$emulator_out" || { cat "$log" >&2; return 1; }
+  HW_VOD_ENDPOINT="${line#listening on }"
   export HW_VOD_ENDPOINT
 }
 
@@ -121,6 +119,7 @@ start_emulator() {
 stop_emulator() {
   kill -TERM "$emulator_pid" 2>/dev/null || true
   wait "$emulator_pid" 2>/dev/null || true
+  exec {emulator_out}<&-
   emulator_pid=""
   read -r served refused connections < <(sed -n 's/.*served \([0-9]*\) requests, \([0-9]*\) refused over the quota, on \([0-9]*\) connections.*/\1 \2 \3/p' "$1")
 }

@@ -21,20 +21,12 @@ go build -o "$work/vod-emulator" ./cmd/vod-emulator
 export HW_ACCESS_KEY=DEMOACCESSKEY HW_SECRET_KEY=DEMOSECRETKEY HW_PROJECT_ID=0123456789abcdef0123456789abcdef
 
 echo "==> Starting the emulator on 127.0.0.1 (a task takes 6s, its URLs ending one by one; seeded from examples/demo/tasks.json)"
-# It reads the credentials from the environment, so no key shows in ps.
-"$work/vod-emulator" --listen 127.0.0.1:0 --processing-time 6s --seed examples/demo/tasks.json \
-  >"$work/emulator.out" 2>"$work/emulator.log" &
-emulator_pid=$!
-trap 'kill "$emulator_pid" 2>/dev/null || true; wait "$emulator_pid" 2>/dev/null || true' EXIT
-
-for _ in $(seq 1 100); do
-  grep -q '^listening on ' "$work/emulator.out" 2>/dev/null && break
-  kill -0 "$emulator_pid" 2>/dev/null || { cat "$work/emulator.log" >&2; exit 1; }
-  sleep 0.1
-done
-HW_VOD_ENDPOINT="$(sed -n 's/^listening on //p' "$work/emulator.out")"
-[[ -n "$HW_VOD_ENDPOINT" ]] || { echo "the emulator did not start" >&2; cat "$work/emulator.log" >&2; exit 1; }
-export HW_VOD_ENDPOINT
+# It reads the credentials from the environment, so no key shows in ps; it
+# returns once it listens, having written its address to emulator.env.
+emulator_pid="$("$work/vod-emulator" --detach --listen 127.0.0.1:0 --processing-time 6s --seed examples/demo/tasks.json \
+  --env-file "$work/emulator.env" --log-file "$work/emulator.log")"
+trap 'kill "$emulator_pid" 2>/dev/null || true' EXIT
+. "$work/emulator.env"
 echo "    emulator: $HW_VOD_ENDPOINT"
 
 cat >"$work/config/terraformrc" <<RC
