@@ -5,6 +5,7 @@ package provider
 // settings from the environment the emulator's -- mode and --env-file give.
 
 import (
+	"io/fs"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -20,8 +21,7 @@ import (
 // examplesProviderAddress is the source the examples require.
 const examplesProviderAddress = "registry.terraform.io/vodprovider/vod"
 
-// terraformTestDir is a copy of an examples/testing folder, initialised, with
-// the provider served in-process and its environment pointing at emu.
+// terraformTestDir is a Terraform working folder for the CLI.
 type terraformTestDir struct {
 	t         *testing.T
 	dir       string
@@ -30,6 +30,14 @@ type terraformTestDir struct {
 }
 
 func newTerraformTestDir(t *testing.T, minVersion, example, endpoint string) *terraformTestDir {
+	t.Helper()
+	return newTerraformDir(t, minVersion, os.DirFS(filepath.Join("..", "..", "examples", "testing", example)), endpoint)
+}
+
+// newTerraformDir is a folder with files, initialised, the provider served
+// in-process under the examples' source and pointed at endpoint by the
+// environment.
+func newTerraformDir(t *testing.T, minVersion string, files fs.FS, endpoint string) *terraformTestDir {
 	t.Helper()
 	terraform := os.Getenv("TF_ACC_TERRAFORM_PATH")
 	if os.Getenv("TF_ACC") == "" || terraform == "" {
@@ -43,7 +51,7 @@ func newTerraformTestDir(t *testing.T, minVersion, example, endpoint string) *te
 		t.Setenv(name, value)
 	}
 	d := &terraformTestDir{t: t, dir: t.TempDir(), terraform: terraform}
-	if err := os.CopyFS(d.dir, os.DirFS(filepath.Join("..", "..", "examples", "testing", example))); err != nil {
+	if err := os.CopyFS(d.dir, files); err != nil {
 		t.Fatal(err)
 	}
 	d.env = append(os.Environ(), "TF_REATTACH_PROVIDERS="+serveProviderForCLI(t, examplesProviderAddress),
