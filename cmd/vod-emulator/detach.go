@@ -46,7 +46,8 @@ func detach(args []string, logFile string, stdout io.Writer) error {
 	cmd := exec.Command(self, args...) //nolint:gosec // this program, with its own arguments
 	cmd.Env = append(os.Environ(), detachedChildEnv+"=1")
 	// Its stderr too, for an error before its logger is set up.
-	stderr, err := os.OpenFile(logPath, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600)
+	stderr, err := os.OpenFile(logPath, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600) //nolint:gosec // G304: the log file the user names
+
 	if err != nil {
 		return fmt.Errorf("--log-file: %w", err)
 	}
@@ -62,7 +63,7 @@ func detach(args []string, logFile string, stdout io.Writer) error {
 	line, _ := bufio.NewReader(out).ReadString('\n')
 	if !strings.HasPrefix(line, "listening on ") {
 		waitErr := cmd.Wait()
-		log, _ := os.ReadFile(logPath)
+		log, _ := os.ReadFile(logPath) //nolint:gosec // G304: the log file the user names, or ours
 		return errors.New("the emulator stopped before listening (" + fmt.Sprint(waitErr) + "):\n" + strings.TrimSpace(string(log)))
 	}
 	// The copy prints nothing more; closing our end makes no difference to it.

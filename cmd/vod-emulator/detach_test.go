@@ -35,7 +35,7 @@ func TestRunDetach(t *testing.T) {
 	}
 	endpoint := strings.Trim(strings.SplitN(strings.TrimPrefix(string(env), "export HW_VOD_ENDPOINT="), "\n", 2)[0], "'")
 	resp := signedGet(t, endpoint+"/v1.0/0123456789abcdef0123456789abcdef/asset/preheating?task_id=0a1b2c3d4e5f60718293a4b5c6d7e8f9",
-		"AKSESSION", sessionSecret, "0123456789abcdef0123456789abcdef")
+		"AKSESSION", sessionSecret)
 	resp.Body.Close()
 	if resp.StatusCode != 200 {
 		t.Fatalf("query of the detached emulator: %d", resp.StatusCode)

@@ -32,10 +32,13 @@ func (s *safeBuffer) String() string {
 	return s.b.String()
 }
 
-// signedGet queries a task the way the SDK would sign it.
-func signedGet(t *testing.T, url, ak, sk, projectID string) *http.Response {
+// testProjectID is the project of every emulator these tests start.
+const testProjectID = "0123456789abcdef0123456789abcdef"
+
+// signedGet queries a task of testProjectID the way the SDK would sign it.
+func signedGet(t *testing.T, url, ak, sk string) *http.Response {
 	t.Helper()
-	resp, err := signedQuery(url, ak, sk, projectID)
+	resp, err := signedQuery(url, ak, sk, testProjectID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -61,7 +64,7 @@ func signedQuery(url, ak, sk, projectID string) (*http.Response, error) {
 }
 
 func TestRunServesUntilCancelled(t *testing.T) {
-	const ak, sk, pid = "AKCMD", "SKCMD-secret-value", "0123456789abcdef0123456789abcdef"
+	const ak, sk, pid = "AKCMD", "SKCMD-secret-value", testProjectID
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	stdoutR, stdoutW := io.Pipe()
@@ -84,7 +87,7 @@ func TestRunServesUntilCancelled(t *testing.T) {
 	}
 
 	preheat := baseURL + "/v1.0/" + pid + "/asset/preheating"
-	resp := signedGet(t, preheat+"?task_id=0a1b2c3d4e5f60718293a4b5c6d7e8f9", ak, sk, pid)
+	resp := signedGet(t, preheat+"?task_id=0a1b2c3d4e5f60718293a4b5c6d7e8f9", ak, sk)
 	var body struct {
 		PreheatingResults []emulator.URLSeed `json:"preheating_results"`
 	}
@@ -94,7 +97,7 @@ func TestRunServesUntilCancelled(t *testing.T) {
 		body.PreheatingResults[1].Status != "succeed" {
 		t.Fatalf("seeded query: %d %v %+v", resp.StatusCode, err, body)
 	}
-	resp = signedGet(t, preheat+"?task_id=x", ak, "wrong", pid)
+	resp = signedGet(t, preheat+"?task_id=x", ak, "wrong")
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusUnauthorized {
 		t.Fatalf("wrong key: %d", resp.StatusCode)
@@ -225,7 +228,7 @@ func TestRunVersionNeedsNoCredentials(t *testing.T) {
 // simulated URLs are answered as the SDKs' enums spell them, other statuses
 // as seeded.
 func TestRunUppercaseStatus(t *testing.T) {
-	const ak, sk, pid = "AKCMD", "SKCMD-secret-value", "0123456789abcdef0123456789abcdef"
+	const ak, sk, pid = "AKCMD", "SKCMD-secret-value", testProjectID
 	ctx, cancel := context.WithCancel(context.Background())
 	stdoutR, stdoutW := io.Pipe()
 	done := make(chan error, 1)
@@ -246,7 +249,7 @@ func TestRunUppercaseStatus(t *testing.T) {
 	}
 	go func() { _, _ = io.Copy(io.Discard, stdoutR) }()
 	baseURL := strings.TrimPrefix(lines.Text(), "listening on ")
-	resp := signedGet(t, baseURL+"/v1.0/"+pid+"/asset/preheating?task_id=0a1b2c3d4e5f60718293a4b5c6d7e8f9", ak, sk, pid)
+	resp := signedGet(t, baseURL+"/v1.0/"+pid+"/asset/preheating?task_id=0a1b2c3d4e5f60718293a4b5c6d7e8f9", ak, sk)
 	defer resp.Body.Close()
 	var body struct {
 		PreheatingResults []emulator.URLSeed `json:"preheating_results"`
