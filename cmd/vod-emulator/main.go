@@ -108,6 +108,12 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	var o options
 	fs := flag.NewFlagSet("vod-emulator", flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), "usage: vod-emulator [flags] [-- command [args...]]\n\n"+
+			"Serves an emulator of Huawei Cloud VOD's preheat API. With a command after --, runs it once listening,\n"+
+			"with HW_VOD_ENDPOINT, HW_ACCESS_KEY, HW_SECRET_KEY and HW_PROJECT_ID set, and exits with its status.\n\n")
+		fs.PrintDefaults()
+	}
 	fs.StringVar(&o.listen, "listen", "127.0.0.1:8080", "address to listen on (port 0 picks a free port)")
 	fs.StringVar(&o.accessKey, "access-key", "", "access key accepted (default $HW_ACCESS_KEY)")
 	fs.StringVar(&o.secretKey, "secret-key", "", "secret key for verifying signatures (default $HW_SECRET_KEY)")

@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
+	"flag"
 	"io"
 	"net/http"
 	"strings"
@@ -257,5 +259,17 @@ func TestRunUppercaseStatus(t *testing.T) {
 	if err := json.NewDecoder(resp.Body).Decode(&body); err != nil || len(body.PreheatingResults) != 3 ||
 		body.PreheatingResults[0].Status != "queued" || body.PreheatingResults[1].Status != "SUCCEED" || body.PreheatingResults[2].Status != "FAILED" {
 		t.Fatalf("seeded query with --uppercase-status: %v %+v", err, body)
+	}
+}
+
+func TestHelpShowsTheCommandMode(t *testing.T) {
+	var stderr strings.Builder
+	if err := run(context.Background(), []string{"--help"}, io.Discard, &stderr); !errors.Is(err, flag.ErrHelp) {
+		t.Fatalf("run --help: %v", err)
+	}
+	for _, want := range []string{"[-- command [args...]]", "HW_VOD_ENDPOINT", "-env-file", "-detach", "-log-file"} {
+		if !strings.Contains(stderr.String(), want) {
+			t.Errorf("--help lacks %q:\n%s", want, stderr.String())
+		}
 	}
 }
