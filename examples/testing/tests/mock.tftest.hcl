@@ -25,7 +25,7 @@ variables {
 
 run "gate_stays_closed_when_a_url_failed" {
   # preheating_results, a list of objects, takes no mock value in Terraform
-  # 1.16 (a default is refused, an override ignored): mock the counters.
+  # 1.16 (a default or an override for it is refused): mock the counters.
   override_resource {
     target = vod_preheating_batch.release
     values = {
