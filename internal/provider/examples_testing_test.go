@@ -145,3 +145,25 @@ func TestAccExamplesTesting_action(t *testing.T) {
 		t.Errorf("warnings in the output:\n%s", out)
 	}
 }
+
+// The testing guide uses only flags vod-emulator has (its text is all
+// about the emulator's command line).
+func TestTestingGuideUsesEmulatorFlagsThatExist(t *testing.T) {
+	guide, err := os.ReadFile("../../templates/guides/testing-offline.md.tmpl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	emulatorSource, err := os.ReadFile("../../cmd/vod-emulator/main.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	flags := longFlag.FindAllStringSubmatch(string(guide), -1)
+	if len(flags) < 10 {
+		t.Fatalf("found only %d flags in the guide", len(flags))
+	}
+	for _, m := range flags {
+		if m[1] != "help" && !strings.Contains(string(emulatorSource), `"`+m[1]+`"`) {
+			t.Errorf("the guide uses --%s, which vod-emulator does not have", m[1])
+		}
+	}
+}

@@ -29,7 +29,7 @@ var (
 	fileName   = regexp.MustCompile(`^[a-z_]+\.(tf|env|log)$`)
 	declared   = regexp.MustCompile(`(?m)^(?:resource|output|variable) "[^"]+"(?: "([^"]+)")?|^(?:output|variable) "([^"]+)"`)
 	hwVariable = regexp.MustCompile(`\bHW_[A-Z_]+\b`)
-	longFlag   = regexp.MustCompile(`(?:^|\s)--([a-z][a-z-]*)`)
+	longFlag   = regexp.MustCompile("(?:^|[\\s`(])--([a-z][a-z-]*)")
 	makeTarget = regexp.MustCompile(`\bmake ([a-z-]+)`)
 )
 
