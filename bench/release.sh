@@ -105,16 +105,16 @@ outage_case() {
   timeouts = { read = "5m" }'
   start_emulator "$log" --seed "$work/seed-outage.json" --processing-time 60s
   endpoint=$HW_VOD_ENDPOINT
-  "$work/bin/outage" --target "$endpoint" --after 10s --for 40s >"$work/outage-$who.out" 2>"$work/outage-$who.log" &
+  # Its listening line is read from a pipe, as start_emulator does.
+  local outage_out line
+  exec {outage_out}< <(exec "$work/bin/outage" --target "$endpoint" --after 10s --for 40s 2>"$work/outage-$who.log")
   outage_pid=$!
-  for _ in $(seq 1 100); do
-    grep -q '^listening on ' "$work/outage-$who.out" 2>/dev/null && break
-    sleep 0.1
-  done
-  HW_VOD_ENDPOINT="$(sed -n 's/^listening on //p' "$work/outage-$who.out")"
+  read -r line <&"$outage_out" || { cat "$work/outage-$who.log" >&2; return 1; }
+  HW_VOD_ENDPOINT="${line#listening on }"
   wall=$(plan "$work/cfg/outage" "$work/$who.rc" "$work/plan-outage-$who.log") || status=$?
   kill -TERM "$outage_pid" 2>/dev/null || true
   wait "$outage_pid" 2>/dev/null || true
+  exec {outage_out}<&-
   stop_emulator "$log"
   wall=$(secs "$wall")
   local ok=ok
