@@ -419,22 +419,6 @@ func TestPreheatOneTaskPollsOnTheDefaultSchedule(t *testing.T) {
 	}
 }
 
-// TestPreheatSpacesThePollsOfManyTasks checks a wait on many tasks polls
-// each at most once per pollSpacing × the unfinished tasks: about 100
-// queries a minute at most, whatever the number of tasks.
-func TestPreheatSpacesThePollsOfManyTasks(t *testing.T) {
-	h, sim := newSimHarness(t, 3*time.Minute)
-	out, err := h.client.preheat(context.Background(), PreheatRequest{Tasks: SplitTasks(numberedURLs("u", 300), nil), Wait: true}, sim.clock())
-	if err != nil || !out.AllSucceeded() {
-		t.Fatal(err)
-	}
-	_, queries := requests(h)
-	// Each task's first poll, then at most one every pollSpacing.
-	if limit := 30 + int(sim.elapsed()/pollSpacing); queries > limit {
-		t.Fatalf("%d queries in %s for 30 tasks, more than %d", queries, sim.elapsed(), limit)
-	}
-}
-
 // TestPreheatRidesOutAnOutage checks a preheat whose queries meet a 40 s
 // outage of 503s (each query's own retries exhausted) still completes
 // within its 5 minute deadline.
