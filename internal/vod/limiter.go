@@ -76,7 +76,7 @@ type limiter struct {
 	recentServed []time.Time // before the first cut: served in the last acceptWindow
 	// stated pace
 	stated    []Throttle
-	answered  []time.Time // served answers, oldest first, at most historyLen
+	answered  []time.Time // answers but 429s (and lost ones), oldest first, at most historyLen
 	hold      time.Time
 	holdErr   error    // the 429 that set the hold
 	holdLimit Throttle // the limit it stated
@@ -127,7 +127,8 @@ type ticket struct{ cuts int }
 type answer int
 
 const (
-	noAnswer  answer = iota // nothing reached the gateway or nothing came back
+	notSent   answer = iota // nothing reached the gateway
+	lost                    // sent, but no answer came back: the gateway may have counted it
 	served                  // any answer but a 429
 	throttled               // a 429
 )
@@ -243,12 +244,14 @@ func (l *limiter) done(t ticket, got answer, stated Throttle, apiErr error, retr
 	if retryAfter > 0 && now.Add(retryAfter).After(l.hold) {
 		l.hold = now.Add(retryAfter)
 	}
-	switch {
-	case got == served:
+	if got == served || got == lost {
 		l.answered = append(l.answered, now)
 		if len(l.answered) > historyLen {
 			l.answered = l.answered[len(l.answered)-historyLen:]
 		}
+	}
+	switch {
+	case got == served:
 		l.probe = false
 		if len(l.stated) == 0 {
 			l.grow(now)
@@ -287,22 +290,25 @@ func (l *limiter) learn(s Throttle) {
 }
 
 // holdFor holds the API after a 429 stating s at now until the window
-// can have freed: when this process's answers fill it, until the oldest of
-// them leaves; otherwise (other processes share it) until the oldest of
-// its own leaves, but at most W ÷ probesPerWindow later, then by a probe.
+// can have freed: until the oldest of this process's answers in it leaves
+// (the gateway's window opened no later than that, when it was counted
+// there); with none in it, W ÷ probesPerWindow. When other processes share
+// the window, one request then goes alone (a probe): if the window opened
+// before, it meets a 429 and the hold starts again.
 func (l *limiter) holdFor(s Throttle, now time.Time, apiErr error) {
 	inWindow := l.answered
 	for len(inWindow) > 0 && now.Sub(inWindow[0]) >= s.Window {
 		inWindow = inWindow[1:]
 	}
-	free := now.Add(s.Window / probesPerWindow)
+	var free time.Time
 	switch {
 	case len(inWindow) >= s.Limit:
 		free = inWindow[len(inWindow)-s.Limit].Add(s.Window)
 	case len(inWindow) > 0:
-		free = minTime(inWindow[0].Add(s.Window), free)
+		free = inWindow[0].Add(s.Window)
 		l.probe = true
 	default:
+		free = now.Add(s.Window / probesPerWindow)
 		l.probe = true
 	}
 	free = free.Add(holdMargin + time.Duration(l.jitter()*holdJitter*float64(s.Window)))

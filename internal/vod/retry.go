@@ -111,7 +111,7 @@ func (c *Client) send(ctx context.Context, a api, call func(*vodsdk.VodClient) e
 		if rt.status == http.StatusTooManyRequests || rt.status == http.StatusServiceUnavailable {
 			retryAfter = rt.retryAfter
 		}
-		l.done(t, answerOf(rt), stated, err, retryAfter)
+		l.done(t, answerOf(rt, reachedNow), stated, err, retryAfter)
 		if err == nil {
 			return nil
 		}
@@ -146,14 +146,16 @@ func (c *Client) send(ctx context.Context, a api, call func(*vodsdk.VodClient) e
 }
 
 // answerOf says what the gateway did with an attempt.
-func answerOf(rt *attemptTransport) answer {
-	switch rt.status {
-	case 0:
-		return noAnswer
-	case http.StatusTooManyRequests:
+func answerOf(rt *attemptTransport, reached bool) answer {
+	switch {
+	case rt.status == http.StatusTooManyRequests:
 		return throttled
+	case rt.status != 0:
+		return served
+	case reached:
+		return lost
 	}
-	return served
+	return notSent
 }
 
 // backoff returns the pause before retry number attempt (1-based): the
