@@ -522,3 +522,25 @@ func TestRefreshQueriesOnlyTasksNotKnownComplete(t *testing.T) {
 		t.Fatalf("refresh of an unknown task: %v", err)
 	}
 }
+
+// Without waiting, the one look after the creates is bounded on its own
+// (bestEffortLook and max_retries), never by a quota window: a query window
+// that is spent ends the preheat at once with the task kept and a warning.
+func TestPreheatWithoutWaitingLooksOnceWithinItsOwnBound(t *testing.T) {
+	h := newHarness(t, emulator.Config{Quota: emulator.Quota{QueriesPerMinute: 1}}, nil)
+	h.emu.SeedTask(testTask, []emulator.URLSeed{{URL: "https://cdn.example.com/a.mp4", Status: "succeed"}})
+	if _, err := h.client.QueryPreheating(context.Background(), testTask); err != nil { // spends the window
+		t.Fatal(err)
+	}
+	out, err := h.client.Preheat(context.Background(), PreheatRequest{Tasks: []TaskSpec{{URLs: []string{"https://cdn.example.com/b.mp4"}}}})
+	if err != nil || len(out.TaskIDs) != 1 {
+		t.Fatalf("err %v, tasks %v: want the task created", err, out.TaskIDs)
+	}
+	if len(out.Warnings) != 1 || !strings.Contains(out.Warnings[0].Error(), "querying preheat task "+out.TaskIDs[0]+" once after creating it") ||
+		!strings.Contains(out.Warnings[0].Error(), "1 per minute") {
+		t.Fatalf("warnings %v, want one naming the task and the query window", out.Warnings)
+	}
+	if _, queries := requests(h); queries != 2 {
+		t.Fatalf("%d queries, want the first and one look, refused: the window's retry is past the look's bound", queries)
+	}
+}

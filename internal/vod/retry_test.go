@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -23,7 +24,7 @@ import (
 func TestRetryPolicies(t *testing.T) {
 	beyond := &RetryBeyondDeadlineError{Delay: time.Hour, Last: &APIError{HTTPStatus: http.StatusTooManyRequests}}
 	for name, tc := range map[string]struct {
-		err              error
+		err error
 		all bool
 	}{
 		"429":                     {err: &APIError{HTTPStatus: http.StatusTooManyRequests}, all: true},
@@ -326,5 +327,63 @@ func TestReachedVOD(t *testing.T) {
 		if got := reachedVOD(&tc.rt, tc.err); got != tc.want {
 			t.Errorf("%s: reachedVOD = %v, want %v", name, got, tc.want)
 		}
+	}
+}
+
+// A failed IAM project look-up happens before the VOD call: the create is
+// retried (the look-up is asked again after projectRetryPause), and VOD
+// sees one create.
+func TestSendRetriesACreateWhoseProjectLookUpFailed(t *testing.T) {
+	now := time.Now()
+	projectNow = func() time.Time { return now }
+	t.Cleanup(func() { projectNow = time.Now })
+	emu := emulator.New(emulator.Config{AccessKey: testAK, SecretKey: testSK, ProjectID: testProject, ProjectName: "vod-prod"})
+	iamCalls := 0
+	front := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == emulator.IAMProjectsPath {
+			if iamCalls++; iamCalls == 1 {
+				w.Header().Set("Content-Type", "application/json")
+				w.WriteHeader(http.StatusServiceUnavailable)
+				_, _ = w.Write([]byte(`{"error_code":"APIGW.0613","error_msg":"Backend unavailable"}`))
+				return
+			}
+		}
+		emu.ServeHTTP(w, r)
+	})
+	srv := httptest.NewServer(front)
+	t.Cleanup(srv.Close)
+	client, err := New(Config{Endpoint: srv.URL, AccessKey: testAK, SecretKey: testSK, MaxRetries: 5,
+		ProjectLookup: ProjectLookup{Name: "vod-prod", IAMEndpoint: srv.URL}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	client.sleep = func(_ context.Context, d time.Duration) error { now = now.Add(d); return nil }
+	taskID, err := client.CreatePreheating(context.Background(), "", []string{"https://cdn.example.com/a.mp4"})
+	if err != nil || taskID == "" {
+		t.Fatalf("err %v: want the create to succeed once IAM answers", err)
+	}
+	creates := 0
+	for _, r := range emu.Requests() {
+		if r.Method == http.MethodPost {
+			creates++
+		}
+	}
+	if iamCalls != 2 || creates != 1 {
+		t.Fatalf("%d IAM calls and %d creates, want 2 and 1", iamCalls, creates)
+	}
+}
+
+// A create refused with 429s never reached VOD: stopped while it waits to
+// retry (Ctrl-C), it says it was not sent.
+func TestSendOfAThrottledCreateStoppedSaysNotSent(t *testing.T) {
+	h := retryHarness(t, 3)
+	h.emu.InjectFaults(1, emulator.Fault429(""))
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	h.client.sleep = func(ctx context.Context, _ time.Duration) error { cancel(); return ctx.Err() }
+	calls := 0
+	err := h.client.send(ctx, preheatCreate, showTask(&calls))
+	if !IsNotSent(err) || !errors.Is(err, context.Canceled) || calls != 1 {
+		t.Fatalf("err = %v after %d calls, want NotSentError caused by the cancellation", err, calls)
 	}
 }
