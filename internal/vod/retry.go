@@ -73,7 +73,7 @@ func pastDeadline(err error) bool {
 // with a *NotSentError.
 func (c *Client) send(ctx context.Context, a api, call func(*vodsdk.VodClient) error) error {
 	l := c.limiters[a]
-	var last error  // the last attempt's error
+	var last error   // the last attempt's error
 	reached := false // an attempt may have reached VOD
 	fail := func(err error) error {
 		if !reached {
