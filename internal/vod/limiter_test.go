@@ -19,9 +19,9 @@ import (
 )
 
 // simLimiter is a limiter on a simulated clock: sleeping moves the clock.
-func simLimiter(a api, capPerSecond float64) (*limiter, *time.Time) {
+func simLimiter(a api) (*limiter, *time.Time) {
 	now := time.Now()
-	l := newLimiter(a, newCap(capPerSecond))
+	l := newLimiter(a, nil)
 	l.now = func() time.Time { return now }
 	l.sleep = func(ctx context.Context, d time.Duration) error { now = now.Add(d); return ctx.Err() }
 	l.jitter = func() float64 { return 0 }
@@ -42,7 +42,7 @@ func mustWait(t *testing.T, l *limiter) ticket {
 // Before any 429 the slow start keeps startWindow requests in flight, one
 // more per answer, without pacing them.
 func TestLimiterSlowStartBoundsRequestsInFlight(t *testing.T) {
-	l, _ := simLimiter(preheatQuery, 0)
+	l, _ := simLimiter(preheatQuery)
 	first, second := mustWait(t, l), mustWait(t, l)
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
 	defer cancel()
@@ -62,7 +62,7 @@ func TestLimiterSlowStartBoundsRequestsInFlight(t *testing.T) {
 // Once a 429 states N per W, every request holds a place from when it goes
 // until W after its answer: never more than N in any W.
 func TestLimiterKeepsAStatedWindow(t *testing.T) {
-	l, now := simLimiter(preheatCreate, 0)
+	l, now := simLimiter(preheatCreate)
 	l.done(mustWait(t, l), throttled, tenPer2s, nil, 0) // told, with nothing of its own in the window
 	var sent []time.Time
 	for range 35 {
@@ -85,7 +85,7 @@ func TestLimiterKeepsAStatedWindow(t *testing.T) {
 // holds until the window can have freed, at most W ÷ probesPerWindow, and
 // then one request goes alone.
 func TestLimiterHoldsThenProbesASharedWindow(t *testing.T) {
-	l, now := simLimiter(preheatCreate, 0)
+	l, now := simLimiter(preheatCreate)
 	start := *now
 	l.done(mustWait(t, l), throttled, tenPer2s, nil, 0)
 	probe := mustWait(t, l)
@@ -104,7 +104,7 @@ func TestLimiterHoldsThenProbesASharedWindow(t *testing.T) {
 // A request whose slot comes after its deadline fails at once and says
 // which limit put it there.
 func TestLimiterFailsAtOnceBeyondTheDeadline(t *testing.T) {
-	l, _ := simLimiter(preheatQuery, 0)
+	l, _ := simLimiter(preheatQuery)
 	l.done(mustWait(t, l), throttled, Throttle{Limit: 1, Window: time.Hour}, &APIError{HTTPStatus: http.StatusTooManyRequests}, 0)
 	l.done(mustWait(t, l), served, Throttle{}, nil, 0)
 	ctx, cancel := context.WithDeadline(context.Background(), l.now().Add(time.Minute))
