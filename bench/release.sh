@@ -69,7 +69,8 @@ creates_case() {
 # reads in the first, 20 when it frees at 60 s), from the first start to the
 # last end.
 pipelines_case() {
-  local who="$1" gap="${2:-0}" log="$work/emulator-pipelines-$1-$gap.log" i pids=() span=0 failed=0 walls=() starts=() t0
+  local who="$1" gap="${2:-0}" i pids=() span=0 failed=0 walls=() starts=() t0 log
+  log="$work/emulator-pipelines-$who-$gap.log"
   for i in 1 2 3; do vod_config "$work/cfg/pipeline$i" 40; done
   start_emulator "$log" --seed "$work/seed.json" --processing-time 0s --huawei-quota
   t0=$(now_ms)
