@@ -81,9 +81,10 @@ type limiter struct {
 	holdErr   error    // the 429 that set the hold
 	holdLimit Throttle // the limit it stated
 	probe     bool
+	opened    time.Time // a shared window was seen open by then; zero: not known
 }
 
-// The adaptive pace's constants; EXPERIMENTS in BENCHMARKS.md say why.
+// The adaptive pace's constants; "What was tried" in BENCHMARKS.md says why.
 const (
 	startWindow      = 2
 	maxWindow        = 1000
@@ -103,7 +104,7 @@ const (
 	historyLen      = 1000 // answers remembered: the largest limit paced exactly
 	holdMargin      = 10 * time.Millisecond
 	holdJitter      = 0.01 // of the window, so processes do not retry in lockstep
-	probesPerWindow = 6    // a shared window is probed at most every W ÷ this
+	probesPerWindow = 12   // a shared window not seen open yet is probed every W ÷ this
 	spreadAfter     = 4
 )
 
@@ -252,6 +253,9 @@ func (l *limiter) done(t ticket, got answer, stated Throttle, apiErr error, retr
 	}
 	switch {
 	case got == served:
+		if l.probe && len(l.stated) > 0 {
+			l.opened = now // a probe went through: a window opened no later
+		}
 		l.probe = false
 		if len(l.stated) == 0 {
 			l.grow(now)
@@ -290,11 +294,13 @@ func (l *limiter) learn(s Throttle) {
 }
 
 // holdFor holds the API after a 429 stating s at now until the window
-// can have freed: until the oldest of this process's answers in it leaves
-// (the gateway's window opened no later than that, when it was counted
-// there); with none in it, W ÷ probesPerWindow. When other processes share
-// the window, one request then goes alone (a probe): if the window opened
-// before, it meets a 429 and the hold starts again.
+// can have freed. When this process's answers fill it, until the oldest of
+// them leaves. Otherwise other processes share it, and the hold ends at the
+// next window after the one a probe was last seen to open (windows follow
+// one another while requests keep coming), or, when none is known, W ÷
+// probesPerWindow later; never after the oldest of its own answers in the
+// window leaves it. One request then goes alone (a probe): served, it
+// dates the window's opening; refused, the hold starts again.
 func (l *limiter) holdFor(s Throttle, now time.Time, apiErr error) {
 	inWindow := l.answered
 	for len(inWindow) > 0 && now.Sub(inWindow[0]) >= s.Window {
@@ -304,12 +310,16 @@ func (l *limiter) holdFor(s Throttle, now time.Time, apiErr error) {
 	switch {
 	case len(inWindow) >= s.Limit:
 		free = inWindow[len(inWindow)-s.Limit].Add(s.Window)
-	case len(inWindow) > 0:
-		free = inWindow[0].Add(s.Window)
-		l.probe = true
+	case !l.opened.IsZero():
+		// Windows follow one another from when one was seen to open.
+		free = l.opened.Add((now.Sub(l.opened)/s.Window + 1) * s.Window)
+		l.opened, l.probe = time.Time{}, true
 	default:
 		free = now.Add(s.Window / probesPerWindow)
 		l.probe = true
+	}
+	if l.probe && len(inWindow) > 0 {
+		free = minTime(free, inWindow[0].Add(s.Window))
 	}
 	free = free.Add(holdMargin + time.Duration(l.jitter()*holdJitter*float64(s.Window)))
 	if free.After(l.hold) {
@@ -381,6 +391,13 @@ func (l *limiter) grow(now time.Time) {
 
 func maxTime(a, b time.Time) time.Time {
 	if b.After(a) {
+		return b
+	}
+	return a
+}
+
+func minTime(a, b time.Time) time.Time {
+	if b.Before(a) {
 		return b
 	}
 	return a

@@ -101,6 +101,22 @@ func TestLimiterHoldsThenProbesASharedWindow(t *testing.T) {
 	mustWait(t, l) // served: the others follow
 }
 
+// Once a probe went through, a shared window's later holds end when the
+// next window opens, counted from that probe, rather than by probing again.
+func TestLimiterHoldsASharedWindowUntilItsNextOpening(t *testing.T) {
+	l, now := simLimiter(preheatQuery)
+	l.done(mustWait(t, l), throttled, tenPer2s, nil, 0)
+	probe := mustWait(t, l)
+	l.done(probe, served, Throttle{}, nil, 0)
+	opened := *now
+	*now = now.Add(tenPer2s.Window + tenPer2s.Window/4) // the probe's answer has left the window
+	l.done(mustWait(t, l), throttled, tenPer2s, nil, 0)
+	mustWait(t, l)
+	if want := opened.Add(2 * tenPer2s.Window); now.Before(want) || now.After(want.Add(50*time.Millisecond)) {
+		t.Fatalf("the hold ended %s after the window seen open, want %s", now.Sub(opened), 2*tenPer2s.Window)
+	}
+}
+
 // A request whose slot comes after its deadline fails at once and says
 // which limit put it there.
 func TestLimiterFailsAtOnceBeyondTheDeadline(t *testing.T) {
@@ -307,12 +323,13 @@ func TestClientsSharingAStatedWindowNeverSendPastIt(t *testing.T) {
 		t.Logf("%s: %d admitted, %d answers of 429", name, len(admitted), throttledHere)
 	}
 	// The bound: each client first meets the window with at most its 10
-	// goroutines in flight (20 answers of 429). After that a hold ends when
-	// its oldest own answer leaves the window, by when a window the other
-	// client opened no later can have freed too, so a window costs a
-	// client about one probe that finds it closed, or a few requests the
-	// other beat to it: about 2 × 12 windows more. Half the 120 queries
-	// bounds it; the defect of the budget this replaced made 37–70 of 181.
+	// goroutines in flight (20 answers of 429), then probes the first
+	// shared window at most probesPerWindow times (24). After that a hold
+	// ends at the next window after the one its last probe saw open, so a
+	// window costs a client about one request the other beat to it, or a
+	// probe sent as the window drifted: about 2 × 12 more. Half the 120
+	// queries bounds it; the defect of the budget this replaced made 37–70
+	// answers of 429 for 181 requests.
 	if limit := len(clients) * goroutines * queriesEach / 2; throttledTotal > limit {
 		t.Errorf("%d answers of 429 for %d queries, over the bound %d", throttledTotal, len(clients)*goroutines*queriesEach, limit)
 	}
