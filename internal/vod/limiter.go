@@ -121,8 +121,12 @@ func newCap(perSecond float64) *rate.Limiter {
 	return rate.NewLimiter(rate.Limit(perSecond), 1)
 }
 
-// ticket is a request let through, for done.
-type ticket struct{ cuts int }
+// ticket is a request let through, for done: the adaptive pace's cuts
+// then, and whether it went alone as a probe.
+type ticket struct {
+	cuts  int
+	probe bool
+}
 
 // answer is what came back to one request.
 type answer int
@@ -161,7 +165,7 @@ func (l *limiter) wait(ctx context.Context) (ticket, error) {
 			l.mu.Unlock()
 			return ticket{}, err
 		case !slot.After(now) && l.takeLocked(now):
-			t := ticket{cuts: l.cuts}
+			t := ticket{cuts: l.cuts, probe: l.probe && len(l.stated) > 0}
 			l.mu.Unlock()
 			return t, nil
 		}
@@ -253,10 +257,9 @@ func (l *limiter) done(t ticket, got answer, stated Throttle, apiErr error, retr
 	}
 	switch {
 	case got == served:
-		if l.probe && len(l.stated) > 0 {
-			l.opened = now // a probe went through: a window opened no later
+		if t.probe { // answers to requests sent before the 429 say nothing
+			l.opened, l.probe = now, false // a window opened no later
 		}
-		l.probe = false
 		if len(l.stated) == 0 {
 			l.grow(now)
 		}
