@@ -65,7 +65,7 @@ func (r *preheatingBatchResource) Schema(ctx context.Context, _ resource.SchemaR
 	keepID := []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: fmt.Sprintf("Preheats a whole release: up to %d URLs and %d assets, split into tasks of %d URLs and one "+
-			"task per asset, created within the tenant's create budget and waited for together within its query budget. "+
+			"task per asset, created within the tenant's create quota and waited for together within its query quota. "+
 			"Failed URLs can be preheated again (`retry_failed`). A preheat cannot be edited: another set of `urls` or `asset_ids`, "+
 			"or changed `triggers`, starts a new batch. Destroying it only forgets the tasks.",
 			maxBatchURLs, maxBatchAssets, vod.MaxURLsPerTask),

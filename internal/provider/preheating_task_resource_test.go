@@ -92,6 +92,36 @@ func TestAccPreheatingTask_createAndWait(t *testing.T) {
 	}
 }
 
+// Without waiting, the one look after the create is bounded on its own:
+// when the query window is spent (here 1 query per 10 s, the look's bound
+// being about 5 s), the apply ends at once with the task in state and no
+// answer yet, instead of waiting for the window to free.
+func TestAccPreheatingTask_withoutWaitingASpentQueryWindowDoesNotHoldTheApply(t *testing.T) {
+	emu := newQuotaTestEmulator(t, time.Hour, emulator.Quota{QueriesPerMinute: 1, Window: 10 * time.Second})
+	emu.SeedTask("0123456789abcdef0123456789abcdef", []emulator.URLSeed{{URL: "https://cdn.example.com/seen.ts", Status: "succeed"}})
+	runSteps(t, resource.TestStep{
+		PreConfig: func() { // another pipeline spends the query window
+			client, _ := emu.unitClient(t)
+			if _, err := client.QueryPreheating(context.Background(), "0123456789abcdef0123456789abcdef"); err != nil {
+				t.Fatal(err)
+			}
+		},
+		Config: emu.taskConfig(`
+  urls                = ["https://cdn.example.com/a.ts"]
+  wait_for_completion = false
+`),
+		ConfigStateChecks: []statecheck.StateCheck{
+			expectTaskAttr("id", knownvalue.StringRegexp(taskIDPattern)),
+			// The look was refused, not waited for: the URL is not answered yet.
+			statecheck.ExpectKnownValue(taskAddress, tfjsonpath.New("preheating_results").AtSliceIndex(0).AtMapKey("status"), knownvalue.StringExact("")),
+		},
+	})
+
+	if n := emu.countRequests(http.MethodPost); n != 1 {
+		t.Fatalf("%d create requests, want 1", n)
+	}
+}
+
 func TestAccPreheatingTask_createFromAssetWithoutWaiting(t *testing.T) {
 	emu := newTestEmulator(t, time.Hour)
 	config := emu.taskConfig(`

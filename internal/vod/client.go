@@ -35,8 +35,8 @@ type Config struct {
 	SecurityToken string // temporary credentials only
 	Insecure      bool   // skip TLS verification
 	MaxRetries    int    // retries after the first attempt
-	// MaxRequestsPerSecond caps the pace of all requests; 0 leaves the
-	// adaptive limiter alone.
+	// MaxRequestsPerSecond caps the pace of all VOD requests together; 0
+	// leaves the limiters (limiter.go) alone.
 	MaxRequestsPerSecond float64
 
 	AttemptTimeout time.Duration // one HTTP attempt; default 60s
@@ -62,8 +62,8 @@ type Client struct {
 	maxBody     int64
 	sleep       func(context.Context, time.Duration) error
 	jitter      func() float64
-	// One budget per API, shared by every request of the client.
-	queries, creates *budget
+	// One limiter per API, shared by every request of the client.
+	limiters [apiCount]*limiter
 }
 
 // New checks cfg and builds a client. It makes no network call.
@@ -97,10 +97,7 @@ func New(cfg Config) (*Client, error) {
 	setDefault(&cfg.AttemptTimeout, 60*time.Second)
 	setDefault(&cfg.RetryBaseDelay, time.Second)
 	setDefault(&cfg.RetryMaxDelay, 30*time.Second)
-	capSpacing := newSpacing(cfg.MaxRequestsPerSecond)
-	queries := newBudget("query", newLimiter(cfg.MaxRequestsPerSecond), capSpacing)
-	queries.spread = true
-	return &Client{
+	c := &Client{
 		cfg:         cfg,
 		endpoint:    endpoint,
 		iamEndpoint: iamEndpoint,
@@ -118,9 +115,12 @@ func New(cfg Config) (*Client, error) {
 		maxBody: MaxResponseBytes,
 		sleep:   sleepContext,
 		jitter:  randomJitter,
-		queries: queries,
-		creates: newBudget("create", newLimiter(cfg.MaxRequestsPerSecond), capSpacing),
-	}, nil
+	}
+	userCap := newCap(cfg.MaxRequestsPerSecond)
+	for a := range apiCount {
+		c.limiters[a] = newLimiter(a, userCap)
+	}
+	return c, nil
 }
 
 func setDefault(d *time.Duration, value time.Duration) {
@@ -158,7 +158,7 @@ func (c *Client) Endpoint() string { return c.endpoint }
 // QueryPreheating returns the state of a preheat task as the API reports it.
 func (c *Client) QueryPreheating(ctx context.Context, taskID string) (Task, error) {
 	task := Task{ID: taskID}
-	err := c.withRetries(ctx, c.queries, queryRetries, func(api *vodsdk.VodClient) error {
+	err := c.send(ctx, preheatQuery, func(api *vodsdk.VodClient) error {
 		resp, err := api.ShowPreheatingAsset(&model.ShowPreheatingAssetRequest{TaskId: taskID})
 		if err != nil {
 			return err
@@ -203,9 +203,9 @@ func (c *Client) CreatePreheating(ctx context.Context, assetID string, urls []st
 		body.Urls = &urls
 	}
 	var taskID string
-	// Creating is not idempotent: only a throttled request, which the
-	// gateway refused before VOD saw it, is sent again (createRetries).
-	err := c.withRetries(ctx, c.creates, createRetries, func(api *vodsdk.VodClient) error {
+	// Creating is not idempotent: it is sent again only when it never
+	// reached VOD (retry.go).
+	err := c.send(ctx, preheatCreate, func(api *vodsdk.VodClient) error {
 		resp, err := api.CreatePreheatingAsset(&model.CreatePreheatingAssetRequest{Body: body})
 		if err != nil {
 			return err

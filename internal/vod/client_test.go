@@ -69,9 +69,10 @@ func newHarness(t testing.TB, emuConfig emulator.Config, adjust func(*Config)) *
 		h.mu.Unlock()
 		return ctx.Err()
 	}
-	// The budgets' pauses are measured in limiter_test.go and budget_test.go, not here.
-	for _, b := range []*budget{client.queries, client.creates} {
-		b.sleep = func(ctx context.Context, _ time.Duration) error { return ctx.Err() }
+	// The limiters' pauses are measured in limiter_test.go, not here: a
+	// request that slept until its slot takes it.
+	for _, l := range client.limiters {
+		l.sleep = func(ctx context.Context, _ time.Duration) error { return ctx.Err() }
 	}
 	h.client = client
 	return h
@@ -288,7 +289,7 @@ func TestWaitReportsARetryBeyondItsDeadline(t *testing.T) {
 		t.Fatalf("err = %v, want the wait's timeout report", err)
 	}
 	for _, want := range []string{"timed out after", "(2 polls)", "last seen: 1 URL: 1 processing", "still pending: https://cdn.example.com/a.mp4",
-		"last error: not retrying: the next attempt would start in 1h (the server's Retry-After), after the deadline"} {
+		"last error: the query request never reached VOD: not retrying: the next attempt would start in 1h (the server's Retry-After), after the deadline"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error %q lacks %q", err, want)
 		}

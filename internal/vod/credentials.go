@@ -6,7 +6,10 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
+
+	"golang.org/x/sync/singleflight"
 )
 
 // KeyChain says where keys come from when Config.AccessKey and
@@ -240,3 +243,28 @@ func IsCredentialsError(err error) bool {
 	return errors.As(err, new(*NoKeysError)) || errors.As(err, new(*KeyRefreshError)) ||
 		errors.As(err, new(*ProjectLookupError)) || errors.As(err, new(*ProfileError))
 }
+
+// sharedFetch is one fetch that the callers asking while it runs share
+// (singleflight.DoChan): it runs without their cancellation, since it
+// serves them all, and is bounded by its own timeout, which fetch applies;
+// each caller waits only as long as its own ctx allows.
+type sharedFetch[T any] struct {
+	group   singleflight.Group
+	waiting atomic.Int32 // callers joined and waiting, for tests
+}
+
+func (f *sharedFetch[T]) do(ctx context.Context, fetch func(context.Context) (T, error)) (T, error) {
+	done := f.group.DoChan("", func() (any, error) { return fetch(context.WithoutCancel(ctx)) })
+	f.waiting.Add(1) // after DoChan: the caller has joined
+	defer f.waiting.Add(-1)
+	select {
+	case r := <-done:
+		value, _ := r.Val.(T)
+		return value, r.Err
+	case <-ctx.Done():
+		var zero T
+		return zero, ctx.Err()
+	}
+}
+
+func (f *sharedFetch[T]) waiters() int { return int(f.waiting.Load()) }

@@ -318,7 +318,7 @@ func (e *RetryBeyondDeadlineError) Error() string {
 
 func (e *RetryBeyondDeadlineError) Unwrap() error { return e.Last }
 
-// RetriesExhaustedError wraps the last error after the retry budget ran out.
+// RetriesExhaustedError wraps the last error after max_retries ran out.
 type RetriesExhaustedError struct {
 	Attempts int
 	Last     error

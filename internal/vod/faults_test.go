@@ -147,7 +147,7 @@ func TestFaultConnectionRefused(t *testing.T) {
 func TestFaultConnectionRefusedOnACreateIsRetriedAndNotSent(t *testing.T) {
 	var attempts int
 	_, err := refusedClient(t, &attempts).CreatePreheating(context.Background(), "", []string{"https://cdn.example.com/a.mp4"})
-	if !IsNotSent(err) || attempts != 3 || !strings.Contains(err.Error(), "the create request was not sent") ||
+	if !IsNotSent(err) || attempts != 3 || !strings.Contains(err.Error(), "the create request never reached VOD") ||
 		!strings.Contains(err.Error(), "connection refused") {
 		t.Fatalf("err = %v after %d attempts; want a not-sent error after 3", err, attempts)
 	}

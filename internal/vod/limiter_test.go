@@ -1,319 +1,355 @@
 package vod
 
+// Tests of limiter.go: the limiter alone on a simulated clock, then real
+// clients sharing one stated window of the in-process emulator, counted
+// at the emulator.
+
 import (
 	"context"
 	"errors"
-	"math"
-	"math/rand/v2"
 	"net/http"
+	"net/http/httptest"
+	"sort"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/vodprovider/terraform-provider-vod/internal/emulator"
 )
 
-var epoch = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-
-// simulatedLimiter is a limiter on a settable clock, in a budget whose
-// sleeps are recorded, not slept.
-func simulatedLimiter() (*limiter, *time.Time, *[]time.Duration) {
-	b, now, sleeps := simulatedBudget(0)
-	return b.adaptive, now, sleeps
-}
-
-func simulatedBudget(capPerSecond float64) (*budget, *time.Time, *[]time.Duration) {
-	now, sleeps := epoch, []time.Duration{}
-	l := newLimiter(capPerSecond)
+// simLimiter is a limiter on a simulated clock: sleeping moves the clock.
+func simLimiter(a api) (*limiter, *time.Time) {
+	now := time.Now()
+	l := newLimiter(a, nil)
 	l.now = func() time.Time { return now }
-	b := newBudget("query", l, newSpacing(capPerSecond))
-	b.now = l.now
-	b.sleep = func(ctx context.Context, d time.Duration) error { sleeps = append(sleeps, d); return ctx.Err() }
-	b.jitter = func() float64 { return 0.5 }
-	return b, &now, &sleeps
+	l.sleep = func(ctx context.Context, d time.Duration) error { now = now.Add(d); return ctx.Err() }
+	l.jitter = func() float64 { return 0 }
+	return l, &now
 }
 
-func TestLimiterSlowStartKeepsAGrowingWindowInFlight(t *testing.T) {
-	l, _, sleeps := simulatedLimiter()
-	var passes []ticket
-	for range startWindow {
-		_, pass, full := l.reserve(ticket{})
-		if full != nil {
-			t.Fatal("the window is full before startWindow requests")
-		}
-		passes = append(passes, pass)
-	}
-	_, _, full := l.reserve(ticket{})
-	if full == nil {
-		t.Fatalf("a request beyond the window of %d was let through", startWindow)
-	}
-	l.observe(passes[0], served, 0)
-	select {
-	case <-full:
-	default:
-		t.Fatal("an answer did not free a place")
-	}
-	for range 2 { // one place freed, one more grown
-		if _, _, full := l.reserve(ticket{}); full != nil {
-			t.Fatal("the window did not grow by one with the answer")
-		}
-	}
-	if len(*sleeps) != 0 {
-		t.Fatalf("slow start paced requests: slept %v", *sleeps)
-	}
-}
+var tenPer2s = Throttle{Limit: 10, Window: 2 * time.Second}
 
-func TestLimiterCutsOnceToTheAcceptedRateThenProbesSlowly(t *testing.T) {
-	l, now, _ := simulatedLimiter()
-	l.window = 10
-	var sent []ticket
-	for range 5 {
-		_, pass, _ := l.reserve(ticket{})
-		sent = append(sent, pass)
-	}
-	*now = now.Add(30 * time.Millisecond)
-	l.observe(sent[0], served, 0)
-	l.observe(sent[1], served, 0)
-	for _, pass := range sent[2:] { // one burst, three 429s: one cut
-		l.observe(pass, throttled, 0)
-	}
-	if want := cutFactor * 2; l.rate != want {
-		t.Fatalf("rate after the cut %v, want %v (0.9 × the 2/s served)", l.rate, want)
-	}
-	if l.current(sent[4]) {
-		t.Fatal("a place given before the cut still holds")
-	}
-	for range 18 { // about ten seconds' worth at 1.8/s
-		*now = now.Add(time.Second * 10 / 18)
-		_, pass, _ := l.reserve(ticket{})
-		l.observe(pass, served, 0)
-	}
-	if want := cutFactor * 2 * math.Pow(1+probeGrowth, 10); math.Abs(l.rate-want) > 0.02*want {
-		t.Fatalf("rate after ten seconds' worth served %v, want about %v", l.rate, want)
-	}
-	*now = now.Add(probeWindow)
-	for range 20 {
-		_, pass, _ := l.reserve(ticket{})
-		l.observe(pass, served, 0)
-	}
-	if l.rate < 15 { // 1.8 + 20·ln 2: doubling, not 2% a second
-		t.Fatalf("rate a probe window without 429 later %v: it should double again", l.rate)
-	}
-}
-
-// TestLimiterWaitRequeuesAfterACut checks a caller whose place was given at
-// the old pace waits again at the new one.
-func TestLimiterWaitRequeuesAfterACut(t *testing.T) {
-	b, now, sleeps := simulatedBudget(0)
-	l := b.adaptive
-	l.cuts, l.rate = 1, 100 // pacing at 100/s after an earlier 429
-	l.reserve(ticket{})
-	_, pass, _ := l.reserve(ticket{})
-	cutDuringSleep := true
-	b.sleep = func(ctx context.Context, d time.Duration) error {
-		*sleeps = append(*sleeps, d)
-		*now = now.Add(d)
-		if cutDuringSleep {
-			cutDuringSleep = false
-			l.observe(pass, throttled, 0) // nothing served yet: the pace halves to 100/s
-		}
-		return nil
-	}
-	if _, err := b.wait(context.Background()); err != nil {
+func mustWait(t *testing.T, l *limiter) ticket {
+	t.Helper()
+	tk, err := l.wait(context.Background())
+	if err != nil {
 		t.Fatal(err)
 	}
-	// The old place was two gaps away; the new pace, halved as nothing was
-	// served yet, puts the next place about two gaps after the cut.
-	gap := 10 * time.Millisecond
-	if len(*sleeps) != 2 || (*sleeps)[0] != 2*gap || (*sleeps)[1] < 2*gap*9/10 || (*sleeps)[1] > 2*gap {
-		t.Fatalf("sleeps %v: want %s for the old place, then about %s for the new one", *sleeps, 2*gap, 2*gap)
-	}
+	return tk
 }
 
-func TestLimiterNeverExceedsTheCap(t *testing.T) {
-	b, now, sleeps := simulatedBudget(2)
-	*now = now.Add(time.Hour)
-	for range 4 {
-		pass, _ := b.wait(context.Background())
-		b.observe(pass, served, Throttle{}, nil, 0)
-	}
-	if want := []time.Duration{0, 500 * time.Millisecond, time.Second, 1500 * time.Millisecond}; len(*sleeps) != 3 ||
-		(*sleeps)[0] != want[1] || (*sleeps)[2] != want[3] {
-		t.Fatalf("sleeps %v, want %v", *sleeps, want[1:])
-	}
-}
-
-func TestLimiterHoldsEveryoneForRetryAfter(t *testing.T) {
-	b, now, sleeps := simulatedBudget(0)
-	pass, _ := b.wait(context.Background())
-	b.observe(pass, throttled, Throttle{}, nil, 7*time.Second)
-	*now = now.Add(time.Second)
-	_, _ = b.wait(context.Background()) // only the pace matters here
-	if got := (*sleeps)[len(*sleeps)-1]; got != 6*time.Second {
-		t.Fatalf("next request waits %s, want the 6s left of Retry-After", got)
-	}
-}
-
-// TestLimiterStopsWaitingWhenCtxEnds: a slot past the deadline fails at
-// once, with the slot and the time left, instead of sleeping to the
-// deadline; a cancelled context ends the wait.
-func TestLimiterStopsWaitingWhenCtxEnds(t *testing.T) {
-	b, _, sleeps := simulatedBudget(0.5)
-	_, _ = b.wait(context.Background()) // the next slot is 2s away
-	ctx, cancel := context.WithDeadline(context.Background(), epoch.Add(20*time.Millisecond))
+// Before any 429 the slow start keeps startWindow requests in flight, one
+// more per answer, without pacing them.
+func TestLimiterSlowStartBoundsRequestsInFlight(t *testing.T) {
+	l, _ := simLimiter(preheatQuery)
+	first, second := mustWait(t, l), mustWait(t, l)
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
 	defer cancel()
-	_, err := b.wait(ctx)
+	if _, err := l.wait(ctx); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("a third request in flight went: %v", err)
+	}
+	l.done(first, served, Throttle{}, nil, 0)
+	l.done(second, served, Throttle{}, nil, 0)
+	for range 4 { // the window grew to 4
+		mustWait(t, l)
+	}
+	if l.inFlight != 4 {
+		t.Fatalf("in flight %d, want 4", l.inFlight)
+	}
+}
+
+// Once a 429 states N per W, every request holds a place from when it goes
+// until W after its answer: never more than N in any W.
+func TestLimiterKeepsAStatedWindow(t *testing.T) {
+	l, now := simLimiter(preheatCreate)
+	l.done(mustWait(t, l), throttled, tenPer2s, nil, 0) // told, with nothing of its own in the window
+	var sent []time.Time
+	for range 35 {
+		tk := mustWait(t, l)
+		sent = append(sent, *now)
+		*now = now.Add(50 * time.Millisecond) // the answer's latency
+		l.done(tk, served, Throttle{}, nil, 0)
+	}
+	for i := range sent {
+		if i+tenPer2s.Limit < len(sent) && sent[i+tenPer2s.Limit].Sub(sent[i]) < tenPer2s.Window {
+			t.Fatalf("requests %d and %d went %s apart, within the window", i, i+tenPer2s.Limit, sent[i+tenPer2s.Limit].Sub(sent[i]))
+		}
+	}
+	if l.inFlight != 0 {
+		t.Fatalf("in flight %d after every answer, want 0", l.inFlight)
+	}
+}
+
+// A 429 stating a window this process does not fill (others share it)
+// holds until the window can have freed, at most W ÷ probesPerWindow, and
+// then one request goes alone.
+func TestLimiterHoldsThenProbesASharedWindow(t *testing.T) {
+	l, now := simLimiter(preheatCreate)
+	start := *now
+	l.done(mustWait(t, l), throttled, tenPer2s, nil, 0)
+	probe := mustWait(t, l)
+	if held := now.Sub(start); held < tenPer2s.Window/probesPerWindow {
+		t.Fatalf("the probe went %s after the 429, before the hold ended", held)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
+	defer cancel()
+	if _, err := l.wait(ctx); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("a second request went beside the probe: %v", err)
+	}
+	l.done(probe, served, Throttle{}, nil, 0)
+	mustWait(t, l) // served: the others follow
+}
+
+// An answer to a request sent before the 429 does not end the probe: only
+// the probe's own answer says the window opened.
+func TestLimiterProbeEndsOnlyWithItsOwnAnswer(t *testing.T) {
+	l, _ := simLimiter(preheatQuery)
+	before, refused := mustWait(t, l), mustWait(t, l)
+	l.done(refused, throttled, tenPer2s, nil, 0)
+	l.done(before, served, Throttle{}, nil, 0)
+	mustWait(t, l) // the probe
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
+	defer cancel()
+	if _, err := l.wait(ctx); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("a second request went beside the probe: %v", err)
+	}
+	if !l.opened.IsZero() {
+		t.Fatalf("the window was taken as open at %s, by an answer sent before the 429", l.opened)
+	}
+}
+
+// Once a probe went through, a shared window's later holds end when the
+// next window opens, counted from that probe, rather than by probing again.
+func TestLimiterHoldsASharedWindowUntilItsNextOpening(t *testing.T) {
+	l, now := simLimiter(preheatQuery)
+	l.done(mustWait(t, l), throttled, tenPer2s, nil, 0)
+	probe := mustWait(t, l)
+	l.done(probe, served, Throttle{}, nil, 0)
+	opened := *now
+	*now = now.Add(tenPer2s.Window + tenPer2s.Window/4) // the probe's answer has left the window
+	l.done(mustWait(t, l), throttled, tenPer2s, nil, 0)
+	mustWait(t, l)
+	if want := opened.Add(2 * tenPer2s.Window); now.Before(want) || now.After(want.Add(50*time.Millisecond)) {
+		t.Fatalf("the hold ended %s after the window seen open, want %s", now.Sub(opened), 2*tenPer2s.Window)
+	}
+}
+
+// A request whose slot comes after its deadline fails at once and says
+// which limit put it there.
+func TestLimiterFailsAtOnceBeyondTheDeadline(t *testing.T) {
+	l, _ := simLimiter(preheatQuery)
+	l.done(mustWait(t, l), throttled, Throttle{Limit: 1, Window: time.Hour}, &APIError{HTTPStatus: http.StatusTooManyRequests}, 0)
+	l.done(mustWait(t, l), served, Throttle{}, nil, 0)
+	ctx, cancel := context.WithDeadline(context.Background(), l.now().Add(time.Minute))
+	defer cancel()
+	_, err := l.wait(ctx)
 	var beyond *SlotBeyondDeadlineError
-	if !errors.As(err, &beyond) || !errors.Is(err, context.DeadlineExceeded) || beyond.Delay != 2*time.Second || len(*sleeps) != 0 {
-		t.Fatalf("err = %v, slept %v: want a slot 2s away refused at once", err, *sleeps)
-	}
-	cancelled, cancelNow := context.WithCancel(context.Background())
-	cancelNow()
-	if _, err := b.wait(cancelled); !errors.Is(err, context.Canceled) {
-		t.Fatalf("err = %v, want context.Canceled", err)
+	if !errors.As(err, &beyond) || beyond.Stated.Window != time.Hour || beyond.Delay < 59*time.Minute {
+		t.Fatalf("err = %v, want a SlotBeyondDeadlineError naming 1 per hour", err)
 	}
 }
 
-// quotaRun is the outcome of a simulated plan against a quota.
-type quotaRun struct {
-	throttled, failed int
-	wall              time.Duration
+// max_requests_per_second bounds every API together.
+func TestLimiterCapBoundsEveryAPITogether(t *testing.T) {
+	c, err := New(Config{Endpoint: "https://vod.example.com", ProjectID: testProject, AccessKey: testAK, SecretKey: testSK,
+		MaxRequestsPerSecond: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	for i := range 3 {
+		l := c.limiters[api(i%int(apiCount))]
+		l.done(mustWait(t, l), served, Throttle{}, nil, 0)
+	}
+	// Three requests at 2 a second: the third went a second after the first.
+	if took := time.Since(start); took < 900*time.Millisecond {
+		t.Fatalf("3 requests of two APIs took %s under a cap of 2 a second", took)
+	}
 }
 
-// simulatePlan runs `reads` reads on `parallelism` workers, as terraform plan
-// does, against an emulator quota on a simulated clock: each request takes
-// 30ms (a cloud API), each worker 2ms between reads, throttled requests are retried after
-// the client's backoff up to maxRetries times. withLimiter false lets every
-// request out at once, as before the limiter.
-func simulatePlan(reads, parallelism int, quota emulator.Quota, withLimiter bool) quotaRun {
-	const latency, think, maxRetries = 30 * time.Millisecond, 2 * time.Millisecond, 5
-	rng := rand.New(rand.NewPCG(7, 8))
-	backoffs := &Client{cfg: Config{RetryBaseDelay: time.Second, RetryMaxDelay: 30 * time.Second}, jitter: rng.Float64}
-	l, now, _ := simulatedLimiter()
-	gate := emulator.NewQuotaGate(quota)
-	type event struct {
-		at       time.Time
-		worker   int
-		sentAt   time.Time // zero: the worker is ready to send
-		pass     ticket
-		placed   bool // holds a place from the limiter
-		attempt  int
-		answered bool
-		throttle bool
+// Retry-After sets the hold on a 429 or 503 only; any other status's is
+// the backoff of that request alone.
+func TestRetryAfterHoldsTheAPIOnlyOn429And503(t *testing.T) {
+	for status, holds := range map[int]bool{http.StatusTooManyRequests: true, http.StatusServiceUnavailable: true, http.StatusInternalServerError: false} {
+		h := retryHarness(t, 1)
+		h.emu.InjectFaults(1, emulator.Fault{Status: status, RetryAfter: "600"})
+		calls := 0
+		if err := h.client.send(context.Background(), preheatQuery, showTask(&calls)); err != nil {
+			t.Fatal(err)
+		}
+		l := h.client.limiters[preheatQuery]
+		if held := l.hold.After(time.Now().Add(time.Minute)); held != holds {
+			t.Errorf("HTTP %d with Retry-After: query held %v, want %v", status, held, holds)
+		}
+		if !h.client.limiters[preheatCreate].hold.IsZero() {
+			t.Errorf("HTTP %d: the create API was held too", status)
+		}
 	}
-	var queue, blocked []event
-	push := func(e event) { queue = append(queue, e) }
-	pop := func() event {
-		best := 0
-		for i := range queue {
-			if queue[i].at.Before(queue[best].at) {
-				best = i
+}
+
+// arrival is one request as the emulator's front door saw it.
+type arrival struct {
+	client string
+	at     time.Time
+	status int
+}
+
+// recordingFront records each request's client (its User-Agent), arrival
+// time and status, in front of the emulator.
+type recordingFront struct {
+	emu      *emulator.Server
+	mu       sync.Mutex
+	arrivals []arrival
+}
+
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(status int) {
+	w.status = status
+	w.ResponseWriter.WriteHeader(status)
+}
+
+func (f *recordingFront) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	at := time.Now()
+	sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
+	f.emu.ServeHTTP(sw, r)
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.arrivals = append(f.arrivals, arrival{client: r.Header.Get("User-Agent"), at: at, status: sw.status})
+}
+
+// The issue's scenario on the real code path: two clients (two processes
+// of one tenant) share one stated window of 10 queries per 2 s, each with
+// 10 goroutines of 6 queries. Counted at the emulator, once a client has
+// been told the limit its own admitted requests never exceed 10 in any
+// 2 s; no in-flight count goes negative; every query succeeds; and the
+// 429s stay within the bound derived below.
+func TestClientsSharingAStatedWindowNeverSendPastIt(t *testing.T) {
+	if testing.Short() {
+		t.Skip("about 25 s: 120 queries at 10 per 2 s")
+	}
+	const goroutines, queriesEach = 10, 6
+	front := &recordingFront{emu: emulator.New(emulator.Config{AccessKey: testAK, SecretKey: testSK, ProjectID: testProject,
+		Quota: emulator.Quota{QueriesPerMinute: tenPer2s.Limit, Window: tenPer2s.Window}})}
+	front.emu.SeedTask(testTask, []emulator.URLSeed{{URL: "https://cdn.example.com/a.mp4", Status: "succeed"}})
+	srv := httptest.NewServer(front)
+	t.Cleanup(srv.Close)
+	names := []string{"client-a", "client-b"}
+	var clients []*Client
+	for _, name := range names {
+		c, err := New(Config{Endpoint: srv.URL, ProjectID: testProject, AccessKey: testAK, SecretKey: testSK, MaxRetries: 5, UserAgent: name})
+		if err != nil {
+			t.Fatal(err)
+		}
+		clients = append(clients, c)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+
+	negative := make(chan int, 1)
+	stop := make(chan struct{})
+	var watched sync.WaitGroup
+	watched.Go(func() { // samples the in-flight counts while the queries run
+		for {
+			for _, c := range clients {
+				l := c.limiters[preheatQuery]
+				l.mu.Lock()
+				n := l.inFlight
+				l.mu.Unlock()
+				if n < 0 {
+					select {
+					case negative <- n:
+					default:
+					}
+				}
+			}
+			select {
+			case <-stop:
+				return
+			case <-time.After(time.Millisecond):
 			}
 		}
-		e := queue[best]
-		queue = append(queue[:best], queue[best+1:]...)
-		return e
-	}
-	var run quotaRun
-	started := 0
-	for w := range min(parallelism, reads) {
-		push(event{at: epoch, worker: w, attempt: 1})
-		started++
-	}
-	for len(queue) > 0 {
-		e := pop()
-		*now = e.at
-		switch {
-		case !e.answered && e.sentAt.IsZero() && !e.placed: // ready: ask the limiter for a place
-			if !withLimiter {
-				push(event{at: e.at, worker: e.worker, sentAt: e.at, attempt: e.attempt})
-				continue
-			}
-			slot, pass, full := l.reserve(e.pass)
-			if full != nil {
-				blocked = append(blocked, e)
-				continue
-			}
-			push(event{at: slot, worker: e.worker, pass: pass, placed: true, attempt: e.attempt})
-		case e.placed: // its place came: send, unless the pace was cut meanwhile
-			if !l.current(e.pass) {
-				push(event{at: e.at, worker: e.worker, pass: e.pass, attempt: e.attempt})
-				continue
-			}
-			push(event{at: e.at, worker: e.worker, sentAt: e.at, pass: e.pass, attempt: e.attempt})
-		case !e.answered: // sent: the gateway decides
-			_, ok := gate.Admit(http.MethodGet, e.at)
-			push(event{at: e.at.Add(latency), worker: e.worker, sentAt: e.sentAt, pass: e.pass, attempt: e.attempt, answered: true, throttle: !ok})
-		default:
-			if withLimiter {
-				l.observe(e.pass, answerFor(e.throttle), 0)
-				for _, b := range blocked { // a place in the window may be free
-					b.at = e.at
-					push(b)
+	})
+	var wg sync.WaitGroup
+	errs := make(chan error, len(clients)*goroutines*queriesEach)
+	for _, c := range clients {
+		for range goroutines {
+			wg.Go(func() {
+				for range queriesEach {
+					if _, err := c.QueryPreheating(ctx, testTask); err != nil {
+						errs <- err
+					}
 				}
-				blocked = blocked[:0]
-			}
-			next := event{worker: e.worker, attempt: 1}
+			})
+		}
+	}
+	wg.Wait()
+	close(stop)
+	watched.Wait()
+	close(errs)
+	for err := range errs {
+		t.Errorf("a query failed: %v", err)
+	}
+	select {
+	case n := <-negative:
+		t.Errorf("an in-flight count went negative: %d", n)
+	default:
+	}
+	for i, c := range clients {
+		if n := c.limiters[preheatQuery].inFlight; n != 0 {
+			t.Errorf("%s: in flight %d after every answer, want 0", names[i], n)
+		}
+	}
+
+	front.mu.Lock()
+	arrivals := append([]arrival(nil), front.arrivals...)
+	front.mu.Unlock()
+	sort.Slice(arrivals, func(i, j int) bool { return arrivals[i].at.Before(arrivals[j].at) })
+	throttledTotal := 0
+	for _, name := range names {
+		var told time.Time // the first 429 this client got
+		var admitted []time.Time
+		throttledHere := 0
+		for _, a := range arrivals {
 			switch {
-			case e.throttle && e.attempt <= maxRetries:
-				run.throttled++
-				next.at, next.attempt = e.at.Add(backoffs.backoff(e.attempt, 0)), e.attempt+1
-			case e.throttle:
-				run.throttled++
-				run.failed++
-				fallthrough
-			case started < reads:
-				if started >= reads {
-					continue
+			case !strings.HasSuffix(a.client, "; "+name):
+			case a.status == http.StatusTooManyRequests:
+				throttledHere++
+				if told.IsZero() {
+					told = a.at
 				}
-				started++
-				next.at = e.at.Add(think)
 			default:
-				run.wall = max(run.wall, e.at.Sub(epoch))
+				admitted = append(admitted, a.at)
+			}
+		}
+		if len(admitted) != goroutines*queriesEach {
+			t.Errorf("%s: %d queries admitted, want %d", name, len(admitted), goroutines*queriesEach)
+		}
+		for i, at := range admitted {
+			if told.IsZero() || at.Before(told) || i+tenPer2s.Limit >= len(admitted) {
 				continue
 			}
-			push(next)
+			if next := admitted[i+tenPer2s.Limit]; next.Sub(at) < tenPer2s.Window {
+				t.Errorf("%s: %d admitted requests within %s (from %s after it was told)", name, tenPer2s.Limit+1, next.Sub(at), at.Sub(told))
+			}
 		}
+		throttledTotal += throttledHere
+		t.Logf("%s: %d admitted, %d answers of 429", name, len(admitted), throttledHere)
 	}
-	return run
-}
-
-// TestLimiterKeepsAPlanWithinTheQuota is the issue's two quota runs on a
-// simulated clock: with the limiter, 429s are at most 10% of the reads, no
-// read gives up, and the wall time is at most 1.25× reads ÷ rate. Without
-// it, the 2/s run fails, as measured on the real provider before.
-func TestLimiterKeepsAPlanWithinTheQuota(t *testing.T) {
-	for _, c := range []struct {
-		reads int
-		quota emulator.Quota
-	}{
-		{100, emulator.Quota{RequestsPerSecond: 2}},
-		{300, emulator.Quota{RequestsPerSecond: 30}},
-		{100, emulator.Quota{RequestsPerSecond: 2, Burst: 10}},
-		{300, emulator.Quota{RequestsPerSecond: 30, Burst: 60}},
-	} {
-		with := simulatePlan(c.reads, 10, c.quota, true)
-		without := simulatePlan(c.reads, 10, c.quota, false)
-		rate, burst := c.quota.RequestsPerSecond, float64(c.quota.Burst)
-		if burst == 0 {
-			burst = rate
-		}
-		// The quota's floor: what the burst does not cover, at the rate.
-		floor := time.Duration((float64(c.reads) - burst) / rate * float64(time.Second))
-		t.Logf("%d reads at %+v: with limiter %d×429, %d failed, %s (floor %s); without %d×429, %d failed, %s",
-			c.reads, c.quota, with.throttled, with.failed, with.wall, floor, without.throttled, without.failed, without.wall)
-		if with.failed > 0 || with.throttled*10 > c.reads || with.wall > floor*5/4 {
-			t.Errorf("%d reads at %+v: %d×429, %d failed, wall %s; want ≤ %d×429, none failed, wall ≤ %s",
-				c.reads, c.quota, with.throttled, with.failed, with.wall, c.reads/10, floor*5/4)
-		}
-		if c.quota.RequestsPerSecond == 2 && without.failed == 0 {
-			t.Errorf("without the limiter no read failed at 2/s; the simulation no longer shows the problem")
-		}
+	// The bound, per client: it first meets the window with at most its 10
+	// goroutines in flight (10 answers of 429), then probes the first
+	// shared window at most probesPerWindow times (12) before it sees one
+	// open. After that a hold ends at the next window's opening; there the
+	// client meets at most one 429 for a request the other client beat to
+	// the window and one for a probe sent as the opening drifted, over the
+	// 12 windows the queries need (24). In all 46 per client, 92 for both.
+	// (The defect of the budget this replaced made 37–70 for 181 requests;
+	// the in-flight and window checks above are what catch it.)
+	if limit := len(clients) * (goroutines + probesPerWindow + 2*len(clients)*goroutines*queriesEach/tenPer2s.Limit); throttledTotal > limit {
+		t.Errorf("%d answers of 429 for %d queries, over the bound %d", throttledTotal, len(clients)*goroutines*queriesEach, limit)
 	}
-}
-
-func answerFor(throttle bool) answer {
-	if throttle {
-		return throttled
-	}
-	return served
 }

@@ -68,7 +68,7 @@ func (r PreheatRequest) check() error {
 }
 
 // Preheat creates the request's tasks one after another (through
-// CreatePreheating, so paced by the create budget) and, when req.Wait is
+// CreatePreheating, so paced by the create limiter) and, when req.Wait is
 // set, waits for all of them in the one wait loop: each task joins the wait
 // as soon as it is created, and only unfinished tasks are polled. Failed URLs
 // are preheated again for req.RetryFailed rounds.
@@ -133,7 +133,7 @@ func (r *preheatRun) createThenLook(ctx context.Context) (PreheatOutcome, error)
 		r.created(q, taskID)
 	}
 	for _, id := range r.out.TaskIDs {
-		task, err := r.c.QueryPreheating(ctx, id)
+		task, err := r.c.lookOnce(ctx, id)
 		if err != nil {
 			r.out.Warnings = append(r.out.Warnings, fmt.Errorf("querying preheat task %s once after creating it: %w", id, err))
 			continue
@@ -143,6 +143,19 @@ func (r *preheatRun) createThenLook(ctx context.Context) (PreheatOutcome, error)
 		r.report()
 	}
 	return r.finish(nil)
+}
+
+// bestEffortLook bounds the one look at a task after its create, when the
+// preheat does not wait: max_retries bounds its retries too, and a quota
+// window that would hold it longer fails it at once (it ends with a
+// warning, the task in the outcome).
+const bestEffortLook = 5 * time.Second
+
+// lookOnce is that look: it has its own deadline, never the create's.
+func (c *Client) lookOnce(ctx context.Context, taskID string) (Task, error) {
+	ctx, cancel := context.WithTimeout(ctx, bestEffortLook)
+	defer cancel()
+	return c.QueryPreheating(ctx, taskID)
 }
 
 // createAndWait runs the creates in a goroutine of their own, one at a

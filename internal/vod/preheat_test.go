@@ -419,22 +419,6 @@ func TestPreheatOneTaskPollsOnTheDefaultSchedule(t *testing.T) {
 	}
 }
 
-// TestPreheatSpacesThePollsOfManyTasks checks a wait on many tasks polls
-// each at most once per pollSpacing × the unfinished tasks: about 100
-// queries a minute at most, whatever the number of tasks.
-func TestPreheatSpacesThePollsOfManyTasks(t *testing.T) {
-	h, sim := newSimHarness(t, 3*time.Minute)
-	out, err := h.client.preheat(context.Background(), PreheatRequest{Tasks: SplitTasks(numberedURLs("u", 300), nil), Wait: true}, sim.clock())
-	if err != nil || !out.AllSucceeded() {
-		t.Fatal(err)
-	}
-	_, queries := requests(h)
-	// Each task's first poll, then at most one every pollSpacing.
-	if limit := 30 + int(sim.elapsed()/pollSpacing); queries > limit {
-		t.Fatalf("%d queries in %s for 30 tasks, more than %d", queries, sim.elapsed(), limit)
-	}
-}
-
 // TestPreheatRidesOutAnOutage checks a preheat whose queries meet a 40 s
 // outage of 503s (each query's own retries exhausted) still completes
 // within its 5 minute deadline.
@@ -536,5 +520,27 @@ func TestRefreshQueriesOnlyTasksNotKnownComplete(t *testing.T) {
 	}
 	if _, err := h.client.Refresh(context.Background(), PreheatOutcome{TaskIDs: []string{"unknown"}}); err == nil || !strings.Contains(err.Error(), "unknown") {
 		t.Fatalf("refresh of an unknown task: %v", err)
+	}
+}
+
+// Without waiting, the one look after the creates is bounded on its own
+// (bestEffortLook and max_retries), never by a quota window: a query window
+// that is spent ends the preheat at once with the task kept and a warning.
+func TestPreheatWithoutWaitingLooksOnceWithinItsOwnBound(t *testing.T) {
+	h := newHarness(t, emulator.Config{Quota: emulator.Quota{QueriesPerMinute: 1}}, nil)
+	h.emu.SeedTask(testTask, []emulator.URLSeed{{URL: "https://cdn.example.com/a.mp4", Status: "succeed"}})
+	if _, err := h.client.QueryPreheating(context.Background(), testTask); err != nil { // spends the window
+		t.Fatal(err)
+	}
+	out, err := h.client.Preheat(context.Background(), PreheatRequest{Tasks: []TaskSpec{{URLs: []string{"https://cdn.example.com/b.mp4"}}}})
+	if err != nil || len(out.TaskIDs) != 1 {
+		t.Fatalf("err %v, tasks %v: want the task created", err, out.TaskIDs)
+	}
+	if len(out.Warnings) != 1 || !strings.Contains(out.Warnings[0].Error(), "querying preheat task "+out.TaskIDs[0]+" once after creating it") ||
+		!strings.Contains(out.Warnings[0].Error(), "1 per minute") {
+		t.Fatalf("warnings %v, want one naming the task and the query window", out.Warnings)
+	}
+	if _, queries := requests(h); queries != 2 {
+		t.Fatalf("%d queries, want the first and one look, refused: the window's retry is past the look's bound", queries)
 	}
 }

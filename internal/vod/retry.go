@@ -11,43 +11,51 @@ import (
 	vodsdk "github.com/huaweicloud/huaweicloud-sdk-go-v3/services/vod/v1"
 )
 
-// retryPolicy says whether an error from one attempt may be retried.
-type retryPolicy func(err error) bool
+// The retry policy follows idempotency:
+//   - a query (idempotent) is retried whenever another try can change the
+//     answer (worthAnotherTry);
+//   - a create is retried only when, besides, it never reached VOD
+//     (reachedVOD): after a 5xx or a lost answer another try could create
+//     the task twice.
+func retryable(a api, err error, reached bool) bool {
+	return worthAnotherTry(err) && (apiTraits[a].idempotent || !reached)
+}
 
-// retryAll retries throttling, server errors, answers that could not be
-// decoded and requests that got no answer in time. Other 4xx answers (401
-// above all) are final, and so is a request whose next attempt could only
-// start after the deadline: retrying it sooner cannot help.
-func retryAll(err error) bool {
-	if pastDeadline(err) {
+// worthAnotherTry reports a failure another try can change: a 429, a 5xx,
+// no answer, an answer that could not be decoded, a failed IAM project
+// look-up or metadata key fetch that asking again can fix. Other 4xx
+// answers (401 above all) are final, and so is a request whose next
+// attempt could only start after the deadline.
+func worthAnotherTry(err error) bool {
+	var transportErr *TransportError
+	switch {
+	case pastDeadline(err):
 		return false
+	case IsCredentialsError(err):
+		return !finalLookupError(err)
+	case errors.As(err, &transportErr):
+		return transportErr.Retryable() // errors.go: a host not found is final
 	}
 	if apiErr, ok := AsAPIError(err); ok {
 		return apiErr.Retryable()
 	}
-	var (
-		transportErr *TransportError
-		timeoutErr   *AttemptTimeoutError
-		decodeErr    *DecodeError
-	)
-	if errors.As(err, &transportErr) {
-		return transportErr.Retryable() // errors.go: a host not found is final
-	}
-	return errors.As(err, &timeoutErr) || errors.As(err, &decodeErr)
+	return errors.As(err, new(*AttemptTimeoutError)) || errors.As(err, new(*DecodeError))
 }
 
-// retryNotReceived suits calls that are not idempotent: it retries only
-// what VOD cannot have received, a 429 (refused by the gateway before VOD
-// saw it) and a connection that was never made.
-func retryNotReceived(err error) bool {
-	if pastDeadline(err) {
+// reachedVOD reports whether an attempt may have reached VOD. It did not
+// when the keys or the project ID could not be had (no call was made),
+// when the gateway refused it with a 429, or when no connection was made.
+// It is the one place that says so: NotSentError and the create's retries
+// follow it.
+func reachedVOD(rt *attemptTransport, err error) bool {
+	var transportErr *TransportError
+	switch {
+	case !rt.sent, rt.status == http.StatusTooManyRequests:
+		return false
+	case errors.As(err, &transportErr) && transportErr.NeverConnected():
 		return false
 	}
-	if apiErr, ok := AsAPIError(err); ok {
-		return apiErr.HTTPStatus == http.StatusTooManyRequests
-	}
-	var transportErr *TransportError
-	return errors.As(err, &transportErr) && transportErr.NeverConnected() && transportErr.Retryable()
+	return true
 }
 
 // pastDeadline reports an error that says the request cannot be made
@@ -56,66 +64,54 @@ func pastDeadline(err error) bool {
 	return errors.As(err, new(*RetryBeyondDeadlineError)) || errors.As(err, new(*SlotBeyondDeadlineError))
 }
 
-// retryRule is how one API's calls are retried.
-type retryRule struct {
-	retryable retryPolicy
-	// throttledUntilDeadline retries 429s until ctx's deadline instead of
-	// max_retries times, and never retries after a timeout (so an attempt
-	// timeout names no "of N").
-	throttledUntilDeadline bool
-}
-
-var (
-	queryRetries = retryRule{retryable: retryAll}
-	// Creating is not idempotent: only a throttled request is sent again,
-	// until the create's deadline (the create timeout), and one that never
-	// connected, up to max_retries.
-	createRetries = retryRule{retryable: retryNotReceived, throttledUntilDeadline: true}
-)
-
-// withRetries runs call through budget b until it succeeds, fails for
-// good, runs out of retries or ctx ends. A 429 stating the gateway's limit
-// is retried when the budget's window can have freed, until ctx's deadline,
-// without counting against max_retries (unless that is 0: no retries);
-// other retries back off exponentially with jitter, or after the server's
-// Retry-After. A request that never left the client, or never connected,
-// fails with a *NotSentError.
-func (c *Client) withRetries(ctx context.Context, b *budget, rule retryRule, call func(*vodsdk.VodClient) error) error {
-	var last error // the last attempt's error
-	sent := false  // an attempt reached the server
+// send runs call as an a request until it succeeds, fails for good, runs
+// out of retries or ctx ends. Its limiter decides when each attempt goes;
+// retryable decides whether it is tried again. A 429 is retried until ctx's
+// deadline without counting against max_retries (unless that is 0: no
+// retries); other retries back off exponentially with jitter, or after the
+// server's Retry-After. A request no attempt of which reached VOD fails
+// with a *NotSentError.
+func (c *Client) send(ctx context.Context, a api, call func(*vodsdk.VodClient) error) error {
+	l := c.limiters[a]
+	var last error   // the last attempt's error
+	reached := false // an attempt may have reached VOD
 	fail := func(err error) error {
-		if !sent {
-			return &NotSentError{API: b.api, Cause: err}
+		if !reached {
+			return &NotSentError{API: a.String(), Cause: err}
 		}
 		return err
 	}
 	retries := 0 // retries counted against max_retries
 	maxAttempts := c.cfg.MaxRetries + 1
-	if rule.throttledUntilDeadline {
-		maxAttempts = 0
+	if !apiTraits[a].idempotent {
+		maxAttempts = 0 // a timed-out create is not retried: its message names no "of N"
 	}
 	for attempt := 1; ; attempt++ {
 		if err := ctx.Err(); err != nil {
-			if !sent {
-				return &NotSentError{API: b.api, Cause: err}
+			if last == nil {
+				return fail(err)
 			}
-			return fmt.Errorf("%w (before attempt %d; attempt %d: %v)", err, attempt, attempt-1, last)
+			return fail(fmt.Errorf("%w (before attempt %d; attempt %d: %v)", err, attempt, attempt-1, last))
 		}
-		pass, err := b.wait(ctx)
-		if err != nil {
-			var beyond *SlotBeyondDeadlineError
-			switch {
-			case !sent:
-				return &NotSentError{API: b.api, Cause: err}
-			case errors.As(err, &beyond):
-				return &RetryBeyondDeadlineError{Delay: beyond.Delay, Left: beyond.Left, Window: beyond.Stated, Last: last}
-			}
-			return fmt.Errorf("%w (while pacing attempt %d to the API quota; attempt %d: %v)", err, attempt, attempt-1, last)
+		t, err := l.wait(ctx)
+		var beyond *SlotBeyondDeadlineError
+		switch {
+		case err != nil && last == nil:
+			return fail(err)
+		case errors.As(err, &beyond):
+			return fail(&RetryBeyondDeadlineError{Delay: beyond.Delay, Left: beyond.Left, Window: beyond.Stated, Last: last})
+		case err != nil:
+			return fail(fmt.Errorf("%w (while pacing attempt %d to the API quota; attempt %d: %v)", err, attempt, attempt-1, last))
 		}
 		rt, err := c.attempt(ctx, attempt, maxAttempts, call)
-		sent = sent || rt.sent && !neverConnected(err)
+		reachedNow := reachedVOD(rt, err)
+		reached = reached || reachedNow
 		stated, _ := throttleOf(err)
-		b.observe(pass, answerOf(rt), stated, err, rt.retryAfter)
+		retryAfter := time.Duration(0)
+		if rt.status == http.StatusTooManyRequests || rt.status == http.StatusServiceUnavailable {
+			retryAfter = rt.retryAfter
+		}
+		l.done(t, answerOf(rt, reachedNow), stated, err, retryAfter)
 		if err == nil {
 			return nil
 		}
@@ -123,21 +119,16 @@ func (c *Client) withRetries(ctx context.Context, b *budget, rule retryRule, cal
 		if ctxErr := ctx.Err(); ctxErr != nil {
 			return fail(fmt.Errorf("%w (during attempt %d: %v)", ctxErr, attempt, err))
 		}
-		if !rule.retryable(err) {
+		if !retryable(a, err, reachedNow) {
 			return fail(err)
 		}
-		// max_retries 0 means no retry at all; otherwise a throttled request
-		// whose window is known, or a throttled create, is retried until
-		// the deadline.
 		deadline, hasDeadline := ctx.Deadline()
-		untilDeadline := hasDeadline && c.cfg.MaxRetries > 0 && rt.status == http.StatusTooManyRequests
-		if untilDeadline && stated.Limit > 0 {
-			continue // b holds the retry until the window can have freed, and fails at once past the deadline
+		throttledUntilDeadline := hasDeadline && c.cfg.MaxRetries > 0 && rt.status == http.StatusTooManyRequests
+		if throttledUntilDeadline && stated.Limit > 0 {
+			continue // the limiter holds the retry until the window can have freed, and fails at once past the deadline
 		}
-		throttledUntilDeadline := untilDeadline && rule.throttledUntilDeadline
 		if !throttledUntilDeadline {
-			retries++
-			if retries > c.cfg.MaxRetries {
+			if retries++; retries > c.cfg.MaxRetries {
 				if attempt == 1 {
 					return fail(err)
 				}
@@ -154,15 +145,17 @@ func (c *Client) withRetries(ctx context.Context, b *budget, rule retryRule, cal
 	}
 }
 
-// answerOf says what the server did with an attempt.
-func answerOf(rt *attemptTransport) answer {
-	switch rt.status {
-	case 0:
-		return noAnswer
-	case http.StatusTooManyRequests:
+// answerOf says what the gateway did with an attempt.
+func answerOf(rt *attemptTransport, reached bool) answer {
+	switch {
+	case rt.status == http.StatusTooManyRequests:
 		return throttled
+	case rt.status != 0:
+		return served
+	case reached:
+		return lost
 	}
-	return served
+	return notSent
 }
 
 // backoff returns the pause before retry number attempt (1-based): the

@@ -99,22 +99,24 @@ func IsDailyQuotaExceeded(err error) bool {
 	return ok && t.Daily()
 }
 
-// NotSentError is a request that never left the client: the pace held it
-// past its deadline, or the context ended before the first attempt. For a
-// create it means that no preheat was started.
+// NotSentError is a request no attempt of which reached VOD (reachedVOD in
+// retry.go): the limiter held it past its deadline, the context ended
+// first, the gateway refused it with 429s, no connection was made, or the
+// keys or project ID could not be had. For a create it means that no
+// preheat was started.
 type NotSentError struct {
 	API   string // "create" or "query"
 	Cause error  // why: a *SlotBeyondDeadlineError or the context's error
 }
 
 func (e *NotSentError) Error() string {
-	return "the " + e.API + " request was not sent: " + e.Cause.Error()
+	return "the " + e.API + " request never reached VOD: " + e.Cause.Error()
 }
 
 func (e *NotSentError) Unwrap() error { return e.Cause }
 
-// IsNotSent reports whether err says that no attempt of the request left
-// the client.
+// IsNotSent reports whether err says that no attempt of the request
+// reached VOD.
 func IsNotSent(err error) bool {
 	var notSent *NotSentError
 	return errors.As(err, &notSent)
@@ -125,14 +127,14 @@ func IsNotSent(err error) bool {
 // It unwraps to context.DeadlineExceeded: the request cannot be made in time.
 type SlotBeyondDeadlineError struct {
 	API    string
-	Delay  time.Duration // until the budget's next slot
+	Delay  time.Duration // until the limiter's next slot
 	Left   time.Duration // before the deadline
 	Stated Throttle      // the gateway's stated limit, if one is known
 	Last   error         // the 429 that set a hold, if one did
 }
 
 func (e *SlotBeyondDeadlineError) Error() string {
-	msg := "the " + e.API + " budget's next slot is in " + DurationText(e.Delay) +
+	msg := "the API's rate limit lets the next " + e.API + " request go in " + DurationText(e.Delay) +
 		", after the deadline (" + DurationText(e.Left) + " left)"
 	if e.Stated.Limit > 0 {
 		msg += "; the gateway allows " + strconv.Itoa(e.Stated.Limit) + " " + e.API + " requests per " + describeWindow(e.Stated.Window)

@@ -68,7 +68,7 @@ func TestIsDailyQuotaExceeded(t *testing.T) {
 func TestNotSentErrorSaysSoAndUnwraps(t *testing.T) {
 	err := error(&NotSentError{API: "create", Cause: &SlotBeyondDeadlineError{API: "create", Delay: 50 * time.Second,
 		Left: 20 * time.Second, Stated: Throttle{10, time.Minute}}})
-	want := "the create request was not sent: the create budget's next slot is in 50s, after the deadline (20s left); " +
+	want := "the create request never reached VOD: the API's rate limit lets the next create request go in 50s, after the deadline (20s left); " +
 		"the gateway allows 10 create requests per minute"
 	if err.Error() != want || !IsNotSent(err) || !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("err = %q (not sent %v, deadline %v), want %q", err, IsNotSent(err), errors.Is(err, context.DeadlineExceeded), want)

@@ -51,8 +51,8 @@ func countingClient(t *testing.T, endpoint string, attempts *int) *Client {
 		t.Fatal(err)
 	}
 	client.sleep = func(context.Context, time.Duration) error { return nil }
-	for _, b := range []*budget{client.queries, client.creates} {
-		b.sleep = func(ctx context.Context, _ time.Duration) error { return ctx.Err() }
+	for _, l := range client.limiters {
+		l.sleep = func(ctx context.Context, _ time.Duration) error { return ctx.Err() }
 	}
 	return client
 }

@@ -28,12 +28,6 @@ const (
 // that lasts this long most likely means a wrong task ID or project.
 const EmptyResultsTimeout = 2 * time.Minute
 
-// pollSpacing spreads the polls of a wait that follows many tasks: each task
-// is polled at most once per pollSpacing × the tasks still unfinished, so one
-// wait alone stays within Huawei's documented 100 queries a minute. A wait
-// on one task keeps its schedule or interval as it is.
-const pollSpacing = 600 * time.Millisecond
-
 // DefaultPollGap is the default schedule's gap before the next query, after
 // waiting for elapsed; jitter is in [0, 1).
 func DefaultPollGap(elapsed time.Duration, jitter float64) time.Duration {
@@ -55,7 +49,7 @@ var realClock = clock{now: time.Now, sleep: sleepContext, jitter: randomJitter}
 // cannot fix, or ctx ends. Polls start at least interval apart; an interval
 // of 0 means the default schedule (DefaultPollGap). A poll that fails in a
 // way worth retrying (throttled, 5xx, no answer, an undecodable answer; see
-// retryAll) is retried on the same schedule until ctx ends: the wait's own
+// worthAnotherTry) is retried on the same schedule until ctx ends: the wait's own
 // deadline, not max_retries, bounds it. It is the one-task case of the
 // single wait loop (waiter.run), which the preheat flow also uses.
 //
@@ -118,16 +112,6 @@ func (w *waiter) add(taskID string) *waitTask {
 	t := &waitTask{id: taskID, joined: now, next: now}
 	w.tasks = append(w.tasks, t)
 	return t
-}
-
-func (w *waiter) unfinished() int {
-	n := 0
-	for _, t := range w.tasks {
-		if !t.done {
-			n++
-		}
-	}
-	return n
 }
 
 // due returns the unfinished task whose poll is due first, or nil.
@@ -244,12 +228,12 @@ func (w *waiter) poll(ctx context.Context, t *waitTask) error {
 		t.lastErr, w.lastErr = err, err
 		return w.stopped(ctx.Err())
 	case pastDeadline(err):
-		// The query gave up early because its next retry, or its slot in
-		// the query budget, would come after the deadline: the wait has
+		// The query gave up early because its next retry, or the query
+		// limiter's next slot, would come after the deadline: the wait has
 		// timed out all the same.
 		t.lastErr, w.lastErr = err, err
 		return w.stopped(context.DeadlineExceeded)
-	case retryAll(err):
+	case worthAnotherTry(err):
 		// Throttling, an outage, no answer: the wait's own deadline bounds
 		// these, so try again on the schedule.
 		t.lastErr, w.lastErr = err, err
@@ -285,9 +269,6 @@ func (w *waiter) gap(t *waitTask, sentAt time.Time) time.Duration {
 	gap := w.interval
 	if gap <= 0 {
 		gap = DefaultPollGap(sentAt.Sub(t.joined), w.jitter())
-	}
-	if n := w.unfinished(); n > 1 {
-		gap = max(gap, time.Duration(n)*pollSpacing)
 	}
 	return gap
 }

@@ -517,7 +517,7 @@ func TestWaitOnOneTaskKeepsAShortInterval(t *testing.T) {
 }
 
 // TestWaitTimesOutWhenTheNextQueryWouldComeTooLate checks a query given up
-// because its retry or its slot in the query budget would come after the
+// because its retry or the query limiter's next slot would come after the
 // deadline ends the wait as its timeout, with that error as the last one.
 func TestWaitTimesOutWhenTheNextQueryWouldComeTooLate(t *testing.T) {
 	for _, late := range []error{
