@@ -111,9 +111,6 @@ func timeoutName(setting string) string {
 func describeCreateError(err error) (summary, detail string) {
 	apiErr, isAPI := vod.AsAPIError(err)
 	switch {
-	case vod.IsNotSent(err):
-		return "The preheat request was not sent", fmt.Sprintf("Creating the preheat failed: %v\n\n"+
-			"The request was not sent, no preheat was started.", err)
 	case vod.IsCredentialsError(err):
 		return credentialsErrorSummary, fmt.Sprintf("Creating the preheat failed: %v\n\nNo request reached VOD, so no preheat was started.", err)
 	case isAPI && apiErr.HTTPStatus == http.StatusTooManyRequests &&
@@ -129,6 +126,11 @@ func describeCreateError(err error) (summary, detail string) {
 				"A throttled create is retried, paced to the gateway's window, until its timeout (timeouts.create, or the action's timeout): "+
 				"it was still throttled then. Wait a minute, or give the create a longer timeout, and run again. "+
 				"If the daily quota of %d preheats is used up, wait until tomorrow.", err, dailyPreheatQuota)
+	case vod.IsNotSent(err):
+		// Also a create the gateway throttled (429) and then stopped by
+		// Ctrl-C or its timeout: it never reached VOD.
+		return "The preheat request was not sent", fmt.Sprintf("Creating the preheat failed: %v\n\n"+
+			"The request was not sent to VOD, no preheat was started.", err)
 	case isAPI && !apiErr.ServerFault(): // a 403 VOD.10051 is VOD failing, not refusing
 		return "VOD refused the preheat", fmt.Sprintf("Creating the preheat failed: %v\n\nNo preheat was started.", err)
 	}

@@ -39,9 +39,9 @@ func TestMergeUpdatesOwnEntriesAndSkipsURLsSentAgain(t *testing.T) {
 		Results: []URLResult{{URL: "a", Status: "", TaskID: "retry", Attempts: 2}},
 	}
 	o.alignTasks()
-	o.merge(Task{ID: "asset", Results: []URLStatus{{"a", "failed"}, {"b", "succeed"}}})
-	o.merge(Task{ID: "retry", Results: []URLStatus{{"a", "processing"}}})
-	o.merge(Task{ID: "unknown", Results: []URLStatus{{"x", "succeed"}}})
+	o.merge(Task{ID: "asset", Results: []URLStatus{{"a", "failed"}, {"b", "succeed"}}}, false)
+	o.merge(Task{ID: "retry", Results: []URLStatus{{"a", "processing"}}}, false)
+	o.merge(Task{ID: "unknown", Results: []URLStatus{{"x", "succeed"}}}, false)
 	want := []URLResult{{URL: "a", Status: "processing", TaskID: "retry", Attempts: 2}, {URL: "b", Status: "succeed", TaskID: "asset", Attempts: 1}}
 	if !slices.Equal(o.Results, want) {
 		t.Fatalf("results %+v, want %+v", o.Results, want)

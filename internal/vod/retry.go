@@ -89,6 +89,16 @@ func (c *Client) withRetries(ctx context.Context, b *budget, rule retryRule, cal
 		}
 		return err
 	}
+	// reached is set once an attempt may have reached VOD itself. A stop
+	// by ctx before then (Ctrl-C or the timeout while a throttled request
+	// waits its turn) is a *NotSentError: VOD never saw the request.
+	reached := false
+	stopped := func(err error) error {
+		if !reached && !IsNotSent(err) {
+			return &NotSentError{API: b.api, Cause: err}
+		}
+		return err
+	}
 	retries := 0 // retries counted against max_retries
 	maxAttempts := c.cfg.MaxRetries + 1
 	if rule.throttledUntilDeadline {
@@ -96,10 +106,10 @@ func (c *Client) withRetries(ctx context.Context, b *budget, rule retryRule, cal
 	}
 	for attempt := 1; ; attempt++ {
 		if err := ctx.Err(); err != nil {
-			if !sent {
+			if attempt == 1 {
 				return &NotSentError{API: b.api, Cause: err}
 			}
-			return fmt.Errorf("%w (before attempt %d; attempt %d: %v)", err, attempt, attempt-1, last)
+			return stopped(fmt.Errorf("%w (before attempt %d; attempt %d: %v)", err, attempt, attempt-1, last))
 		}
 		pass, err := b.wait(ctx)
 		if err != nil {
@@ -110,10 +120,11 @@ func (c *Client) withRetries(ctx context.Context, b *budget, rule retryRule, cal
 			case errors.As(err, &beyond):
 				return &RetryBeyondDeadlineError{Delay: beyond.Delay, Left: beyond.Left, Window: beyond.Stated, Last: last}
 			}
-			return fmt.Errorf("%w (while pacing attempt %d to the API quota; attempt %d: %v)", err, attempt, attempt-1, last)
+			return stopped(fmt.Errorf("%w (while pacing attempt %d to the API quota; attempt %d: %v)", err, attempt, attempt-1, last))
 		}
 		rt, err := c.attempt(ctx, attempt, maxAttempts, call)
 		sent = sent || rt.sent && !neverConnected(err)
+		reached = reached || reachedVOD(rt, err)
 		stated, _ := throttleOf(err)
 		b.observe(pass, answerOf(rt), stated, err, rt.retryAfter)
 		if err == nil {
@@ -121,7 +132,7 @@ func (c *Client) withRetries(ctx context.Context, b *budget, rule retryRule, cal
 		}
 		last = err
 		if ctxErr := ctx.Err(); ctxErr != nil {
-			return fail(fmt.Errorf("%w (during attempt %d: %v)", ctxErr, attempt, err))
+			return stopped(fail(fmt.Errorf("%w (during attempt %d: %v)", ctxErr, attempt, err)))
 		}
 		if !rule.retryable(err) {
 			return fail(err)
@@ -149,9 +160,16 @@ func (c *Client) withRetries(ctx context.Context, b *budget, rule retryRule, cal
 			return fail(&RetryBeyondDeadlineError{Delay: delay, Left: time.Until(deadline), RetryAfter: rt.retryAfter > 0, Last: err})
 		}
 		if sleepErr := c.sleep(ctx, delay); sleepErr != nil {
-			return fail(fmt.Errorf("%w (while waiting to retry after: %v)", sleepErr, err))
+			return stopped(fail(fmt.Errorf("%w (while waiting to retry after: %v)", sleepErr, err)))
 		}
 	}
+}
+
+// reachedVOD reports whether an attempt may have reached VOD itself: it
+// connected, and the gateway did not refuse it with a 429 (which it does
+// before VOD sees the request). Until one has, a stop is a *NotSentError.
+func reachedVOD(rt *attemptTransport, err error) bool {
+	return rt.sent && !neverConnected(err) && rt.status != http.StatusTooManyRequests
 }
 
 // answerOf says what the server did with an attempt.
