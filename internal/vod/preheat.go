@@ -111,7 +111,7 @@ type preheatRun struct {
 	out       PreheatOutcome
 	queue     []queuedSpec
 	inFlight  *queuedSpec
-	round     map[string]int // task ID → its round
+	round     map[string]int      // task ID → its round
 	sent      map[string][]string // task ID → the URLs it was created with
 	retried   map[string]bool
 	createErr error

@@ -61,3 +61,38 @@ func TestProgressString(t *testing.T) {
 		t.Fatalf("String() = %q, want %q", got, want)
 	}
 }
+
+// TestMergeMatchesRespellingsAndMarksUnlistedURLs checks an answer that
+// spells a URL otherwise updates the entry under its sent spelling, and a
+// final answer that does not list a URL makes it not_listed: ended, not a
+// success.
+func TestMergeMatchesRespellingsAndMarksUnlistedURLs(t *testing.T) {
+	o := PreheatOutcome{
+		TaskIDs: []string{"t1"},
+		Results: []URLResult{
+			{URL: "https://cdn.example.com/a.mp4", TaskID: "t1", Attempts: 1},
+			{URL: "https://cdn.example.com/b.mp4", TaskID: "t1", Attempts: 1},
+		},
+	}
+	o.alignTasks()
+	answer := Task{ID: "t1", Results: []URLStatus{{"HTTPS://CDN.EXAMPLE.COM:443/%61.mp4", "succeed"}}}
+	o.merge(answer, false)
+	if o.Results[0].Status != StatusSucceed || o.Results[0].URL != "https://cdn.example.com/a.mp4" || o.Results[1].Status != "" || len(o.Results) != 2 {
+		t.Fatalf("not final: %+v", o.Results)
+	}
+	o.merge(answer, true)
+	if o.Results[1].Status != StatusNotListed {
+		t.Fatalf("final: %+v, want b not_listed", o.Results)
+	}
+	if !o.Completed() || o.AllSucceeded() || o.Counts() != (Counts{Total: 2, Succeed: 1, Other: 1}) {
+		t.Fatalf("completed %v, all succeeded %v, counts %+v", o.Completed(), o.AllSucceeded(), o.Counts())
+	}
+	o.ListedInstead = map[string][]string{"t1": {"https://cdn.example.com/b.mp4?x=1"}}
+	got := o.NotListed(10)
+	if len(got) != 1 || got[0].URL != "https://cdn.example.com/b.mp4" || got[0].TaskID != "t1" || !slices.Equal(got[0].Listed, []string{"https://cdn.example.com/b.mp4?x=1"}) {
+		t.Fatalf("NotListed = %+v", got)
+	}
+	if c := o.clone(); c.ListedInstead["t1"][0] != "https://cdn.example.com/b.mp4?x=1" {
+		t.Fatalf("clone lost ListedInstead: %+v", c)
+	}
+}
