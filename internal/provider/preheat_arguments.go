@@ -135,7 +135,7 @@ func (v uniqueStringsValidator) ValidateList(_ context.Context, req validator.Li
 	var repeated []string
 	for _, value := range order {
 		if at := positions[value]; len(at) > 1 {
-			repeated = append(repeated, fmt.Sprintf("%q at positions %s", value, joinInts(at)))
+			repeated = append(repeated, fmt.Sprintf("%q at positions %s", withoutUserInfo(value), joinInts(at)))
 		}
 	}
 	if len(repeated) > 0 {

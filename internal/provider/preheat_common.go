@@ -120,6 +120,12 @@ func runPreheat(ctx context.Context, client *vod.Client, run preheatRun) (vod.Pr
 			diags.Append(failure)
 		}
 	}
+	if unlisted, ok := notListedDiagnostic(outcome, run.wait && run.failOnFailed); ok {
+		if run.saved && unlisted.Severity() == diag.SeverityError {
+			unlisted = diag.NewErrorDiagnostic(unlisted.Summary(), unlisted.Detail()+keptInStateNote(outcome.TaskIDs))
+		}
+		diags.Append(unlisted)
+	}
 	for _, w := range outcome.Warnings {
 		// Without a wait each new task is queried once, best effort.
 		diags.AddWarning("Cannot read a new preheat task yet", fmt.Sprintf("%v\n\nThe task was created; the next refresh reads it again.", w))

@@ -56,7 +56,7 @@ func preheatSettingsAttributes(ctx context.Context, w settingsWording, attribute
 		Optional: true,
 		Computed: true,
 		Default:  booldefault.StaticBool(true),
-		MarkdownDescription: "Wait, bounded by `timeouts.create`, until every URL is `succeed` or `failed`. Defaults to `true`. " +
+		MarkdownDescription: "Wait, bounded by `timeouts.create`, until every URL sent has ended (`succeed`, `failed` or `not_listed`; an asset's: every URL the API lists for it). Defaults to `true`. " +
 			"With `false` the apply ends once " + w.created + "; later refreshes show " + w.progress + ".",
 	}
 	attributes["fail_on_failed"] = schema.BoolAttribute{

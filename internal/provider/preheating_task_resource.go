@@ -114,10 +114,15 @@ var taskWording = settingsWording{
 func (r *preheatingTaskResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	requireSomethingToPreheat(ctx, req, resp, "Missing Attribute Configuration",
 		"At least one of these attributes must be configured: [asset_id,urls]. A new preheat needs an asset or URLs.", "asset_id", "urls")
+	if planCreatesPreheat(req, resp) {
+		checkCredentialsAtPlan(ctx, r.client, &resp.Diagnostics)
+	}
 }
 
 func (r *preheatingTaskResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
 	checkFailWithoutWaiting(ctx, req.Config, &resp.Diagnostics)
+	checkTimeoutsAboveZero(ctx, req.Config, &resp.Diagnostics)
+	checkPollWithinTimeout(ctx, req.Config, path.Root("timeouts").AtName("create"), defaultCreateTimeout, &resp.Diagnostics)
 }
 
 func (r *preheatingTaskResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {

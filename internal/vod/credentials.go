@@ -240,3 +240,11 @@ func IsCredentialsError(err error) bool {
 	return errors.As(err, new(*NoKeysError)) || errors.As(err, new(*KeyRefreshError)) ||
 		errors.As(err, new(*ProjectLookupError)) || errors.As(err, new(*ProfileError))
 }
+
+// CheckKeys finds the keys the client would sign with, without any call to
+// VOD (the metadata service may be asked), so that a configuration with no
+// credentials at all is refused before anything is created.
+func (c *Client) CheckKeys(ctx context.Context) error {
+	_, err := c.keys.get(ctx)
+	return err
+}
