@@ -99,10 +99,12 @@ func TestAccPreheatAction_timeout(t *testing.T) {
 		Config: emu.actionConfig(`
     urls          = ["https://cdn.example.com/slow.mp4"]
     poll_interval = "200ms"
-    timeout       = "1s"
+    timeout       = "5s"
 `),
+		// The task never ends on its own (ProcessingTime 1h), and 5s leaves
+		// room for a poll on a busy machine.
 		ExpectError: errorMatching("Timed out waiting for the preheat task", "last seen: 1 URL: 1 processing",
-			"still pending: https://cdn.example.com/slow.mp4", "The timeout is 1s; raise timeout"),
+			"still pending: https://cdn.example.com/slow.mp4", "The timeout is 5s; raise timeout"),
 	})
 }
 
