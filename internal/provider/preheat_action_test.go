@@ -236,3 +236,19 @@ func TestAccPreheatAction_assetIDsAndRetry(t *testing.T) {
 		t.Fatalf("%d creates, want 5", n)
 	}
 }
+
+// TestAccPreheatAction_assetIDAlsoInAssetIDsPreheatsOnce: asset_id and the
+// same ID in asset_ids are one asset, one task.
+func TestAccPreheatAction_assetIDAlsoInAssetIDsPreheatsOnce(t *testing.T) {
+	emu := newTestEmulator(t, -1)
+	runActionSteps(t, resource.TestStep{
+		Config: emu.actionConfig(`
+    asset_id      = "a1"
+    asset_ids     = ["a1", "a2"]
+    poll_interval = "100ms"
+`),
+	})
+	if n := emu.countRequests(http.MethodPost); n != 2 {
+		t.Fatalf("%d creates, want 2: a1 once and a2", n)
+	}
+}
