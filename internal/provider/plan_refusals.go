@@ -61,6 +61,8 @@ func checkTimeoutsAboveZero(ctx context.Context, config tfsdk.Config, diags *dia
 // that bounds the wait (at timeoutPath, fallback when unset): the first
 // gap would outlast the wait, which would then time out after the task
 // had ended.
+//
+//nolint:unparam // the data source's default read timeout equals the create's today; they need not
 func checkPollWithinTimeout(ctx context.Context, config tfsdk.Config, timeoutPath path.Path, fallback time.Duration, diags *diag.Diagnostics) {
 	poll, rawPoll, ok := configDuration(ctx, config, path.Root("poll_interval"), diags)
 	if !ok {

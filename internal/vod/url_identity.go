@@ -23,10 +23,10 @@ func URLKey(u string) string {
 	}
 	authority, tail := strings.ToLower(rest[:end]), rest[end:]
 	authority = strings.TrimSuffix(authority, ":") // an empty port is the default one
-	switch {
-	case scheme == "http":
+	switch scheme {
+	case "http":
 		authority = strings.TrimSuffix(authority, ":80")
-	case scheme == "https":
+	case "https":
 		authority = strings.TrimSuffix(authority, ":443")
 	}
 	if tail == "" || tail[0] != '/' {
