@@ -177,12 +177,13 @@ func TestAccPreheatingTask_destroyAfterFailedPreheat(t *testing.T) {
 
 func TestAccPreheatingTask_createTimeoutKeepsTask(t *testing.T) {
 	emu := newTestEmulator(t, time.Hour)
-	// The first poll comes at once after the create, the next only after
-	// the create timeout: the wait sees exactly one answer, however slow
-	// the machine, and then runs into its timeout.
+	// The first poll comes at once after the create, the next one a full
+	// create timeout later (a longer poll_interval is refused at plan
+	// time): the wait sees exactly one answer, however slow the machine,
+	// and then runs into its timeout.
 	urls := `
   urls          = ["https://cdn.example.com/slow.mp4"]
-  poll_interval = "1h"
+  poll_interval = "3s"
 `
 	runSteps(t,
 		resource.TestStep{

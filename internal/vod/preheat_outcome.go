@@ -221,7 +221,7 @@ type PreheatProgress struct {
 	Total      int // URLs known: sent, and still to be sent (an asset's once listed)
 	Succeed    int
 	Failed     int
-	Processing int // neither succeeded nor failed yet, not yet sent included
+	Processing int // not ended yet, not yet sent included (not_listed has ended)
 	Tasks      int // tasks created
 	NotCreated int // tasks still to be created
 }
@@ -242,5 +242,10 @@ func (o PreheatOutcome) progress(queued []TaskSpec, queuedURLs int) PreheatProgr
 	c := o.Counts()
 	p := PreheatProgress{Total: c.Total + queuedURLs, Succeed: c.Succeed, Failed: c.Failed, Tasks: len(o.TaskIDs), NotCreated: len(queued)}
 	p.Processing = p.Total - p.Succeed - p.Failed
+	for _, r := range o.Results {
+		if r.Status == StatusNotListed {
+			p.Processing-- // ended, though neither succeeded nor failed
+		}
+	}
 	return p
 }

@@ -92,6 +92,9 @@ func TestMergeMatchesRespellingsAndMarksUnlistedURLs(t *testing.T) {
 	if len(got) != 1 || got[0].URL != "https://cdn.example.com/b.mp4" || got[0].TaskID != "t1" || !slices.Equal(got[0].Listed, []string{"https://cdn.example.com/b.mp4?x=1"}) {
 		t.Fatalf("NotListed = %+v", got)
 	}
+	if p := o.progress(nil, 0); p.Processing != 0 || p.Succeed != 1 || p.Total != 2 {
+		t.Fatalf("progress %+v: not_listed has ended, it is not processing", p)
+	}
 	if c := o.clone(); c.ListedInstead["t1"][0] != "https://cdn.example.com/b.mp4?x=1" {
 		t.Fatalf("clone lost ListedInstead: %+v", c)
 	}
