@@ -114,3 +114,41 @@ func TestAccPreheatingResult_endpointNeverAnswered(t *testing.T) {
 			"Check endpoint (or region)"),
 	})
 }
+
+// TestAccPreheatingTask_refreshKeepsConfiguredSpelling: a refresh of an
+// unfinished task matches the API's answer to the saved URLs, so that each
+// keeps its configured spelling, and a URL the finished task does not list
+// is not_listed there too.
+func TestAccPreheatingTask_refreshKeepsConfiguredSpelling(t *testing.T) {
+	emu := newTestEmulator(t, time.Hour) // ends only when the test moves the clock
+	emu.ScriptAnswers(emulator.AnswerScript{
+		Respell: map[string]string{confirmA: "https://CDN.example.com:443/release/a.mp4"},
+		Omit:    []string{confirmB},
+	})
+	config := emu.taskConfig(`
+  urls                = ["` + confirmA + `", "` + confirmB + `"]
+  wait_for_completion = false
+`)
+	runSteps(t,
+		resource.TestStep{
+			Config: config,
+			ConfigStateChecks: []statecheck.StateCheck{
+				expectTaskAttr("preheating_results", knownvalue.ListExact([]knownvalue.Check{
+					urlStatus(confirmA, "processing"), urlStatus(confirmB, ""),
+				})),
+				expectTaskAttr("completed", knownvalue.Bool(false)),
+			},
+		},
+		resource.TestStep{
+			PreConfig: func() { emu.advance(2 * time.Hour) },
+			Config:    config,
+			ConfigStateChecks: []statecheck.StateCheck{
+				expectTaskAttr("preheating_results", knownvalue.ListExact([]knownvalue.Check{
+					urlStatus(confirmA, "succeed"), urlStatus(confirmB, "not_listed"),
+				})),
+				expectTaskAttr("completed", knownvalue.Bool(true)),
+				expectTaskAttr("all_succeeded", knownvalue.Bool(false)),
+			},
+		},
+	)
+}

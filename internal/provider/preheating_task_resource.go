@@ -218,7 +218,9 @@ func (r *preheatingTaskResource) Read(ctx context.Context, req resource.ReadRequ
 		return
 	}
 	// Failed URLs never fail a refresh: that would block destroy and every later plan.
-	model.preheatResults, diags = newPreheatResults(task)
+	// Matched to the saved results, so that each URL keeps its configured spelling.
+	outcome := vod.PreheatOutcome{TaskIDs: []string{taskID}, Results: model.urlResults()}.WithAnswer(task)
+	model.preheatResults, diags = newOutcomeResults(outcome)
 	resp.Diagnostics.Append(diags...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &model)...)
 }

@@ -334,9 +334,20 @@ func (c *Client) Refresh(ctx context.Context, o PreheatOutcome) (PreheatOutcome,
 			return out, fmt.Errorf("refreshing preheat task %s: %w", id, err)
 		}
 		task.ID = id
-		out.merge(task, task.Completed())
+		out = out.WithAnswer(task)
 	}
 	return out, nil
+}
+
+// WithAnswer folds one answer for a task of o into a copy of o, as Refresh
+// does: URLs matched through URLKey keep the spelling o has, and once the
+// task has ended a URL of it that the answer does not list is
+// StatusNotListed.
+func (o PreheatOutcome) WithAnswer(task Task) PreheatOutcome {
+	out := o.clone()
+	out.alignTasks()
+	out.merge(task, task.Completed())
+	return out
 }
 
 // knownProjectID is the project the client calls, when it is known without
