@@ -152,3 +152,18 @@ func TestAccPreheatingTask_refreshKeepsConfiguredSpelling(t *testing.T) {
 		},
 	)
 }
+
+// TestAccPreheatAction_unlistedURLFails: an action whose task's answer
+// drops its failing URL does not end "complete": the URL is named.
+func TestAccPreheatAction_unlistedURLFails(t *testing.T) {
+	emu := newTestEmulator(t, -1)
+	const failing = "https://cdn.example.com/release/fail.mp4"
+	emu.ScriptAnswers(emulator.AnswerScript{Omit: []string{failing}})
+	runActionSteps(t, resource.TestStep{
+		Config: emu.actionConfig(`
+    urls          = ["` + confirmA + `", "` + failing + `"]
+    poll_interval = "100ms"
+`),
+		ExpectError: errorMatching("Preheat not confirmed for every URL", `1 of 2 URLs ended with status "not_listed"`, failing),
+	})
+}
