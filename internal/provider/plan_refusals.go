@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/vodprovider/terraform-provider-vod/internal/vod"
 )
@@ -60,13 +61,19 @@ func checkTimeoutsAboveZero(ctx context.Context, config tfsdk.Config, diags *dia
 // checkPollWithinTimeout refuses a poll_interval longer than the timeout
 // that bounds the wait (at timeoutPath, fallback when unset): the first
 // gap would outlast the wait, which would then time out after the task
-// had ended.
+// had ended. Without a wait (wait_for_completion = false) it has nothing
+// to check.
 //
 //nolint:unparam // the data source's default read timeout equals the create's today; they need not
 func checkPollWithinTimeout(ctx context.Context, config tfsdk.Config, timeoutPath path.Path, fallback time.Duration, diags *diag.Diagnostics) {
 	poll, rawPoll, ok := configDuration(ctx, config, path.Root("poll_interval"), diags)
 	if !ok {
 		return
+	}
+	var wait types.Bool
+	diags.Append(config.GetAttribute(ctx, path.Root("wait_for_completion"), &wait)...)
+	if !wait.IsNull() && !wait.IsUnknown() && !wait.ValueBool() {
+		return // no wait, nothing to outlast
 	}
 	timeout, _, set := configDuration(ctx, config, timeoutPath, diags)
 	if !set {

@@ -60,6 +60,8 @@ resource "vod_preheating_task" "test" {
 	if n := emu.RequestCount(); n != 0 {
 		t.Fatalf("refused settings sent %d requests; they must be refused before any", n)
 	}
+	// Without a wait, a long poll_interval has nothing to outlast.
+	runSteps(t, resource.TestStep{Config: task("poll_interval = \"30m\"\nwait_for_completion = false\nfail_on_failed = false")})
 }
 
 // TestAccPreheatAction_planRefusals: the action refuses a poll_interval
