@@ -74,8 +74,8 @@ func preheatSettingsAttributes(ctx context.Context, w settingsWording, attribute
 	attributes["timeouts"] = timeouts.Attributes(ctx, timeouts.Opts{
 		Create:            true,
 		Read:              true,
-		CreateDescription: fmt.Sprintf("Bounds %s. Defaults to %q.", w.createBound, vod.DurationText(defaultCreateTimeout)),
-		ReadDescription:   fmt.Sprintf("Bounds %s (not the wait: that is `create`). Defaults to %q.", w.readBound, vod.DurationText(defaultTaskReadTimeout)),
+		CreateDescription: fmt.Sprintf("Bounds %s; above zero. Defaults to %q.", w.createBound, vod.DurationText(defaultCreateTimeout)),
+		ReadDescription:   fmt.Sprintf("Bounds %s (not the wait: that is `create`); above zero. Defaults to %q.", w.readBound, vod.DurationText(defaultTaskReadTimeout)),
 	})
 	return attributes
 }
