@@ -179,8 +179,9 @@ func TestAccPreheatingTask_createTimeoutKeepsTask(t *testing.T) {
 	emu := newTestEmulator(t, time.Hour)
 	// The first poll comes at once after the create, the next one a full
 	// create timeout later (a longer poll_interval is refused at plan
-	// time): the wait sees exactly one answer, however slow the machine,
-	// and then runs into its timeout.
+	// time), when the deadline has come too: the wait sees one answer,
+	// however slow the machine, and then runs into its timeout (a second
+	// query, raced against the deadline, is refused unsent).
 	urls := `
   urls          = ["https://cdn.example.com/slow.mp4"]
   poll_interval = "3s"
@@ -188,7 +189,7 @@ func TestAccPreheatingTask_createTimeoutKeepsTask(t *testing.T) {
 	runSteps(t,
 		resource.TestStep{
 			Config: emu.taskConfig(urls + `  timeouts = { create = "3s" }`),
-			ExpectError: errorMatching("Timed out waiting for the preheat task", "(1 poll); last seen: 1 URL: 1 processing",
+			ExpectError: errorMatching("Timed out waiting for the preheat task", "last seen: 1 URL: 1 processing",
 				"still pending: https://cdn.example.com/slow.mp4", "The create timeout is 3s; raise timeouts.create",
 				"was created and is saved in state", "terraform untaint"),
 		},
