@@ -125,6 +125,7 @@ type Server struct {
 	queryStatus int           // status of a successful query
 	lock        lockout
 	preheats    map[string]int // times each URL was preheated (tasks.go)
+	script      AnswerScript   // how queries list URLs (answer_script.go)
 }
 
 // New returns an emulator for cfg, filling defaults for zero fields.

@@ -270,14 +270,14 @@ func (s *Server) handleQuery(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.mu.Lock()
-	status := s.queryStatus
+	status, script := s.queryStatus, s.script
 	s.mu.Unlock()
-	results := s.results(t)
+	results := script.apply(s.results(t))
 	for i := range results {
 		results[i].Status = s.wireStatus(results[i].Status)
 	}
 	writeJSON(w, status, struct {
-		PreheatingResults []URLSeed `json:"preheating_results"`
+		PreheatingResults []wireResult `json:"preheating_results"`
 	}{results})
 }
 

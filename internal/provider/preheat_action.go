@@ -8,6 +8,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/action/schema"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -18,6 +19,7 @@ var (
 	_ action.Action                   = (*preheatAction)(nil)
 	_ action.ActionWithConfigure      = (*preheatAction)(nil)
 	_ action.ActionWithValidateConfig = (*preheatAction)(nil)
+	_ action.ActionWithModifyPlan     = (*preheatAction)(nil)
 )
 
 // NewPreheatAction is the vod_preheat action (Terraform 1.14 and newer).
@@ -59,7 +61,7 @@ func (a *preheatAction) Schema(_ context.Context, _ action.SchemaRequest, resp *
 			"asset_ids": schema.ListAttribute{
 				Optional:            true,
 				ElementType:         types.StringType,
-				MarkdownDescription: assetIDsDoc + " `asset_id` counts as one more.",
+				MarkdownDescription: assetIDsDoc + " `asset_id` counts as one more toward that limit; the same ID in both is one asset, preheated once.",
 				Validators:          assetIDsValidators(),
 			},
 			"urls": schema.ListAttribute{
@@ -70,7 +72,7 @@ func (a *preheatAction) Schema(_ context.Context, _ action.SchemaRequest, resp *
 			},
 			"wait_for_completion": schema.BoolAttribute{
 				Optional: true,
-				MarkdownDescription: "Wait, bounded by `timeout`, until every URL is `succeed` or `failed`, reporting progress. " +
+				MarkdownDescription: "Wait, bounded by `timeout`, until every URL sent has ended (`succeed`, `failed` or `not_listed`; an asset's: every URL the API lists for it), reporting progress. " +
 					"Defaults to `true`; with `false` the action ends once every task is created.",
 			},
 			"fail_on_failed": schema.BoolAttribute{
@@ -104,6 +106,12 @@ func (a *preheatAction) ValidateConfig(ctx context.Context, req action.ValidateC
 	checkBatchArguments(ctx, req.Config, true, &resp.Diagnostics)
 	checkFailWithoutWaiting(ctx, req.Config, &resp.Diagnostics)
 	checkRetryNeedsWaiting(ctx, req.Config, &resp.Diagnostics)
+	checkPollWithinTimeout(ctx, req.Config, path.Root("timeout"), defaultCreateTimeout, &resp.Diagnostics)
+}
+
+// ModifyPlan refuses, at plan time, a provider without credentials.
+func (a *preheatAction) ModifyPlan(ctx context.Context, _ action.ModifyPlanRequest, resp *action.ModifyPlanResponse) {
+	checkCredentialsAtPlan(ctx, a.client, &resp.Diagnostics)
 }
 
 func (a *preheatAction) Configure(_ context.Context, req action.ConfigureRequest, resp *action.ConfigureResponse) {

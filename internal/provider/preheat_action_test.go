@@ -99,10 +99,12 @@ func TestAccPreheatAction_timeout(t *testing.T) {
 		Config: emu.actionConfig(`
     urls          = ["https://cdn.example.com/slow.mp4"]
     poll_interval = "200ms"
-    timeout       = "1s"
+    timeout       = "5s"
 `),
+		// The task never ends on its own (ProcessingTime 1h), and 5s leaves
+		// room for a poll on a busy machine.
 		ExpectError: errorMatching("Timed out waiting for the preheat task", "last seen: 1 URL: 1 processing",
-			"still pending: https://cdn.example.com/slow.mp4", "The timeout is 1s; raise timeout"),
+			"still pending: https://cdn.example.com/slow.mp4", "The timeout is 5s; raise timeout"),
 	})
 }
 
@@ -232,5 +234,21 @@ func TestAccPreheatAction_assetIDsAndRetry(t *testing.T) {
 	// One URL task, three asset tasks, and one retry of the flaky URL.
 	if n := emu.countRequests(http.MethodPost); n != 5 {
 		t.Fatalf("%d creates, want 5", n)
+	}
+}
+
+// TestAccPreheatAction_assetIDAlsoInAssetIDsPreheatsOnce: asset_id and the
+// same ID in asset_ids are one asset, one task.
+func TestAccPreheatAction_assetIDAlsoInAssetIDsPreheatsOnce(t *testing.T) {
+	emu := newTestEmulator(t, -1)
+	runActionSteps(t, resource.TestStep{
+		Config: emu.actionConfig(`
+    asset_id      = "a1"
+    asset_ids     = ["a1", "a2"]
+    poll_interval = "100ms"
+`),
+	})
+	if n := emu.countRequests(http.MethodPost); n != 2 {
+		t.Fatalf("%d creates, want 2: a1 once and a2", n)
 	}
 }

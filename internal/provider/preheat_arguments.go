@@ -30,11 +30,13 @@ const (
 
 const assetIDDoc = "ID of a published VOD asset whose playback URLs to preheat. At least one of `asset_id` and `urls` is required."
 
-var urlsDoc = fmt.Sprintf("The CDN URLs to preheat: 1 to %d absolute `http://` or `https://` URLs, without duplicates. "+
+var urlsDoc = fmt.Sprintf("The CDN URLs to preheat: 1 to %d absolute `http://` or `https://` URLs, without duplicates "+
+	"(two spellings a CDN takes for one URL, such as another host case or an explicit default port, are duplicates). "+
 	"At least one of `asset_id` and `urls` is required; with both, one task preheats the asset's URLs and these. "+
 	"For more URLs use `vod_preheating_batch`. Their order does not matter: the same URLs in another order are not a change.", vod.MaxURLsPerTask)
 
-var batchURLsDoc = fmt.Sprintf("The CDN URLs to preheat: 0 to %d absolute `http://` or `https://` URLs, without duplicates, "+
+var batchURLsDoc = fmt.Sprintf("The CDN URLs to preheat: 0 to %d absolute `http://` or `https://` URLs, without duplicates "+
+	"(two spellings a CDN takes for one URL are duplicates), "+
 	"sent in tasks of %d. At least one of `urls` and `asset_ids` must be non-empty. Their order does not matter.", maxBatchURLs, vod.MaxURLsPerTask)
 
 var assetIDsDoc = fmt.Sprintf("IDs of published VOD assets whose playback URLs to preheat, one task each: 0 to %d, without duplicates. "+
@@ -53,7 +55,7 @@ func taskURLsValidators() []validator.List {
 		listvalidator.SizeAtLeast(1),
 		listMaxSizeValidator{max: vod.MaxURLsPerTask, what: "URLs", hint: fmt.Sprintf(
 			"a preheat task takes at most %d; to preheat more in one resource, use vod_preheating_batch, which splits them into tasks", vod.MaxURLsPerTask)},
-		uniqueStringsValidator{what: "URL"},
+		uniqueStringsValidator{what: "URL", key: vod.URLKey},
 		listvalidator.ValueStringsAre(preheatURLValidator{}),
 	}
 }
@@ -62,7 +64,7 @@ func taskURLsValidators() []validator.List {
 func batchURLsValidators() []validator.List {
 	return []validator.List{
 		listMaxSizeValidator{max: maxBatchURLs, what: "URLs", hint: "split the release over several vod_preheating_batch resources"},
-		uniqueStringsValidator{what: "URL"},
+		uniqueStringsValidator{what: "URL", key: vod.URLKey},
 		listvalidator.ValueStringsAre(preheatURLValidator{}),
 	}
 }
@@ -106,7 +108,12 @@ func (v listMaxSizeValidator) ValidateList(_ context.Context, req validator.List
 
 // uniqueStringsValidator rejects repeated values, naming their positions
 // (counted from 1, as a reader counts lines), so a long list is easy to fix.
-type uniqueStringsValidator struct{ what string }
+type uniqueStringsValidator struct {
+	what string
+	// key, when set, is what makes two values the same (vod.URLKey for URLs:
+	// two spellings of one URL would be preheated, and matched, as one).
+	key func(string) string
+}
 
 func (v uniqueStringsValidator) Description(context.Context) string {
 	return fmt.Sprintf("must not repeat a %s", v.what)
@@ -121,21 +128,27 @@ func (v uniqueStringsValidator) ValidateList(_ context.Context, req validator.Li
 		return
 	}
 	positions := map[string][]int{}
+	first := map[string]string{} // the first spelling of each key
 	var order []string
 	for i, element := range req.ConfigValue.Elements() {
 		s, ok := element.(types.String)
 		if !ok || s.IsNull() || s.IsUnknown() {
 			continue
 		}
-		if _, seen := positions[s.ValueString()]; !seen {
-			order = append(order, s.ValueString())
+		key := s.ValueString()
+		if v.key != nil {
+			key = v.key(key)
 		}
-		positions[s.ValueString()] = append(positions[s.ValueString()], i+1)
+		if _, seen := positions[key]; !seen {
+			order = append(order, key)
+			first[key] = s.ValueString()
+		}
+		positions[key] = append(positions[key], i+1)
 	}
 	var repeated []string
-	for _, value := range order {
-		if at := positions[value]; len(at) > 1 {
-			repeated = append(repeated, fmt.Sprintf("%q at positions %s", value, joinInts(at)))
+	for _, key := range order {
+		if at := positions[key]; len(at) > 1 {
+			repeated = append(repeated, fmt.Sprintf("%q at positions %s", withoutUserInfo(first[key]), joinInts(at)))
 		}
 	}
 	if len(repeated) > 0 {

@@ -90,3 +90,14 @@ func TestTaskURLsOverTenNameTheBatch(t *testing.T) {
 		t.Fatalf("want an error naming vod_preheating_batch, got %v", diags)
 	}
 }
+
+// TestURLsSpelledTwoWaysAreDuplicates: two spellings of one URL (as a CDN
+// matches them) are one URL, refused as a repeat.
+func TestURLsSpelledTwoWaysAreDuplicates(t *testing.T) {
+	list, _ := types.ListValueFrom(context.Background(), types.StringType,
+		[]string{"https://cdn.example.com/a.mp4", "https://cdn.example.com/a.mp4/", "https://CDN.example.com:443/%61.mp4"})
+	diags := validateList(list)
+	if !diags.HasError() || !strings.Contains(diags.Errors()[0].Detail(), `"https://cdn.example.com/a.mp4" at positions 1, 3`) {
+		t.Fatalf("want positions 1 and 3 named (a trailing slash is another URL), got %v", diags)
+	}
+}

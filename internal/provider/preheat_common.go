@@ -18,7 +18,8 @@ import (
 // pollIntervalDoc documents poll_interval wherever it appears.
 var pollIntervalDoc = fmt.Sprintf("Least gap between two polls of a task while waiting, as a duration such as `\"5s\"` or `\"200ms\"`, at least %s. "+
 	"To stay within the tenant's query quota, a wait spreads its polls further when it follows several tasks. "+
-	"Unset, polls follow a schedule that grows with the wait: at once, about every 2 s, then a fifth of the time waited so far, at most 1 min apart.", minPollInterval)
+	"Unset, polls follow a schedule that grows with the wait: at once, about every 2 s, then a fifth of the time waited so far, at most 1 min apart. "+
+	"Longer than the timeout that bounds the wait is refused at plan time: the wait would time out before its second poll.", minPollInterval)
 
 // pollInterval is the configured gap, or 0 ("the client's default schedule").
 func pollInterval(v timetypes.GoDuration) time.Duration {
@@ -119,6 +120,12 @@ func runPreheat(ctx context.Context, client *vod.Client, run preheatRun) (vod.Pr
 			}
 			diags.Append(failure)
 		}
+	}
+	if unlisted, ok := notListedDiagnostic(outcome, run.wait && run.failOnFailed); ok {
+		if run.saved && unlisted.Severity() == diag.SeverityError {
+			unlisted = diag.NewErrorDiagnostic(unlisted.Summary(), unlisted.Detail()+keptInStateNote(outcome.TaskIDs))
+		}
+		diags.Append(unlisted)
 	}
 	for _, w := range outcome.Warnings {
 		// Without a wait each new task is queried once, best effort.

@@ -60,6 +60,43 @@ func failedURLsDiagnostic(counts vod.Counts, failed, taskIDs []string) (diag.Dia
 	return diag.NewErrorDiagnostic("Preheat failed", detail), true
 }
 
+// notListedDiagnostic names the URLs whose tasks ended without listing
+// them, with what each listed instead: an error under fail_on_failed, else
+// a warning. False when there are none.
+func notListedDiagnostic(outcome vod.PreheatOutcome, fail bool) (diag.Diagnostic, bool) {
+	unlisted := outcome.NotListed(failedURLsShown)
+	if len(unlisted) == 0 {
+		return nil, false
+	}
+	var b strings.Builder
+	total := outcome.Counts().Total
+	n := 0
+	for _, r := range outcome.Results {
+		if r.Status == vod.StatusNotListed {
+			n++
+		}
+	}
+	fmt.Fprintf(&b, "%d of %d URLs ended with status %q: their preheat task ended without listing them, "+
+		"under their spelling or any equivalent one (scheme and host case, default port, escaped unreserved characters), "+
+		"so their preheat is not confirmed:", n, total, vod.StatusNotListed)
+	for _, u := range unlisted {
+		fmt.Fprintf(&b, "\n  %s (task %s", u.URL, u.TaskID)
+		if len(u.Listed) > 0 {
+			fmt.Fprintf(&b, "; it listed instead: %s", listSome(u.Listed, 5))
+		}
+		b.WriteString(")")
+	}
+	if more := n - len(unlisted); more > 0 {
+		fmt.Fprintf(&b, "\n  … and %d more", more)
+	}
+	b.WriteString("\n\nCheck that these URLs are spelled as the CDN serves them (a trailing slash or a query makes another URL). " +
+		"retry_failed sends them again.")
+	if fail {
+		return diag.NewErrorDiagnostic("Preheat not confirmed for every URL", "fail_on_failed is set and "+b.String()), true
+	}
+	return diag.NewWarningDiagnostic("Preheat not confirmed for every URL", b.String()), true
+}
+
 // describeWaitError explains a failed read or wait of what (a label such
 // as tasksLabel's); waitCtxErr is
 // the error of the call's own context (with its timeout); timeoutSetting
@@ -112,6 +149,8 @@ func describeCreateError(err error) (summary, detail string) {
 	apiErr, isAPI := vod.AsAPIError(err)
 	switch {
 	case vod.IsNotSent(err):
+		// Also a create the gateway throttled (429) and then stopped by
+		// Ctrl-C or its timeout: it never reached VOD.
 		return "The preheat request was not sent", fmt.Sprintf("Creating the preheat failed: %v\n\n"+
 			"The request was not sent, no preheat was started.", err)
 	case vod.IsCredentialsError(err):

@@ -6,6 +6,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -72,8 +73,9 @@ func batchArguments(ctx context.Context, config tfsdk.Config, withAssetID bool, 
 	diags.Append(d...)
 	a, d := stringList(ctx, assetList)
 	diags.Append(d...)
-	if !assetID.IsNull() && assetID.ValueString() != "" {
-		a = append([]string{assetID.ValueString()}, a...)
+	if id := assetID.ValueString(); id != "" && !slices.Contains(a, id) {
+		// The same ID in asset_ids too is one asset, preheated once.
+		a = append([]string{id}, a...)
 	}
 	return u, a, true
 }
@@ -92,6 +94,14 @@ func checkBatchArguments(ctx context.Context, config tfsdk.Config, withAssetID b
 	names := "urls and asset_ids"
 	if withAssetID {
 		names = "urls, asset_ids and asset_id"
+	}
+	var listed types.List
+	diags.Append(config.GetAttribute(ctx, path.Root("asset_ids"), &listed)...)
+	if withAssetID && len(assetIDs) > maxBatchAssets && len(listed.Elements()) <= maxBatchAssets {
+		// asset_ids alone over the limit is its validator's to report.
+		diags.AddAttributeError(path.Root("asset_ids"), "Too many asset IDs",
+			fmt.Sprintf("asset_ids and asset_id name %d assets together; at most %d are allowed: split them over several invocations.",
+				len(assetIDs), maxBatchAssets))
 	}
 	if len(urls) == 0 && len(assetIDs) == 0 {
 		if withAssetID { // the action; a resource checks when it plans a create

@@ -56,7 +56,7 @@ func preheatSettingsAttributes(ctx context.Context, w settingsWording, attribute
 		Optional: true,
 		Computed: true,
 		Default:  booldefault.StaticBool(true),
-		MarkdownDescription: "Wait, bounded by `timeouts.create`, until every URL is `succeed` or `failed`. Defaults to `true`. " +
+		MarkdownDescription: "Wait, bounded by `timeouts.create`, until every URL sent has ended (`succeed`, `failed` or `not_listed`; an asset's: every URL the API lists for it). Defaults to `true`. " +
 			"With `false` the apply ends once " + w.created + "; later refreshes show " + w.progress + ".",
 	}
 	attributes["fail_on_failed"] = schema.BoolAttribute{
@@ -74,8 +74,8 @@ func preheatSettingsAttributes(ctx context.Context, w settingsWording, attribute
 	attributes["timeouts"] = timeouts.Attributes(ctx, timeouts.Opts{
 		Create:            true,
 		Read:              true,
-		CreateDescription: fmt.Sprintf("Bounds %s. Defaults to %q.", w.createBound, vod.DurationText(defaultCreateTimeout)),
-		ReadDescription:   fmt.Sprintf("Bounds %s (not the wait: that is `create`). Defaults to %q.", w.readBound, vod.DurationText(defaultTaskReadTimeout)),
+		CreateDescription: fmt.Sprintf("Bounds %s; above zero. Defaults to %q.", w.createBound, vod.DurationText(defaultCreateTimeout)),
+		ReadDescription:   fmt.Sprintf("Bounds %s (not the wait: that is `create`); above zero. Defaults to %q.", w.readBound, vod.DurationText(defaultTaskReadTimeout)),
 	})
 	return attributes
 }

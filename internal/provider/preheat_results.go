@@ -5,6 +5,8 @@ package provider
 // counts over them.
 
 import (
+	"strconv"
+
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	dsschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -107,14 +109,23 @@ var resultDocs = struct {
 	Status: "Its latest status: `processing`, `succeed` or `failed`, always in lower case whatever case the API sends, " +
 		"or any other value the API sends, shown as it came (it counts as not complete). " +
 		"`\"\"` for a URL sent in a task that has not answered yet (right after a create without waiting): " +
-		"not complete, and counted in none of `processing`, `succeed` and `failed`.",
+		"not complete, and counted in none of `processing`, `succeed` and `failed`. " +
+		"`not_listed` (set by this provider, never by the API) for a URL sent in a task that ended without listing it: " +
+		"the API's answer is matched to the URLs sent the way a CDN matches URLs (scheme and host in any case, " +
+		"`:80` for http and `:443` for https dropped, percent-escapes of letters, digits and `-._~` decoded; " +
+		"the path's case, a trailing slash and the query still make another URL), and `url` keeps the spelling configured. " +
+		"A wait gives up on a URL after " + strconv.Itoa(vod.NotListedAfter) + " answers in a row that end every URL listed without it. " +
+		"`not_listed` has ended (so `completed` can be true) but is not a success: `all_succeeded` is false, " +
+		"`fail_on_failed` fails the apply with \"Preheat not confirmed for every URL\" (a warning without it), " +
+		"and `retry_failed` sends it again. It is counted in none of `processing`, `succeed` and `failed`. " +
+		"A URL the API lists but was not sent (with an asset's, or a respelling that is not equivalent) gets an entry of its own.",
 	TaskID:       "The preheat task that gave this status.",
 	Attempts:     "How many tasks preheated this URL: 1, plus one for each `retry_failed` round that sent it again (always 1 except on `vod_preheating_batch`).",
 	Total:        "Number of URLs.",
 	Processing:   "Number of URLs whose status is `processing`.",
 	Succeed:      "Number of URLs whose status is `succeed`.",
 	Failed:       "Number of URLs whose status is `failed`.",
-	Completed:    "The list is not empty and every URL is `succeed` or `failed`.",
+	Completed:    "The list is not empty and every URL is `succeed` or `failed` (or, after a create, `not_listed`).",
 	AllSucceeded: "Complete, and every URL is `succeed`.",
 }
 

@@ -119,12 +119,17 @@ func (r *preheatingBatchResource) ValidateConfig(ctx context.Context, req resour
 	checkBatchArguments(ctx, req.Config, false, &resp.Diagnostics)
 	checkFailWithoutWaiting(ctx, req.Config, &resp.Diagnostics)
 	checkRetryNeedsWaiting(ctx, req.Config, &resp.Diagnostics)
+	checkTimeoutsAboveZero(ctx, req.Config, &resp.Diagnostics)
+	checkPollWithinTimeout(ctx, req.Config, path.Root("timeouts").AtName("create"), defaultCreateTimeout, &resp.Diagnostics)
 }
 
 // ModifyPlan requires urls or asset_ids when the plan creates a batch (see
 // the task resource's ModifyPlan for why this is not a config validator).
 func (r *preheatingBatchResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	requireSomethingToPreheat(ctx, req, resp, "Nothing to preheat", nothingToPreheat("urls and asset_ids"), "urls", "asset_ids")
+	if planCreatesPreheat(req, resp) {
+		checkCredentialsAtPlan(ctx, r.client, &resp.Diagnostics)
+	}
 }
 
 func (r *preheatingBatchResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {

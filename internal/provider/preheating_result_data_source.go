@@ -8,6 +8,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -18,8 +19,9 @@ import (
 const defaultReadTimeout = 20 * time.Minute
 
 var (
-	_ datasource.DataSource              = (*preheatingResultDataSource)(nil)
-	_ datasource.DataSourceWithConfigure = (*preheatingResultDataSource)(nil)
+	_ datasource.DataSource                   = (*preheatingResultDataSource)(nil)
+	_ datasource.DataSourceWithConfigure      = (*preheatingResultDataSource)(nil)
+	_ datasource.DataSourceWithValidateConfig = (*preheatingResultDataSource)(nil)
 )
 
 // NewPreheatingResultDataSource is the vod_preheating_result data source.
@@ -79,6 +81,17 @@ func (d *preheatingResultDataSource) Schema(ctx context.Context, _ datasource.Sc
 				MarkdownDescription: "The task ID.",
 			},
 		}),
+	}
+}
+
+// ValidateConfig refuses, before any request, a read timeout of zero or
+// less and a poll_interval its wait could not outlast.
+func (d *preheatingResultDataSource) ValidateConfig(ctx context.Context, req datasource.ValidateConfigRequest, resp *datasource.ValidateConfigResponse) {
+	checkTimeoutsAboveZero(ctx, req.Config, &resp.Diagnostics)
+	var wait types.Bool
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("wait_for_completion"), &wait)...)
+	if wait.ValueBool() {
+		checkPollWithinTimeout(ctx, req.Config, path.Root("timeouts").AtName("read"), defaultReadTimeout, &resp.Diagnostics)
 	}
 }
 

@@ -151,21 +151,21 @@ func TestAccPreheatingResult_readTimeout(t *testing.T) {
 	emu := newTestEmulator(t, time.Hour)
 	emu.SeedTask(testTaskID, []emulator.URLSeed{
 		{URL: "https://cdn.example.com/done.mp4", Status: "succeed"},
-		{URL: "https://cdn.example.com/slow.mp4"},
+		{URL: "https://cdn.example.com/slow.mp4", Status: "processing"}, // never ends on its own
 	})
 	runStep(t, resource.TestStep{
 		Config: emu.readConfig(`
   wait_for_completion = true
   poll_interval       = "200ms"
   timeouts = {
-    read = "2s"
+    read = "5s"
   }
 `),
 		// How long the wait ran depends on the machine (it can stop short of
 		// 2s when the next poll would land past the deadline): any duration.
 		ExpectError: regexp.MustCompile(`(?s)Timed out waiting for the preheat task.*timed\s+out\s+after\s+[0-9.]+(ms|s)\s.*` +
 			`last\s+seen:\s+2\s+URLs:\s+1\s+processing,\s+1\s+succeed.*` +
-			`still\s+pending:\s+https://cdn\.example\.com/slow\.mp4.*The\s+read\s+timeout\s+is\s+2s`),
+			`still\s+pending:\s+https://cdn\.example\.com/slow\.mp4.*The\s+read\s+timeout\s+is\s+5s`),
 	})
 }
 

@@ -114,10 +114,15 @@ var taskWording = settingsWording{
 func (r *preheatingTaskResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	requireSomethingToPreheat(ctx, req, resp, "Missing Attribute Configuration",
 		"At least one of these attributes must be configured: [asset_id,urls]. A new preheat needs an asset or URLs.", "asset_id", "urls")
+	if planCreatesPreheat(req, resp) {
+		checkCredentialsAtPlan(ctx, r.client, &resp.Diagnostics)
+	}
 }
 
 func (r *preheatingTaskResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
 	checkFailWithoutWaiting(ctx, req.Config, &resp.Diagnostics)
+	checkTimeoutsAboveZero(ctx, req.Config, &resp.Diagnostics)
+	checkPollWithinTimeout(ctx, req.Config, path.Root("timeouts").AtName("create"), defaultCreateTimeout, &resp.Diagnostics)
 }
 
 func (r *preheatingTaskResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
@@ -213,7 +218,9 @@ func (r *preheatingTaskResource) Read(ctx context.Context, req resource.ReadRequ
 		return
 	}
 	// Failed URLs never fail a refresh: that would block destroy and every later plan.
-	model.preheatResults, diags = newPreheatResults(task)
+	// Matched to the saved results, so that each URL keeps its configured spelling.
+	outcome := vod.PreheatOutcome{TaskIDs: []string{taskID}, Results: model.urlResults()}.WithAnswer(task)
+	model.preheatResults, diags = newOutcomeResults(outcome)
 	resp.Diagnostics.Append(diags...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &model)...)
 }

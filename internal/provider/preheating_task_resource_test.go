@@ -54,7 +54,10 @@ func expectAction(action plancheck.ResourceActionType) resource.ConfigPlanChecks
 }
 
 func TestAccPreheatingTask_createAndWait(t *testing.T) {
-	emu := newTestEmulator(t, 900*time.Millisecond) // the 3 URLs end 300ms apart
+	// The emulator's clock moves 300ms at each query, and the 3 URLs end
+	// 300ms apart: the first query sees one ended, the third all three,
+	// however busy the machine is.
+	emu := newSteppedEmulator(t, 900*time.Millisecond, 300*time.Millisecond)
 	runSteps(t, resource.TestStep{
 		Config: emu.taskConfig(`
   urls = [
@@ -85,10 +88,9 @@ func TestAccPreheatingTask_createAndWait(t *testing.T) {
 	if n := emu.countRequests(http.MethodPost); n != 1 {
 		t.Fatalf("%d create requests, want 1", n)
 	}
-	// The apply polled until the URLs had ended: the first query, sent at
-	// once, saw them processing, so the complete state needed another.
-	if n := emu.countRequests(http.MethodGet); n < 2 {
-		t.Fatalf("%d queries; waiting for a 900ms preheat needs more than the first", n)
+	// The apply polled until the URLs had ended, and no longer.
+	if n := emu.countRequests(http.MethodGet); n != 3 {
+		t.Fatalf("%d queries; the URLs end at the third", n)
 	}
 }
 
@@ -205,17 +207,19 @@ func TestAccPreheatingTask_destroyAfterFailedPreheat(t *testing.T) {
 
 func TestAccPreheatingTask_createTimeoutKeepsTask(t *testing.T) {
 	emu := newTestEmulator(t, time.Hour)
-	// The first poll comes at once after the create, the next only after
-	// the create timeout: the wait sees exactly one answer, however slow
-	// the machine, and then runs into its timeout.
+	// The first poll comes at once after the create, the next one a full
+	// create timeout later (a longer poll_interval is refused at plan
+	// time), when the deadline has come too: the wait sees one answer,
+	// however slow the machine, and then runs into its timeout (a second
+	// query, raced against the deadline, is refused unsent).
 	urls := `
   urls          = ["https://cdn.example.com/slow.mp4"]
-  poll_interval = "1h"
+  poll_interval = "3s"
 `
 	runSteps(t,
 		resource.TestStep{
 			Config: emu.taskConfig(urls + `  timeouts = { create = "3s" }`),
-			ExpectError: errorMatching("Timed out waiting for the preheat task", "(1 poll); last seen: 1 URL: 1 processing",
+			ExpectError: errorMatching("Timed out waiting for the preheat task", "last seen: 1 URL: 1 processing",
 				"still pending: https://cdn.example.com/slow.mp4", "The create timeout is 3s; raise timeouts.create",
 				"was created and is saved in state", "terraform untaint"),
 		},
@@ -540,17 +544,21 @@ output "task_id" {
 
 func TestAccPreheatingTask_lostAnswerOnCreateIsNotRetried(t *testing.T) {
 	emu := newTestEmulator(t, -1)
-	// No answer within the create timeout: the client gives up, not knowing
-	// whether VOD created the task. Sending the request again could double the
-	// preheat, so the error says what to check instead.
+	// No answer within the request timeout (1s), well inside the create
+	// timeout (5m): the client gives up on the attempt, not knowing whether
+	// VOD created the task. Sending the request again could double the
+	// preheat (and a second attempt would be answered at once), so the
+	// error says what to check instead.
 	emu.InjectFaults(1, emulator.FaultDelay(3*time.Second))
 	runSteps(t, resource.TestStep{
-		Config: emu.taskConfig(`
+		Config: emu.providerBlockWith(`request_timeout = "1s"`) + `
+resource "vod_preheating_task" "test" {
   urls     = ["https://cdn.example.com/a.mp4"]
-  timeouts = { create = "1s" }
-`),
-		ExpectError: errorMatching("The preheat request may or may not have started a preheat", "context deadline exceeded",
-			"was not retried", "check in the VOD console", "terraform import"),
+  timeouts = { create = "5m" }
+}
+`,
+		ExpectError: errorMatching("The preheat request may or may not have started a preheat", "no answer within 1s (the request timeout)",
+			"not retried", "check in the VOD console", "terraform import"),
 	})
 	if n := emu.RequestCount(); n != 1 {
 		t.Fatalf("the emulator saw %d requests, want exactly 1: a create whose answer was lost is not retried", n)

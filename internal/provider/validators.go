@@ -99,7 +99,7 @@ func (preheatURLValidator) ValidateString(_ context.Context, req validator.Strin
 	raw := req.ConfigValue.ValueString()
 	if problem := preheatURLProblem(raw); problem != "" {
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid urls",
-			fmt.Sprintf("%q %s. Give an absolute http:// or https:// URL with a host, such as \"https://cdn.example.com/video/index.m3u8\".", raw, problem))
+			fmt.Sprintf("%q %s. Give an absolute http:// or https:// URL with a host, such as \"https://cdn.example.com/video/index.m3u8\".", withoutUserInfo(raw), problem))
 	}
 }
 
@@ -129,8 +129,22 @@ func preheatURLProblem(raw string) string {
 		return "is not an absolute http:// or https:// URL"
 	case u.Host == "":
 		return "has no host"
+	case u.User != nil:
+		return "carries user info (user:password@ before the host, shown here without it): it would be stored in state and logs; " +
+			"a CDN URL to preheat has none"
 	}
 	return ""
+}
+
+// withoutUserInfo is raw with any user info (user:password@) cut out, so
+// that no message repeats a password.
+func withoutUserInfo(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.User == nil {
+		return raw
+	}
+	u.User = nil
+	return u.String()
 }
 
 // noSpaceRegexp matches a value without whitespace.

@@ -167,7 +167,12 @@ func (c *Client) QueryPreheating(ctx context.Context, taskID string) (Task, erro
 			return missingFieldError("preheating_results")
 		}
 		task.Results = make([]URLStatus, 0, len(*resp.PreheatingResults))
-		for _, r := range *resp.PreheatingResults {
+		for i, r := range *resp.PreheatingResults {
+			if r.Url == nil || *r.Url == "" {
+				// Without its URL an entry cannot be matched to what was
+				// sent: counting it would call an unknown URL done.
+				return missingFieldError(fmt.Sprintf("url in preheating_results entry %d", i+1))
+			}
 			task.Results = append(task.Results, toURLStatus(r))
 		}
 		return nil

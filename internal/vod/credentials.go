@@ -268,3 +268,11 @@ func (f *sharedFetch[T]) do(ctx context.Context, fetch func(context.Context) (T,
 }
 
 func (f *sharedFetch[T]) waiters() int { return int(f.waiting.Load()) }
+
+// CheckKeys finds the keys the client would sign with, without any call to
+// VOD (the metadata service may be asked), so that a configuration with no
+// credentials at all is refused before anything is created.
+func (c *Client) CheckKeys(ctx context.Context) error {
+	_, err := c.keys.get(ctx)
+	return err
+}

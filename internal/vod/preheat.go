@@ -85,7 +85,7 @@ func (c *Client) preheat(ctx context.Context, req PreheatRequest, clk clock) (Pr
 	if err := req.check(); err != nil {
 		return PreheatOutcome{}, err
 	}
-	r := &preheatRun{c: c, req: req, round: map[string]int{}}
+	r := &preheatRun{c: c, req: req, round: map[string]int{}, sent: map[string][]string{}}
 	for _, s := range req.Tasks {
 		r.queue = append(r.queue, queuedSpec{spec: s})
 	}
@@ -111,7 +111,8 @@ type preheatRun struct {
 	out       PreheatOutcome
 	queue     []queuedSpec
 	inFlight  *queuedSpec
-	round     map[string]int // task ID → its round
+	round     map[string]int      // task ID → its round
+	sent      map[string][]string // task ID → the URLs it was created with
 	retried   map[string]bool
 	createErr error
 
@@ -139,7 +140,7 @@ func (r *preheatRun) createThenLook(ctx context.Context) (PreheatOutcome, error)
 			continue
 		}
 		task.ID = id
-		r.out.merge(task)
+		r.out.merge(task, false) // one look: a URL not listed yet may be listed later
 		r.report()
 	}
 	return r.finish(nil)
@@ -178,7 +179,9 @@ func (r *preheatRun) createAndWait(ctx context.Context, clk clock) (PreheatOutco
 		pending: func() bool { return r.inFlight != nil || (len(r.queue) > 0 && r.createErr == nil) },
 		step: func() {
 			for ; added < len(r.out.TaskIDs); added++ {
-				w.add(r.out.TaskIDs[added])
+				id := r.out.TaskIDs[added]
+				w.add(id).sent = r.sent[id]
+				w.reached = true // the endpoint answered the create
 			}
 			if r.inFlight == nil && len(r.queue) > 0 && r.createErr == nil && ctx.Err() == nil {
 				q := r.queue[0]
@@ -221,6 +224,7 @@ func (r *preheatRun) created(q queuedSpec, taskID string) {
 	r.out.TaskIDs = append(r.out.TaskIDs, taskID)
 	r.out.Tasks = append(r.out.Tasks, Task{ID: taskID})
 	r.round[taskID] = q.round
+	r.sent[taskID] = q.spec.URLs
 	if q.retry != nil {
 		for _, i := range q.retry {
 			res := &r.out.Results[i]
@@ -238,12 +242,18 @@ func (r *preheatRun) created(q queuedSpec, taskID string) {
 // answered merges a task's answer and, once it has ended, queues its
 // failed URLs again while rounds are left.
 func (r *preheatRun) answered(t *waitTask) {
-	r.out.merge(*t.last)
+	if sent := r.sent[t.id]; t.done && len(t.last.Unlisted(sent)) > 0 {
+		if r.out.ListedInstead == nil {
+			r.out.ListedInstead = map[string][]string{}
+		}
+		r.out.ListedInstead[t.id] = t.last.Extra(sent)
+	}
+	r.out.merge(*t.last, t.done)
 	if t.done && !r.retried[t.id] && r.round[t.id] < r.req.RetryFailed {
 		r.retried[t.id] = true
 		var failed []int
 		for i, res := range r.out.Results {
-			if res.TaskID == t.id && isStatus(res.Status, StatusFailed) {
+			if res.TaskID == t.id && (isStatus(res.Status, StatusFailed) || res.Status == StatusNotListed) {
 				failed = append(failed, i)
 			}
 		}
@@ -337,9 +347,20 @@ func (c *Client) Refresh(ctx context.Context, o PreheatOutcome) (PreheatOutcome,
 			return out, fmt.Errorf("refreshing preheat task %s: %w", id, err)
 		}
 		task.ID = id
-		out.merge(task)
+		out = out.WithAnswer(task)
 	}
 	return out, nil
+}
+
+// WithAnswer folds one answer for a task of o into a copy of o, as Refresh
+// does: URLs matched through URLKey keep the spelling o has, and once the
+// task has ended a URL of it that the answer does not list is
+// StatusNotListed.
+func (o PreheatOutcome) WithAnswer(task Task) PreheatOutcome {
+	out := o.clone()
+	out.alignTasks()
+	out.merge(task, task.Completed())
+	return out
 }
 
 // knownProjectID is the project the client calls, when it is known without

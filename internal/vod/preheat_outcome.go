@@ -2,6 +2,7 @@ package vod
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 )
 
@@ -30,6 +31,11 @@ type PreheatOutcome struct {
 	Tasks []Task
 	// NotSent is the specs never created, after a stop part-way.
 	NotSent []TaskSpec
+	// ListedInstead is, by task ID, the URLs a task's final answer listed
+	// that match no URL it was created with, for a task that did not list
+	// one of those (see StatusNotListed). Known only to the run that
+	// created the task: not rebuilt from saved results.
+	ListedInstead map[string][]string
 	// Warnings are problems that did not stop the preheat, e.g. a failed
 	// best-effort query when the request did not wait.
 	Warnings []error
@@ -126,6 +132,8 @@ func (o PreheatOutcome) clone() PreheatOutcome {
 		Tasks:    slices.Clone(o.Tasks),
 		NotSent:  slices.Clone(o.NotSent),
 		Warnings: slices.Clone(o.Warnings),
+
+		ListedInstead: maps.Clone(o.ListedInstead),
 	}
 }
 
@@ -143,9 +151,12 @@ func (o *PreheatOutcome) alignTasks() {
 }
 
 // merge folds an answer for task.ID into the outcome: each URL updates its
-// entry for that task; a URL with no entry for it gets one, unless a later
-// task carries the URL already (it was sent again there).
-func (o *PreheatOutcome) merge(task Task) {
+// entry for that task, matched through URLKey so that the entry keeps the
+// spelling that was sent; a URL with no entry for it gets one, unless a
+// later task carries the URL already (it was sent again there). When final
+// (the task has ended), an entry of the task that the answer does not list
+// gets StatusNotListed.
+func (o *PreheatOutcome) merge(task Task, final bool) {
 	pos := slices.Index(o.TaskIDs, task.ID)
 	if pos < 0 {
 		return
@@ -156,22 +167,53 @@ func (o *PreheatOutcome) merge(task Task) {
 	for i, r := range o.Results {
 		switch p := slices.Index(o.TaskIDs, r.TaskID); {
 		case r.TaskID == task.ID:
-			own[r.URL] = append(own[r.URL], i)
+			own[URLKey(r.URL)] = append(own[URLKey(r.URL)], i)
 		case p > pos:
-			later[r.URL] = true
+			later[URLKey(r.URL)] = true
 		}
 	}
 	for _, r := range task.Results {
-		if idx := own[r.URL]; len(idx) > 0 {
+		key := URLKey(r.URL)
+		if idx := own[key]; len(idx) > 0 {
 			o.Results[idx[0]].Status = r.Status
-			own[r.URL] = idx[1:]
+			own[key] = idx[1:]
 			continue
 		}
-		if later[r.URL] {
+		if later[key] {
 			continue
 		}
 		o.Results = append(o.Results, URLResult{URL: r.URL, Status: r.Status, TaskID: task.ID, Attempts: 1})
 	}
+	if !final {
+		return
+	}
+	for _, idx := range own {
+		for _, i := range idx {
+			o.Results[i].Status = StatusNotListed
+		}
+	}
+}
+
+// NotListed returns up to limit URLs whose status is StatusNotListed, in
+// order, each with what its task listed instead.
+func (o PreheatOutcome) NotListed(limit int) []UnlistedURL {
+	var out []UnlistedURL
+	for _, r := range o.Results {
+		if len(out) == limit {
+			break
+		}
+		if r.Status == StatusNotListed {
+			out = append(out, UnlistedURL{URL: r.URL, TaskID: r.TaskID, Listed: o.ListedInstead[r.TaskID]})
+		}
+	}
+	return out
+}
+
+// UnlistedURL is a URL that its task ended without listing.
+type UnlistedURL struct {
+	URL, TaskID string
+	// Listed is what the task listed that matched no URL sent in it.
+	Listed []string
 }
 
 // PreheatProgress sums up a preheat over all its URLs and tasks.
@@ -179,7 +221,7 @@ type PreheatProgress struct {
 	Total      int // URLs known: sent, and still to be sent (an asset's once listed)
 	Succeed    int
 	Failed     int
-	Processing int // neither succeeded nor failed yet, not yet sent included
+	Processing int // not ended yet, not yet sent included (not_listed has ended)
 	Tasks      int // tasks created
 	NotCreated int // tasks still to be created
 }
@@ -200,5 +242,10 @@ func (o PreheatOutcome) progress(queued []TaskSpec, queuedURLs int) PreheatProgr
 	c := o.Counts()
 	p := PreheatProgress{Total: c.Total + queuedURLs, Succeed: c.Succeed, Failed: c.Failed, Tasks: len(o.TaskIDs), NotCreated: len(queued)}
 	p.Processing = p.Total - p.Succeed - p.Failed
+	for _, r := range o.Results {
+		if r.Status == StatusNotListed {
+			p.Processing-- // ended, though neither succeeded nor failed
+		}
+	}
 	return p
 }

@@ -544,3 +544,84 @@ func TestPreheatWithoutWaitingLooksOnceWithinItsOwnBound(t *testing.T) {
 		t.Fatalf("%d queries, want the first and one look, refused: the window's retry is past the look's bound", queries)
 	}
 }
+
+// TestPreheatMatchesURLsTheAPISpellsOtherwise checks a task that lists its
+// URLs respelled (host case, default port, escapes) ends a success, each
+// result under the spelling sent.
+func TestPreheatMatchesURLsTheAPISpellsOtherwise(t *testing.T) {
+	h, sim := newSimHarness(t, 20*time.Second)
+	urls := []string{"https://cdn.example.com/a.mp4", "http://cdn.example.com/b-c.mp4"}
+	h.emu.ScriptAnswers(emulator.AnswerScript{Respell: map[string]string{
+		urls[0]: "https://CDN.Example.com:443/a.mp4", urls[1]: "http://cdn.example.com:80/b%2Dc.mp4",
+	}})
+	out, err := h.client.preheat(context.Background(), PreheatRequest{Tasks: SplitTasks(urls, nil), Wait: true}, sim.clock())
+	if err != nil || !out.AllSucceeded() || len(out.Results) != 2 {
+		t.Fatalf("err %v, all succeeded %v, results %+v", err, out.AllSucceeded(), out.Results)
+	}
+	for i, r := range out.Results {
+		if r.URL != urls[i] {
+			t.Errorf("result %d is %q, want the spelling sent, %q", i, r.URL, urls[i])
+		}
+	}
+}
+
+// TestPreheatReportsAURLItsTaskDoesNotList checks a task that ends without
+// listing a URL sent leaves that URL not_listed, with what it listed
+// instead, and that retry_failed sends it again.
+func TestPreheatReportsAURLItsTaskDoesNotList(t *testing.T) {
+	h, sim := newSimHarness(t, 20*time.Second)
+	urls := []string{"https://cdn.example.com/a.mp4", "https://cdn.example.com/b.mp4"}
+	h.emu.ScriptAnswers(emulator.AnswerScript{Omit: []string{urls[1]}, Extra: []emulator.URLSeed{{URL: urls[1] + "?x=1"}}})
+	out, err := h.client.preheat(context.Background(), PreheatRequest{Tasks: SplitTasks(urls, nil), Wait: true}, sim.clock())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !out.Completed() || out.AllSucceeded() {
+		t.Fatalf("completed %v, all succeeded %v: %+v", out.Completed(), out.AllSucceeded(), out.Results)
+	}
+	got := out.NotListed(10)
+	if len(got) != 1 || got[0].URL != urls[1] || got[0].TaskID != out.TaskIDs[0] || !slices.Equal(got[0].Listed, []string{urls[1] + "?x=1"}) {
+		t.Fatalf("NotListed = %+v", got)
+	}
+
+	h, sim = newSimHarness(t, 20*time.Second)
+	// The retry lists b?x=1 alone: not empty, and still not b.
+	h.emu.ScriptAnswers(emulator.AnswerScript{Omit: []string{urls[1]}, Extra: []emulator.URLSeed{{URL: urls[1] + "?x=1"}}})
+	out, err = h.client.preheat(context.Background(), PreheatRequest{Tasks: SplitTasks(urls, nil), Wait: true, RetryFailed: 1}, sim.clock())
+	if err != nil || len(out.TaskIDs) != 2 || h.emu.PreheatCount(urls[1]) != 2 || h.emu.PreheatCount(urls[0]) != 1 {
+		t.Fatalf("retry_failed 1: %v, %d tasks, b preheated %d times, a %d", err, len(out.TaskIDs), h.emu.PreheatCount(urls[1]), h.emu.PreheatCount(urls[0]))
+	}
+	if r := out.Results[1]; r.Status != StatusNotListed || r.Attempts != 2 || r.TaskID != out.TaskIDs[1] {
+		t.Fatalf("b after its retry: %+v", r)
+	}
+}
+
+// TestQueryRefusesAnEntryWithoutURL checks an answer entry with no url is a
+// decoding error, not a URL that ended.
+func TestQueryRefusesAnEntryWithoutURL(t *testing.T) {
+	h := newHarness(t, emulator.Config{ProcessingTime: -1}, func(c *Config) { c.MaxRetries = 0 })
+	taskID := h.emu.CreateTask("", []string{"https://cdn.example.com/a.mp4"})
+	h.emu.ScriptAnswers(emulator.AnswerScript{WithoutURL: true})
+	_, err := h.client.QueryPreheating(context.Background(), taskID)
+	var decodeErr *DecodeError
+	if !errors.As(err, &decodeErr) || !strings.Contains(err.Error(), "url in preheating_results entry 2") {
+		t.Fatalf("err = %v, want a DecodeError naming entry 2", err)
+	}
+}
+
+// TestThrottledCreateStoppedByCtxWasNotSent checks a create the gateway
+// refused (429) and that Ctrl-C then stopped says it was not sent.
+func TestThrottledCreateStoppedByCtxWasNotSent(t *testing.T) {
+	h := newHarness(t, emulator.Config{}, nil)
+	h.emu.InjectFaults(5, emulator.Fault429("1"))
+	ctx, cancel := context.WithTimeout(context.Background(), time.Hour)
+	defer cancel()
+	h.client.sleep = func(context.Context, time.Duration) error { cancel(); return context.Canceled }
+	_, err := h.client.CreatePreheating(ctx, "", []string{"https://cdn.example.com/a.mp4"})
+	if !IsNotSent(err) || !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v, want a NotSentError for Ctrl-C", err)
+	}
+	if creates, _ := requests(h); creates != 1 {
+		t.Fatalf("%d creates reached the emulator, want the one throttled", creates)
+	}
+}

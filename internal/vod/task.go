@@ -12,6 +12,18 @@ const (
 	StatusFailed     = "failed"
 )
 
+// StatusNotListed is this provider's status, never the API's, for a URL
+// that was sent in a task that ended without listing it (under any
+// spelling URLKey matches): the preheat of that URL is not confirmed. It
+// has ended, is not a success, and counts in none of processing, succeed
+// and failed.
+const StatusNotListed = "not_listed"
+
+// NotListedAfter is how many answers in a row must show a task's listed
+// URLs all ended, and a URL sent in it missing, before the wait gives up on
+// that URL (StatusNotListed) rather than waiting for it to be listed.
+const NotListedAfter = 3
+
 // URLStatus is one URL of a preheat task and its status exactly as the API sent it.
 type URLStatus struct {
 	URL    string
@@ -48,7 +60,45 @@ func documentedStatus(status string) string {
 func isStatus(got, want string) bool { return strings.EqualFold(got, want) }
 
 func isFinal(status string) bool {
-	return isStatus(status, StatusSucceed) || isStatus(status, StatusFailed)
+	return isStatus(status, StatusSucceed) || isStatus(status, StatusFailed) || status == StatusNotListed
+}
+
+// listedKeys is the URLKey of every URL the task lists.
+func (t Task) listedKeys() map[string]bool {
+	keys := make(map[string]bool, len(t.Results))
+	for _, r := range t.Results {
+		keys[URLKey(r.URL)] = true
+	}
+	return keys
+}
+
+// Unlisted returns the URLs of sent that the task does not list under any
+// spelling URLKey matches, in sent's order.
+func (t Task) Unlisted(sent []string) []string {
+	listed := t.listedKeys()
+	var missing []string
+	for _, u := range sent {
+		if !listed[URLKey(u)] {
+			missing = append(missing, u)
+		}
+	}
+	return missing
+}
+
+// Extra returns the URLs the task lists that match none of sent, in the
+// API's order: what it listed instead of the URLs Unlisted returns.
+func (t Task) Extra(sent []string) []string {
+	keys := make(map[string]bool, len(sent))
+	for _, u := range sent {
+		keys[URLKey(u)] = true
+	}
+	var extra []string
+	for _, r := range t.Results {
+		if !keys[URLKey(r.URL)] {
+			extra = append(extra, r.URL)
+		}
+	}
+	return extra
 }
 
 // Counts tallies the task's URLs by status.

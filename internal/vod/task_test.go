@@ -1,6 +1,7 @@
 package vod
 
 import (
+	"slices"
 	"strings"
 	"testing"
 )
@@ -67,5 +68,22 @@ func TestDocumentedStatusSpellsTheDocumentedStatusesInLowerCase(t *testing.T) {
 		if got := documentedStatus(in); got != want {
 			t.Errorf("documentedStatus(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+func TestTaskUnlistedAndExtra(t *testing.T) {
+	task := Task{ID: "t1", Results: []URLStatus{
+		{"https://CDN.example.com/a.mp4", "succeed"},
+		{"https://cdn.example.com/b.mp4?x=1", "succeed"},
+	}}
+	sent := []string{"https://cdn.example.com/a.mp4", "https://cdn.example.com/b.mp4"}
+	if got := task.Unlisted(sent); !slices.Equal(got, []string{"https://cdn.example.com/b.mp4"}) {
+		t.Errorf("Unlisted = %v", got)
+	}
+	if got := task.Extra(sent); !slices.Equal(got, []string{"https://cdn.example.com/b.mp4?x=1"}) {
+		t.Errorf("Extra = %v", got)
+	}
+	if got := task.Unlisted(nil); got != nil {
+		t.Errorf("Unlisted(nil) = %v: an asset's task lists its own URLs", got)
 	}
 }

@@ -85,6 +85,13 @@ type waitTask struct {
 	lastErr    error // the last failed query since the last answer
 	emptySince time.Time
 	done       bool
+	// sent is the URLs the task was created with (nil for an asset alone,
+	// or a task the wait did not create): it is done only once each of them
+	// is listed and has ended, or after NotListedAfter answers that end
+	// every listed URL without listing one of them.
+	sent []string
+	// unlistedAnswers counts those answers in a row.
+	unlistedAnswers int
 }
 
 // waiter is the state of the single wait loop: the tasks it follows, how
@@ -100,6 +107,10 @@ type waiter struct {
 	tasks   []*waitTask
 	polls   int
 	lastErr error
+	// reached is set once the endpoint has answered (or a task was created):
+	// until then a query that could not connect ends the wait, since an
+	// endpoint that never answered is most likely wrong, not down.
+	reached bool
 }
 
 func newWaiter(c clock, interval time.Duration, query func(context.Context, string) (Task, error)) *waiter {
@@ -222,6 +233,9 @@ func (w *waiter) poll(ctx context.Context, t *waitTask) error {
 	task, err := w.query(ctx, t.id)
 	t.polls++
 	w.polls++
+	if !neverConnectedError(err) {
+		w.reached = true // an answer, or at least a connection
+	}
 	switch {
 	case err == nil:
 	case ctx.Err() != nil:
@@ -233,6 +247,10 @@ func (w *waiter) poll(ctx context.Context, t *waitTask) error {
 		// timed out all the same.
 		t.lastErr, w.lastErr = err, err
 		return w.stopped(context.DeadlineExceeded)
+	case !w.reached && neverConnectedError(err):
+		// The query already tried max_retries times.
+		t.lastErr, w.lastErr = err, err
+		return w.stopped(err)
 	case worthAnotherTry(err):
 		// Throttling, an outage, no answer: the wait's own deadline bounds
 		// these, so try again on the schedule.
@@ -245,8 +263,13 @@ func (w *waiter) poll(ctx context.Context, t *waitTask) error {
 	}
 	task.ID = t.id
 	t.last, t.lastErr = &task, nil
+	if task.Completed() && len(task.Unlisted(t.sent)) > 0 {
+		t.unlistedAnswers++
+	} else {
+		t.unlistedAnswers = 0
+	}
 	switch {
-	case task.Completed():
+	case task.Completed() && (t.unlistedAnswers == 0 || t.unlistedAnswers >= NotListedAfter):
 		t.done = true
 		return nil
 	case len(task.Results) > 0:
@@ -293,6 +316,12 @@ func (w *waiter) stopped(cause error) *WaitError {
 
 func isContextError(err error) bool {
 	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
+}
+
+// neverConnectedError reports a request none of whose attempts connected.
+func neverConnectedError(err error) bool {
+	var transportErr *TransportError
+	return err != nil && errors.As(err, &transportErr) && transportErr.NeverConnected()
 }
 
 func isEmptyResults(err error) bool { return errors.As(err, new(*EmptyResultsError)) }

@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"math/rand/v2"
+	"net"
 	"slices"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -55,16 +57,21 @@ func TestWaitRespectsInterval(t *testing.T) {
 }
 
 func TestWaitTimeoutSaysWhatItLastSaw(t *testing.T) {
-	poll, _ := scripted(taskOf("processing", "succeed", "processing"))
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Millisecond)
-	defer cancel()
-	_, err := Wait(ctx, "t1", 5*time.Millisecond, poll)
+	// A task that never ends, on a simulated clock: the deadline comes
+	// after several polls however busy the machine is.
+	poll, calls := scripted(taskOf("processing", "succeed", "processing"))
+	sim := newSimTime()
+	ctx := withSimDeadline(sim, 30*time.Second)
+	_, err := sim.clockWithDeadline(ctx).wait(ctx, "t1", 5*time.Second, poll)
+	if *calls < 2 {
+		t.Fatalf("%d polls before the deadline, want several", *calls)
+	}
 	var waitErr *WaitError
 	if !errors.As(err, &waitErr) || !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("err = %v, want a WaitError wrapping DeadlineExceeded", err)
 	}
 	msg := err.Error()
-	for _, want := range []string{"timed out after", "task t1", "3 URLs: 2 processing, 1 succeed", "still pending: https://cdn.example.com/a.mp4, https://cdn.example.com/c.mp4"} {
+	for _, want := range []string{"timed out after 30s", "task t1", "3 URLs: 2 processing, 1 succeed", "still pending: https://cdn.example.com/a.mp4, https://cdn.example.com/c.mp4"} {
 		if !strings.Contains(msg, want) {
 			t.Errorf("error %q lacks %q", msg, want)
 		}
@@ -539,5 +546,94 @@ func TestWaitTimesOutWhenTheNextQueryWouldComeTooLate(t *testing.T) {
 		if !strings.Contains(err.Error(), "timed out after") || !strings.Contains(err.Error(), "last seen: 1 URL: 1 processing") {
 			t.Fatalf("%T: %v", late, err)
 		}
+	}
+}
+
+// waitWithSent runs the single wait loop on one task created with sent,
+// on a simulated clock, answering the scripted tasks.
+func waitWithSent(sent []string, tasks ...Task) (*waitTask, int, error) {
+	poll, calls := scripted(tasks...)
+	sim := newSimTime()
+	ctx := withSimDeadline(sim, time.Hour)
+	w := newWaiter(sim.clockWithDeadline(ctx), time.Second, func(ctx context.Context, _ string) (Task, error) { return poll(ctx) })
+	t := w.add("t1")
+	t.sent = sent
+	w.reached = true
+	err := w.run(ctx, waitHooks{})
+	return t, *calls, err
+}
+
+// TestWaitEndsWhenEverySentURLHasEnded checks the completion rule: an
+// answer whose listed URLs have all ended does not end the wait while a URL
+// sent is missing from it; respelled, it counts as listed.
+func TestWaitEndsWhenEverySentURLHasEnded(t *testing.T) {
+	sent := []string{"https://cdn.example.com/a.mp4", "https://cdn.example.com/b.mp4"}
+	onlyA := Task{Results: []URLStatus{{"https://cdn.example.com/a.mp4", "succeed"}}}
+	both := Task{Results: []URLStatus{{"https://cdn.example.com/a.mp4", "succeed"}, {"https://CDN.example.com:443/%62.mp4", "failed"}}}
+	task, polls, err := waitWithSent(sent, onlyA, onlyA, both)
+	if err != nil || !task.done || polls != 3 {
+		t.Fatalf("err %v, done %v after %d polls; want done at the third, which lists b", err, task.done, polls)
+	}
+	if task.unlistedAnswers != 0 {
+		t.Fatalf("unlisted answers %d after b was listed", task.unlistedAnswers)
+	}
+}
+
+// TestWaitGivesUpOnAnUnlistedURL checks a task that keeps ending without
+// listing a URL sent ends the wait after NotListedAfter such answers, not
+// at the first and not at the deadline.
+func TestWaitGivesUpOnAnUnlistedURL(t *testing.T) {
+	sent := []string{"https://cdn.example.com/a.mp4", "https://cdn.example.com/b.mp4"}
+	onlyA := Task{Results: []URLStatus{{"https://cdn.example.com/a.mp4", "succeed"}, {"https://cdn.example.com/b.mp4?x=1", "succeed"}}}
+	task, polls, err := waitWithSent(sent, onlyA)
+	if err != nil || !task.done || polls != NotListedAfter {
+		t.Fatalf("err %v, done %v after %d polls; want done after %d", err, task.done, polls, NotListedAfter)
+	}
+	// Without URLs sent (an asset's task), the first ended answer ends it.
+	task, polls, err = waitWithSent(nil, onlyA)
+	if err != nil || !task.done || polls != 1 {
+		t.Fatalf("asset: err %v, done %v after %d polls", err, task.done, polls)
+	}
+}
+
+// refused is what a query returns when no attempt could connect.
+var refused = &NotSentError{API: "query", Cause: &RetriesExhaustedError{Attempts: 4, Last: &TransportError{
+	Method: "GET", Scheme: "https", Host: "vod.example.com", What: "connection refused",
+	Err: &net.OpError{Op: "dial", Net: "tcp", Err: syscall.ECONNREFUSED}}}}
+
+// TestWaitStopsWhenTheEndpointNeverAnswered checks a wait whose every query
+// could not connect from the first on ends at the first failed query (which
+// made max_retries attempts already), naming the endpoint as the suspect,
+// while one that had answers rides out the same errors.
+func TestWaitStopsWhenTheEndpointNeverAnswered(t *testing.T) {
+	sim := newSimTime()
+	ctx := withSimDeadline(sim, time.Hour)
+	polls := 0
+	_, err := sim.clockWithDeadline(ctx).wait(ctx, "t1", 0, func(context.Context) (Task, error) {
+		polls++
+		return Task{}, refused
+	})
+	if polls != 1 || !errors.Is(err, refused) || !strings.Contains(err.Error(), "Check endpoint (or region)") {
+		t.Fatalf("after %d polls: %v", polls, err)
+	}
+	if sim.elapsed() != 0 {
+		t.Fatalf("it waited %s", sim.elapsed())
+	}
+
+	sim = newSimTime()
+	ctx = withSimDeadline(sim, time.Hour)
+	polls = 0
+	task, err := sim.clockWithDeadline(ctx).wait(ctx, "t1", 0, func(context.Context) (Task, error) {
+		polls++
+		switch {
+		case polls == 1:
+			return taskOf("processing"), nil
+		case sim.elapsed() < 10*time.Minute:
+			return Task{}, refused
+		}
+		return taskOf("succeed"), nil
+	})
+	if err != nil || !task.AllSucceeded() || polls < 5 {
+		t.Fatalf("after an answer, an outage of refused connections: %v after %d polls", err, polls)
 	}
 }
