@@ -211,7 +211,7 @@ func (r *preheatingBatchResource) Read(ctx context.Context, req resource.ReadReq
 	}
 	ctx, cancel := context.WithTimeout(ctx, readTimeout)
 	defer cancel()
-	refreshed, err := r.client.Refresh(ctx, outcomeFromState(taskIDs, model.urlResults()))
+	refreshed, err := r.client.Reread(ctx, outcomeFromState(taskIDs, model.urlResults()))
 	if isTaskNotFound(err) {
 		recorded, known, diags := recordedScope(ctx, req.Private)
 		resp.Diagnostics.Append(diags...)
@@ -236,7 +236,7 @@ func (r *preheatingBatchResource) Read(ctx context.Context, req resource.ReadReq
 	resp.Diagnostics.Append(r.save(ctx, &model, refreshed, &resp.State)...)
 }
 
-// outcomeFromState rebuilds what Refresh needs from the saved task IDs
+// outcomeFromState rebuilds what Reread and Resume need from the saved task IDs
 // and per-URL results.
 func outcomeFromState(taskIDs []string, results []vod.URLResult) vod.PreheatOutcome {
 	byTask := map[string][]vod.URLStatus{}
