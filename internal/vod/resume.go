@@ -100,14 +100,22 @@ func (o PreheatOutcome) Remaining(retryFailed int) Remaining {
 
 // Adopt rebuilds the outcome of a preheat of specs from the tasks an
 // earlier run created (in creation order, as OnTaskCreated told them) but
-// could not save, as when its process was killed: each first-round task
-// takes the first spec equal to its own, a retry's URLs move to it, and the
-// specs no task took are NotSent. Resume then carries on without creating
-// any of those tasks again.
+// could not save, as when its process was killed. Resume then carries on
+// without creating any of them again.
 func Adopt(specs []TaskSpec, created []CreatedTask) PreheatOutcome {
-	var o PreheatOutcome
-	left := slices.Clone(specs)
+	return AdoptInto(PreheatOutcome{NotSent: slices.Clone(specs)}, created)
+}
+
+// AdoptInto adds to o the tasks of created it does not hold yet: a
+// first-round task takes the first spec of o.NotSent equal to its own (that
+// spec is sent no more), a retry takes over its URLs' entries.
+func AdoptInto(o PreheatOutcome, created []CreatedTask) PreheatOutcome {
+	o = o.clone()
+	o.alignTasks()
 	for _, c := range created {
+		if slices.Contains(o.TaskIDs, c.TaskID) {
+			continue
+		}
 		o.TaskIDs = append(o.TaskIDs, c.TaskID)
 		o.Tasks = append(o.Tasks, Task{ID: c.TaskID})
 		if c.Round > 0 {
@@ -121,14 +129,16 @@ func Adopt(specs []TaskSpec, created []CreatedTask) PreheatOutcome {
 			}
 			continue
 		}
-		if i := slices.IndexFunc(left, func(s TaskSpec) bool { return sameSpec(s, c.Spec) }); i >= 0 {
-			left = slices.Delete(left, i, i+1)
+		if i := slices.IndexFunc(o.NotSent, func(s TaskSpec) bool { return sameSpec(s, c.Spec) }); i >= 0 {
+			o.NotSent = slices.Delete(o.NotSent, i, i+1)
 		}
 		for _, u := range c.Spec.URLs {
 			o.Results = append(o.Results, URLResult{URL: u, TaskID: c.TaskID, Attempts: 1})
 		}
 	}
-	o.NotSent = left
+	if len(o.NotSent) == 0 {
+		o.NotSent = nil
+	}
 	return o
 }
 

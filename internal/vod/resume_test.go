@@ -134,3 +134,14 @@ func TestAdoptRebuildsWhatAKilledRunCreated(t *testing.T) {
 		t.Fatalf("remaining %+v", rem)
 	}
 }
+
+// TestAdoptIntoSkipsTasksAlreadyHeld checks a journal read twice, or one
+// that lists tasks state already has, adds nothing twice.
+func TestAdoptIntoSkipsTasksAlreadyHeld(t *testing.T) {
+	specs := SplitTasks(numberedURLs("u", 15), nil)
+	created := []CreatedTask{{TaskID: "t1", Spec: specs[0]}, {TaskID: "t2", Spec: specs[1]}}
+	o := AdoptInto(Adopt(specs, created[:1]), created)
+	if !slices.Equal(o.TaskIDs, []string{"t1", "t2"}) || len(o.Results) != 15 || o.NotSent != nil {
+		t.Fatalf("tasks %v, %d results, not sent %v", o.TaskIDs, len(o.Results), o.NotSent)
+	}
+}
