@@ -22,7 +22,9 @@ func (taskIDListValidator) Description(context.Context) string {
 	return "each entry is a task ID, or task IDs separated by commas, without whitespace or control characters"
 }
 
-func (v taskIDListValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+func (v taskIDListValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
 
 func (taskIDListValidator) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
