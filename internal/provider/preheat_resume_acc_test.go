@@ -138,7 +138,9 @@ func (e *testEmulator) resumeBatchConfig(n int, extra string) string {
 // tasks, and the next apply in the same directory adopts and waits for them.
 func TestAccPreheatResume_killedMidWaitAdoptsItsTasks(t *testing.T) {
 	emu := newTestEmulator(t, time.Hour)
-	w := newCLIWorkdir(t, "1.5.0", emu.resumeBatchConfig(15, ""))
+	// A bound for the case where the tasks are created again: new tasks
+	// would take an hour, so the second apply would time out and fail.
+	w := newCLIWorkdir(t, "1.5.0", emu.resumeBatchConfig(15, "  timeouts = {\n    create = \"60s\"\n  }\n"))
 	var output bytes.Buffer
 	cmd := w.start(&output, "apply", "-auto-approve", "-input=false")
 	waitFor(t, "both tasks in the journal", func() bool { return len(journalTasks(t)) == 2 })
