@@ -198,7 +198,7 @@ func TestAccPreheatAction_25URLsProgressInCLI(t *testing.T) {
 	prefix := "Action action.vod_preheat.release (triggered by terraform_data.publish): "
 	// Each task ID as it is created, before the wait: a run stopped
 	// part-way can be followed with the data source's task_ids.
-	created := regexp.MustCompile(`(?m)^` + regexp.QuoteMeta(prefix) + `preheat task [0-9a-f]{32} created$`).FindAllString(out, -1)
+	created := regexp.MustCompile(`(?m)^`+regexp.QuoteMeta(prefix)+`preheat task [0-9a-f]{32} created$`).FindAllString(out, -1)
 	if len(created) != 3 {
 		t.Errorf("%d \"preheat task … created\" lines, want 3:\n%s", len(created), out)
 	}

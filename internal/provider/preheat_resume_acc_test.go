@@ -21,7 +21,6 @@ import (
 	"time"
 
 	"github.com/vodprovider/terraform-provider-vod/internal/emulator"
-	"github.com/vodprovider/terraform-provider-vod/internal/vod"
 )
 
 // acceptedCreates counts the creates the emulator accepted: tasks that exist.
@@ -309,5 +308,3 @@ func TestAccPreheatResume_raisedRetryFailedResendsOnlyTheFailedURL(t *testing.T)
 		t.Fatalf("results %v", results)
 	}
 }
-
-var _ = vod.CreatedTask{}

@@ -446,7 +446,7 @@ func TestAccPreheatingResult_severalTasksInOneRead(t *testing.T) {
 		},
 	})
 	runStep(t, resource.TestStep{
-		Config:      emu.providerBlock() + dataBlock(`task_ids = ["task-a", "task-b"]` + "\n  fail_on_failed = true"),
+		Config:      emu.providerBlock() + dataBlock(`task_ids = ["task-a", "task-b"]`+"\n  fail_on_failed = true"),
 		ExpectError: errorMatching("Preheat failed", "1 of 2 URLs of 2 preheat tasks (task-a, task-b)", "https://cdn.example.com/b.mp4"),
 	})
 }
