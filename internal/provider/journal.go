@@ -165,15 +165,14 @@ func (j *journal) write(f journalFile) error {
 		return fmt.Errorf("writing the preheat journal %s: %w", j.path, err)
 	}
 	defer os.Remove(tmp.Name()) // once renamed, there is nothing to remove
-	if _, err := tmp.Write(raw); err != nil {
-		tmp.Close()
-		return fmt.Errorf("writing the preheat journal %s: %w", j.path, err)
+	_, err = tmp.Write(raw)
+	if err == nil {
+		err = tmp.Sync() // on disk before the rename makes it the journal
 	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return fmt.Errorf("writing the preheat journal %s: %w", j.path, err)
+	if closeErr := tmp.Close(); err == nil {
+		err = closeErr
 	}
-	if err := tmp.Close(); err != nil {
+	if err != nil {
 		return fmt.Errorf("writing the preheat journal %s: %w", j.path, err)
 	}
 	if err := os.Rename(tmp.Name(), j.path); err != nil {

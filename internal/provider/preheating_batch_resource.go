@@ -89,7 +89,7 @@ func (r *preheatingBatchResource) Schema(ctx context.Context, _ resource.SchemaR
 				Optional:            true,
 				Computed:            true,
 				Default:             int64default.StaticInt64(0),
-				MarkdownDescription: retryFailedDoc,
+				MarkdownDescription: retryFailedResourceDoc,
 				Validators:          retryFailedValidators(),
 			},
 			"id": schema.StringAttribute{

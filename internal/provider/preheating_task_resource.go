@@ -106,7 +106,7 @@ func (r *preheatingTaskResource) Schema(ctx context.Context, _ resource.SchemaRe
 				Optional:            true,
 				Computed:            true,
 				Default:             int64default.StaticInt64(0),
-				MarkdownDescription: retryFailedDoc,
+				MarkdownDescription: retryFailedResourceDoc,
 				Validators:          retryFailedValidators(),
 			},
 			"task_ids": schema.ListAttribute{
