@@ -6,6 +6,7 @@ package provider
 // a second time. A create of the same preheat adopts the tasks it lists.
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -41,6 +42,11 @@ func defaultJournalPath() string {
 type journal struct {
 	path string
 	mu   sync.Mutex
+	// live are the tasks of runs in this process, by the run's context:
+	// while it is not done they are never adopted, since they belong to
+	// another resource's run of the same preheat in the same apply. A
+	// run whose Terraform went away (killed) has its context cancelled.
+	live map[string]context.Context
 }
 
 // journalFile is the file's content: per preheat identity, the tasks
@@ -84,22 +90,43 @@ func sortedCopy(values []string) []string {
 	return out
 }
 
-// tasks returns the tasks recorded for key, in creation order.
+// tasks returns the tasks recorded for key, in creation order, but those
+// of runs still going in this process.
 func (j *journal) tasks(key preheatKey) ([]vod.CreatedTask, error) {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	f, err := j.read()
-	return f.Preheats[key.id()].Tasks, err
+	var tasks []vod.CreatedTask
+	for _, task := range f.Preheats[key.id()].Tasks {
+		if ctx, ok := j.live[task.TaskID]; !ok || ctx.Err() != nil {
+			tasks = append(tasks, task)
+		}
+	}
+	return tasks, err
 }
 
-// record adds a task created for key.
-func (j *journal) record(key preheatKey, task vod.CreatedTask) error {
+// release marks a run's tasks as no longer going: from now on a later run
+// may adopt them (if state never gets them).
+func (j *journal) release(taskIDs []string) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	for _, id := range taskIDs {
+		delete(j.live, id)
+	}
+}
+
+// record adds a task created for key by the run of ctx.
+func (j *journal) record(ctx context.Context, key preheatKey, task vod.CreatedTask) error {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	f, err := j.read()
 	if err != nil {
 		return err
 	}
+	if j.live == nil {
+		j.live = map[string]context.Context{}
+	}
+	j.live[task.TaskID] = ctx
 	rec := f.Preheats[key.id()]
 	rec.What = key.String()
 	rec.Tasks = append(rec.Tasks, task)

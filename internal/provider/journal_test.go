@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"slices"
@@ -20,13 +21,14 @@ func TestJournalRecordsAndClearsByPreheat(t *testing.T) {
 		t.Fatalf("a missing journal: %v, %v", tasks, err)
 	}
 	for _, task := range []vod.CreatedTask{{TaskID: "t1", Spec: vod.TaskSpec{URLs: a.URLs}}, {TaskID: "t2", Spec: vod.TaskSpec{URLs: a.URLs[1:]}, Round: 1}} {
-		if err := j.record(a, task); err != nil {
+		if err := j.record(context.Background(), a, task); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if err := j.record(b, vod.CreatedTask{TaskID: "t3"}); err != nil {
+	if err := j.record(context.Background(), b, vod.CreatedTask{TaskID: "t3"}); err != nil {
 		t.Fatal(err)
 	}
+	j.release([]string{"t1", "t2", "t3"}) // their runs ended
 	// The same URLs in another order are the same preheat; other triggers are not.
 	reordered := a
 	reordered.URLs = []string{"https://cdn/2", "https://cdn/1"}
@@ -61,7 +63,7 @@ func TestJournalRefusesAFileItCannotRead(t *testing.T) {
 	if _, err := j.tasks(preheatKey{}); err == nil || !strings.Contains(err.Error(), path) {
 		t.Fatalf("err = %v, want one naming the file", err)
 	}
-	if err := j.record(preheatKey{}, vod.CreatedTask{TaskID: "t1"}); err == nil {
+	if err := j.record(context.Background(), preheatKey{}, vod.CreatedTask{TaskID: "t1"}); err == nil {
 		t.Fatal("recording into a broken journal must fail, not overwrite it")
 	}
 	if raw, _ := os.ReadFile(path); string(raw) != "{not json" {
@@ -77,5 +79,30 @@ func TestDefaultJournalPathFollowsTFDataDir(t *testing.T) {
 	t.Setenv("TF_DATA_DIR", "/var/tf")
 	if got := defaultJournalPath(); got != filepath.Join("/var/tf", journalFileName) {
 		t.Fatalf("got %q", got)
+	}
+}
+
+// TestJournalNeverOffersTheTasksOfARunStillGoing checks two resources of
+// the same preheat in one apply do not adopt each other's tasks: a task is
+// offered only once its run has ended.
+func TestJournalNeverOffersTheTasksOfARunStillGoing(t *testing.T) {
+	j := &journal{path: filepath.Join(t.TempDir(), journalFileName)}
+	key := preheatKey{URLs: []string{"https://cdn/1"}}
+	run, cancel := context.WithCancel(context.Background())
+	for _, id := range []string{"t1", "t2"} {
+		if err := j.record(run, key, vod.CreatedTask{TaskID: id}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if tasks, _ := j.tasks(key); len(tasks) != 0 {
+		t.Fatalf("offered %+v while its run goes on", tasks)
+	}
+	j.release([]string{"t1"})
+	if tasks, _ := j.tasks(key); len(tasks) != 1 || tasks[0].TaskID != "t1" {
+		t.Fatalf("after t1's run ended: %+v", tasks)
+	}
+	cancel() // Terraform went away: the run's context ends before the run does
+	if tasks, _ := j.tasks(key); len(tasks) != 2 {
+		t.Fatalf("after the run's context ended: %+v", tasks)
 	}
 }

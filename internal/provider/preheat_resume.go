@@ -251,7 +251,7 @@ func (r *taskRecorder) record(task vod.CreatedTask) {
 	if r.journal == nil {
 		return
 	}
-	if err := r.journal.record(r.key, task); err != nil {
+	if err := r.journal.record(r.ctx, r.key, task); err != nil {
 		r.mu.Lock()
 		r.errs = append(r.errs, err.Error())
 		r.mu.Unlock()
@@ -335,6 +335,9 @@ func (d resourceData) runResourcePreheat(ctx context.Context, key preheatKey, fr
 	recorder := &taskRecorder{ctx: ctx, journal: d.journal, key: key}
 	run.onTaskCreated = recorder.record
 	outcome, runDiags := runPreheat(ctx, d.client, run)
+	if d.journal != nil {
+		d.journal.release(outcome.TaskIDs)
+	}
 	diags.Append(recorder.diagnostics()...)
 	if ctx.Err() == nil {
 		// Terraform gets the outcome and saves it: the journal has done its part.
