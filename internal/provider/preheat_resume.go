@@ -346,3 +346,44 @@ func (d resourceData) runResourcePreheat(ctx context.Context, key preheatKey, fr
 	diags.Append(runDiags...)
 	return outcome, diags
 }
+
+// resumeInUpdate runs the resume an update's plan proposed (planResume),
+// from the outcome in state, with the planned settings and the preheat's
+// urls and assets. ok is false when nothing could be run; the outcome is
+// to be saved whatever the diagnostics say: an update that fails keeps its
+// state (untainted), and the next apply resumes again.
+func (d resourceData) resumeInUpdate(ctx context.Context, req resource.UpdateRequest, s preheatSettings, urls, assets []string, oneTask bool) (vod.PreheatOutcome, diag.Diagnostics, bool) {
+	var diags diag.Diagnostics
+	if !clientConfigured(d.client, &diags) {
+		return vod.PreheatOutcome{}, diags, false
+	}
+	from, settings, ok := savedOutcome(ctx, req.State, req.Plan, oneTask, &diags)
+	createTimeout, d2 := s.Timeouts.Create(ctx, defaultCreateTimeout)
+	diags.Append(d2...)
+	key, d2 := d.journalKey(ctx, urls, assets, s.Triggers)
+	diags.Append(d2...)
+	if !ok || diags.HasError() {
+		return vod.PreheatOutcome{}, diags, false
+	}
+	outcome, runDiags := d.runResourcePreheat(ctx, key, &from, preheatRun{
+		retryFailed:    settings.retryFailed,
+		wait:           s.WaitForCompletion.ValueBool(),
+		failOnFailed:   s.FailOnFailed.ValueBool(),
+		pollInterval:   pollInterval(s.PollInterval),
+		timeout:        createTimeout,
+		timeoutSetting: "timeouts.create",
+		saved:          true,
+	})
+	return outcome, append(diags, runDiags...), true
+}
+
+// clearJournalOf forgets a destroyed preheat, so that a later one of the
+// same URLs is new.
+func (d resourceData) clearJournalOf(ctx context.Context, urls, assets []string, triggers types.Map) {
+	if d.journal == nil {
+		return
+	}
+	if key, diags := d.journalKey(ctx, urls, assets, triggers); !diags.HasError() {
+		_ = d.journal.clear(key)
+	}
+}

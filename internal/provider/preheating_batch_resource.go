@@ -265,47 +265,25 @@ func (r *preheatingBatchResource) Update(ctx context.Context, req resource.Updat
 		resp.Diagnostics.Append(resp.State.Set(ctx, &model)...)
 		return
 	}
-	if !clientConfigured(r.client, &resp.Diagnostics) {
-		return
-	}
-	from, settings, ok := savedOutcome(ctx, req.State, req.Plan, false, &resp.Diagnostics)
-	createTimeout, diags := model.Timeouts.Create(ctx, defaultCreateTimeout)
-	resp.Diagnostics.Append(diags...)
 	urls, diags := stringList(ctx, model.URLs)
 	resp.Diagnostics.Append(diags...)
 	assetIDs, diags := stringList(ctx, model.AssetIDs)
 	resp.Diagnostics.Append(diags...)
-	key, diags := r.journalKey(ctx, urls, assetIDs, model.Triggers)
-	resp.Diagnostics.Append(diags...)
-	if !ok || resp.Diagnostics.HasError() {
-		return
+	outcome, diags, ok := r.resumeInUpdate(ctx, req, model.preheatSettings, urls, assetIDs, false)
+	if ok {
+		resp.Diagnostics.Append(r.save(ctx, &model, outcome, &resp.State)...)
 	}
-	outcome, runDiags := r.runResourcePreheat(ctx, key, &from, preheatRun{
-		retryFailed:    settings.retryFailed,
-		wait:           model.WaitForCompletion.ValueBool(),
-		failOnFailed:   model.FailOnFailed.ValueBool(),
-		pollInterval:   pollInterval(model.PollInterval),
-		timeout:        createTimeout,
-		timeoutSetting: "timeouts.create",
-		saved:          true,
-	})
-	// What the resume reached is saved whatever went wrong: an update that
-	// fails keeps its state (untainted), and the next apply resumes again.
-	resp.Diagnostics.Append(r.save(ctx, &model, outcome, &resp.State)...)
-	resp.Diagnostics.Append(runDiags...)
+	resp.Diagnostics.Append(diags...)
 }
 
 // Delete forgets the tasks: a preheat cannot be undone or cancelled. The
 // journal forgets them too, so that a later batch of the same URLs is new.
 func (r *preheatingBatchResource) Delete(ctx context.Context, req resource.DeleteRequest, _ *resource.DeleteResponse) {
 	var model preheatingBatchModel
-	if diags := req.State.Get(ctx, &model); diags.HasError() || r.journal == nil {
-		return
-	}
-	urls, _ := stringList(ctx, model.URLs)
-	assetIDs, _ := stringList(ctx, model.AssetIDs)
-	if key, diags := r.journalKey(ctx, urls, assetIDs, model.Triggers); !diags.HasError() {
-		_ = r.journal.clear(key)
+	if diags := req.State.Get(ctx, &model); !diags.HasError() {
+		urls, _ := stringList(ctx, model.URLs)
+		assetIDs, _ := stringList(ctx, model.AssetIDs)
+		r.clearJournalOf(ctx, urls, assetIDs, model.Triggers)
 	}
 }
 

@@ -310,44 +310,22 @@ func (r *preheatingTaskResource) Update(ctx context.Context, req resource.Update
 		resp.Diagnostics.Append(resp.State.Set(ctx, &model)...)
 		return
 	}
-	if !clientConfigured(r.client, &resp.Diagnostics) {
-		return
-	}
-	from, settings, ok := savedOutcome(ctx, req.State, req.Plan, true, &resp.Diagnostics)
-	createTimeout, diags := model.Timeouts.Create(ctx, defaultCreateTimeout)
-	resp.Diagnostics.Append(diags...)
 	urls, diags := stringList(ctx, model.URLs)
 	resp.Diagnostics.Append(diags...)
-	key, diags := r.journalKey(ctx, urls, assetsOf(model.AssetID), model.Triggers)
-	resp.Diagnostics.Append(diags...)
-	if !ok || resp.Diagnostics.HasError() {
-		return
+	outcome, diags, ok := r.resumeInUpdate(ctx, req, model.preheatSettings, urls, assetsOf(model.AssetID), true)
+	if ok {
+		resp.Diagnostics.Append(r.save(ctx, &model, outcome, &resp.State)...)
 	}
-	outcome, runDiags := r.runResourcePreheat(ctx, key, &from, preheatRun{
-		retryFailed:    settings.retryFailed,
-		wait:           model.WaitForCompletion.ValueBool(),
-		failOnFailed:   model.FailOnFailed.ValueBool(),
-		pollInterval:   pollInterval(model.PollInterval),
-		timeout:        createTimeout,
-		timeoutSetting: "timeouts.create",
-		saved:          true,
-	})
-	// Saved whatever went wrong: the update keeps its state (untainted),
-	// and the next apply resumes again.
-	resp.Diagnostics.Append(r.save(ctx, &model, outcome, &resp.State)...)
-	resp.Diagnostics.Append(runDiags...)
+	resp.Diagnostics.Append(diags...)
 }
 
 // Delete forgets the task: a preheat cannot be undone or cancelled. The
 // journal forgets it too, so that a later preheat of the same URLs is new.
 func (r *preheatingTaskResource) Delete(ctx context.Context, req resource.DeleteRequest, _ *resource.DeleteResponse) {
 	var model preheatingTaskModel
-	if diags := req.State.Get(ctx, &model); diags.HasError() || r.journal == nil {
-		return
-	}
-	urls, _ := stringList(ctx, model.URLs)
-	if key, diags := r.journalKey(ctx, urls, assetsOf(model.AssetID), model.Triggers); !diags.HasError() {
-		_ = r.journal.clear(key)
+	if diags := req.State.Get(ctx, &model); !diags.HasError() {
+		urls, _ := stringList(ctx, model.URLs)
+		r.clearJournalOf(ctx, urls, assetsOf(model.AssetID), model.Triggers)
 	}
 }
 
