@@ -145,3 +145,49 @@ func TestAdoptIntoSkipsTasksAlreadyHeld(t *testing.T) {
 		t.Fatalf("tasks %v, %d results, not sent %v", o.TaskIDs, len(o.Results), o.NotSent)
 	}
 }
+
+// TestResumeWithoutWaitingSendsWhatWasNotSentOnly checks a resume that
+// does not wait creates the specs not sent and looks once at the new
+// tasks only, never at the finished ones.
+func TestResumeWithoutWaitingSendsWhatWasNotSentOnly(t *testing.T) {
+	h, sim := newSimHarness(t, -1)
+	specs := SplitTasks(numberedURLs("u", 15), nil)
+	first, err := h.client.preheat(context.Background(), PreheatRequest{Tasks: specs[:1], Wait: true}, sim.clock())
+	if err != nil || !first.Completed() {
+		t.Fatalf("first: %v", err)
+	}
+	first.NotSent = specs[1:]
+	creates, queries := requests(h)
+	out, err := h.client.resume(context.Background(), first, PreheatRequest{}, sim.clock())
+	c2, q2 := requests(h)
+	if err != nil || c2-creates != 1 || q2-queries != 1 || len(out.TaskIDs) != 2 || len(out.Results) != 15 || out.NotSent != nil {
+		t.Fatalf("resume: %v; %d creates, %d queries, tasks %v, %d results", err, c2-creates, q2-queries, out.TaskIDs, len(out.Results))
+	}
+}
+
+// TestPreheatStoppedBeforeARetryDoesNotListItAsNotSent checks a retry
+// queued when the preheat stopped stays out of NotSent: its URL was sent,
+// and Resume sends it again from its failed status.
+func TestPreheatStoppedBeforeARetryDoesNotListItAsNotSent(t *testing.T) {
+	h, sim := newSimHarness(t, -1)
+	var mu sync.Mutex
+	creates := 0
+	interceptRequests(h, func(r *http.Request) *http.Response {
+		mu.Lock()
+		defer mu.Unlock()
+		if isCreate(r) {
+			if creates++; creates == 2 {
+				return gatewayAnswer(r, http.StatusForbidden, "VOD.10051")
+			}
+		}
+		return nil
+	})
+	urls := []string{"https://cdn.example.com/ok.mp4", "https://cdn.example.com/fail.mp4"}
+	out, err := h.client.preheat(context.Background(), PreheatRequest{Tasks: SplitTasks(urls, nil), Wait: true, RetryFailed: 1}, sim.clock())
+	if err == nil || len(out.NotSent) != 0 || out.Counts().Failed != 1 {
+		t.Fatalf("err %v, not sent %v, counts %+v", err, out.NotSent, out.Counts())
+	}
+	if rem := out.Remaining(1); rem.Retries != 1 || rem.NotSentURLs != 0 {
+		t.Fatalf("remaining %+v", rem)
+	}
+}
