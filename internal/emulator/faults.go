@@ -145,6 +145,23 @@ func (s *Server) AnswerQueriesWith(status int) {
 	s.queryStatus = status
 }
 
+// AnswerUnknownTasksWith sets the answer to a query of a task the emulator
+// does not know: by default 400 VOD.10053 ("illegal field: {task_id}"),
+// what VOD answers for a malformed task ID too. VOD's documentation lists
+// no answer for an unknown task; tests use this for the other codes a
+// client may meet, such as VOD.10062.
+func (s *Server) AnswerUnknownTasksWith(status int, code string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.unknownTask = &unknownTaskAnswer{status: status, code: code}
+}
+
+// unknownTaskAnswer is set by AnswerUnknownTasksWith.
+type unknownTaskAnswer struct {
+	status int
+	code   string
+}
+
 // applyFault plays f and reports whether the request should still be served.
 func (s *Server) applyFault(w http.ResponseWriter, r *http.Request, f Fault) bool {
 	if f.Delay > 0 {

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -238,5 +239,15 @@ func TestAnswerQueriesWith202(t *testing.T) {
 	h.srv.AnswerQueriesWith(http.StatusAccepted)
 	if r := h.query(t, "t1"); r.status != http.StatusAccepted || !strings.Contains(string(r.body), `"status":"succeed"`) {
 		t.Fatalf("query: %d %s", r.status, r.body)
+	}
+}
+
+func TestAnswerUnknownTasksWith(t *testing.T) {
+	s := New(Config{AccessKey: "ak", SecretKey: "sk", ProjectID: "p"})
+	s.AnswerUnknownTasksWith(http.StatusNotFound, "VOD.10062")
+	rec := httptest.NewRecorder()
+	s.handleQuery(rec, httptest.NewRequest(http.MethodGet, "/v1.0/p/asset/preheating?task_id=gone", nil))
+	if rec.Code != http.StatusNotFound || !strings.Contains(rec.Body.String(), "VOD.10062") {
+		t.Fatalf("got %d %s", rec.Code, rec.Body)
 	}
 }

@@ -123,6 +123,7 @@ type Server struct {
 	connections atomic.Int64
 	skew        time.Duration // added to cfg.Now for signatures and Date
 	queryStatus int           // status of a successful query
+	unknownTask *unknownTaskAnswer
 	lock        lockout
 	preheats    map[string]int // times each URL was preheated (tasks.go)
 	script      AnswerScript   // how queries list URLs (answer_script.go)

@@ -266,6 +266,13 @@ func (s *Server) handleQuery(w http.ResponseWriter, r *http.Request) {
 	taskID := r.URL.Query().Get("task_id")
 	t := s.lookup(taskID)
 	if taskID == "" || t == nil {
+		s.mu.Lock()
+		answer := s.unknownTask
+		s.mu.Unlock()
+		if answer != nil && taskID != "" {
+			writeError(w, answer.status, answer.code, "The preheat task does not exist.")
+			return
+		}
 		writeIllegalField(w, "task_id")
 		return
 	}

@@ -35,6 +35,8 @@ var (
 	maxRetriesSetting     = setting{"max_retries", []string{"HW_MAX_RETRIES"}}
 	maxRPSSetting         = setting{"max_requests_per_second", []string{"HW_VOD_MAX_RPS"}}
 	requestTimeoutSetting = setting{"request_timeout", []string{"HW_VOD_REQUEST_TIMEOUT"}}
+	journalSetting        = setting{"journal", []string{"HW_VOD_JOURNAL"}}
+	journalPathSetting    = setting{"journal_path", []string{"HW_VOD_JOURNAL_PATH"}}
 )
 
 func (s setting) envList() string { return strings.Join(s.envVars, " or ") }
@@ -79,6 +81,8 @@ type settings struct {
 	maxRequestsPerSecond                                             float64 // 0: no cap
 	auth                                                             authSettings
 	requestTimeout                                                   time.Duration
+	// journalPath is where created tasks are recorded; "" when journal is off.
+	journalPath string
 }
 
 func resolveSettings(c providerModel, diags *diag.Diagnostics) settings {
@@ -129,6 +133,8 @@ func resolveSettings(c providerModel, diags *diag.Diagnostics) settings {
 		}
 		s.requestTimeout = v
 	}
+
+	s.journalPath = resolveJournalPath(c, diags)
 
 	if diags.HasError() {
 		return s // a missing value may only be an unknown one
@@ -210,4 +216,23 @@ func logCall(ctx context.Context, call vod.CallLog) {
 		return
 	}
 	tflog.Debug(ctx, "VOD API request", fields)
+}
+
+// resolveJournalPath is journal_path, or the default in Terraform's data
+// directory; "" when journal is false.
+func resolveJournalPath(c providerModel, diags *diag.Diagnostics) string {
+	if raw, ok := journalSetting.lookup(c.Journal, func() string { return strconv.FormatBool(c.Journal.ValueBool()) }, diags); ok {
+		on, err := strconv.ParseBool(raw)
+		if err != nil {
+			diags.AddAttributeError(path.Root(journalSetting.attribute), "Invalid journal",
+				fmt.Sprintf("%s is %q; use true or false.", journalSetting.envList(), raw))
+		}
+		if !on {
+			return ""
+		}
+	}
+	if p, ok := journalPathSetting.lookup(c.JournalPath, c.JournalPath.ValueString, diags); ok {
+		return p
+	}
+	return defaultJournalPath()
 }

@@ -111,3 +111,36 @@ func TestSettingLookupTakesTheEnvironmentForAnEmptyString(t *testing.T) {
 		t.Fatal(diags)
 	}
 }
+
+func TestJournalPathSettings(t *testing.T) {
+	t.Setenv("HW_VOD_JOURNAL", "")
+	t.Setenv("HW_VOD_JOURNAL_PATH", "")
+	t.Setenv("TF_DATA_DIR", "")
+	model := func(on types.Bool, path types.String) providerModel {
+		return providerModel{Journal: on, JournalPath: path}
+	}
+	for _, tc := range []struct {
+		name, env, envPath string
+		model              providerModel
+		want               string
+	}{
+		{"default", "", "", model(types.BoolNull(), types.StringNull()), defaultJournalPath()},
+		{"off", "", "", model(types.BoolValue(false), types.StringValue("/x/j.json")), ""},
+		{"off by environment", "false", "", model(types.BoolNull(), types.StringNull()), ""},
+		{"moved", "", "", model(types.BoolNull(), types.StringValue("/x/j.json")), "/x/j.json"},
+		{"moved by environment", "", "/y/j.json", model(types.BoolNull(), types.StringNull()), "/y/j.json"},
+	} {
+		t.Setenv("HW_VOD_JOURNAL", tc.env)
+		t.Setenv("HW_VOD_JOURNAL_PATH", tc.envPath)
+		var diags diag.Diagnostics
+		if got := resolveJournalPath(tc.model, &diags); got != tc.want || diags.HasError() {
+			t.Errorf("%s: %q (%v), want %q", tc.name, got, diags, tc.want)
+		}
+	}
+	t.Setenv("HW_VOD_JOURNAL", "maybe")
+	var diags diag.Diagnostics
+	resolveJournalPath(model(types.BoolNull(), types.StringNull()), &diags)
+	if !diags.HasError() || !strings.Contains(diags.Errors()[0].Detail(), "HW_VOD_JOURNAL") {
+		t.Fatalf("an invalid HW_VOD_JOURNAL: %v", diags)
+	}
+}

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
@@ -11,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/vodprovider/terraform-provider-vod/internal/vod"
 )
@@ -128,7 +130,10 @@ func (a *preheatAction) Invoke(ctx context.Context, req action.InvokeRequest, re
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	var reporting sync.Mutex // tasks are told from the creating goroutine
 	report := func(message string) {
+		reporting.Lock()
+		defer reporting.Unlock()
 		if resp.SendProgress != nil {
 			resp.SendProgress(action.InvokeProgressEvent{Message: message})
 		}
@@ -145,6 +150,12 @@ func (a *preheatAction) Invoke(ctx context.Context, req action.InvokeRequest, re
 	}
 	progress := actionProgress{report: report, wait: wait, timeout: run.timeout}
 	run.progress = progress.update
+	// Each task ID as it is created, so that a run stopped part-way can
+	// still be followed (the vod_preheating_result data source's task_ids).
+	run.onTaskCreated = func(task vod.CreatedTask) {
+		tflog.Info(ctx, "Preheat task "+task.TaskID+" created", map[string]any{"task_id": task.TaskID})
+		report("preheat task " + task.TaskID + " created")
+	}
 	start := time.Now()
 	outcome, diags := runPreheat(ctx, a.client, run)
 	resp.Diagnostics.Append(diags...)

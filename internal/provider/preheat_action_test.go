@@ -198,6 +198,12 @@ func TestAccPreheatAction_25URLsProgressInCLI(t *testing.T) {
 		t.Fatalf("terraform apply: %v\n%s", err, out)
 	}
 	prefix := "Action action.vod_preheat.release (triggered by terraform_data.publish): "
+	// Each task ID as it is created, before the wait: a run stopped
+	// part-way can be followed with the data source's task_ids.
+	created := regexp.MustCompile(`(?m)^`+regexp.QuoteMeta(prefix)+`preheat task [0-9a-f]{32} created$`).FindAllString(out, -1)
+	if len(created) != 3 {
+		t.Errorf("%d \"preheat task … created\" lines, want 3:\n%s", len(created), out)
+	}
 	requireInOrder(t, out, prefix+"created 3 preheat tasks; waiting for their URLs (timeout 20m)",
 		prefix+"25/25 succeeded, 0 failed, 0 processing; 3 tasks", prefix+"3 preheat tasks (", "complete after", "25 URLs: 25 succeed")
 	if n := emu.countRequests(http.MethodPost); n != 3 {

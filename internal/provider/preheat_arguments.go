@@ -45,6 +45,10 @@ var assetIDsDoc = fmt.Sprintf("IDs of published VOD assets whose playback URLs t
 var retryFailedDoc = fmt.Sprintf("After the tasks end, preheat the URLs that failed again, in new tasks, up to this many rounds "+
 	"(0 to %d; defaults to 0). Only failed URLs are sent again. Needs `wait_for_completion`.", maxRetryFailed)
 
+// retryFailedResourceDoc is retryFailedDoc for the resources, which keep
+// what failed in state.
+var retryFailedResourceDoc = retryFailedDoc + " Raising it after a run, then applying, re-sends only the URLs that failed, as an in-place update."
+
 func assetIDValidators() []validator.String {
 	return []validator.String{stringvalidator.LengthAtLeast(1), stringvalidator.RegexMatches(noSpaceRegexp, "must not contain whitespace")}
 }

@@ -91,6 +91,14 @@ type preheatRun struct {
 	saved bool
 	// progress, when set, also gets every changed summary (the action's CLI lines).
 	progress func(vod.PreheatProgress)
+	// from, when set, is a stopped preheat to resume (vod.Client.Resume)
+	// instead of starting tasks anew; resumedBy says whether an update
+	// does it (the resource is not tainted then) or a create adopting
+	// journaled tasks.
+	from      *vod.PreheatOutcome
+	resumedBy string
+	// onTaskCreated, when set, is told each task the moment it is created.
+	onTaskCreated func(vod.CreatedTask)
 }
 
 // runPreheat creates the tasks, waits if asked, and describes what went
@@ -101,13 +109,21 @@ func runPreheat(ctx context.Context, client *vod.Client, run preheatRun) (vod.Pr
 	ctx, cancel := context.WithTimeout(ctx, run.timeout)
 	defer cancel()
 	logger := progressLogger{next: run.progress}
-	outcome, err := client.Preheat(ctx, vod.PreheatRequest{
-		Tasks:        run.tasks,
-		RetryFailed:  run.retryFailed,
-		Wait:         run.wait,
-		PollInterval: run.pollInterval,
-		Progress:     func(p vod.PreheatProgress) { logger.report(ctx, p) },
-	})
+	req := vod.PreheatRequest{
+		Tasks:         run.tasks,
+		RetryFailed:   run.retryFailed,
+		Wait:          run.wait,
+		PollInterval:  run.pollInterval,
+		Progress:      func(p vod.PreheatProgress) { logger.report(ctx, p) },
+		OnTaskCreated: run.onTaskCreated,
+	}
+	var outcome vod.PreheatOutcome
+	var err error
+	if run.from != nil {
+		outcome, err = client.Resume(ctx, *run.from, req)
+	} else {
+		outcome, err = client.Preheat(ctx, req)
+	}
 	var diags diag.Diagnostics
 	if err != nil {
 		diags.Append(preheatErrorDiagnostic(ctx.Err(), err, outcome, run))
@@ -116,14 +132,14 @@ func runPreheat(ctx context.Context, client *vod.Client, run preheatRun) (vod.Pr
 	if run.wait && run.failOnFailed {
 		if failure, failed := failedURLsDiagnostic(outcome.Counts(), outcome.FailedURLs(failedURLsShown), outcome.TaskIDs); failed {
 			if run.saved {
-				failure = diag.NewErrorDiagnostic(failure.Summary(), failure.Detail()+keptInStateNote(outcome.TaskIDs))
+				failure = diag.NewErrorDiagnostic(failure.Summary(), failure.Detail()+keptInStateNote(outcome.TaskIDs, run.resumedBy == resumedByUpdate))
 			}
 			diags.Append(failure)
 		}
 	}
 	if unlisted, ok := notListedDiagnostic(outcome, run.wait && run.failOnFailed); ok {
 		if run.saved && unlisted.Severity() == diag.SeverityError {
-			unlisted = diag.NewErrorDiagnostic(unlisted.Summary(), unlisted.Detail()+keptInStateNote(outcome.TaskIDs))
+			unlisted = diag.NewErrorDiagnostic(unlisted.Summary(), unlisted.Detail()+keptInStateNote(outcome.TaskIDs, run.resumedBy == resumedByUpdate))
 		}
 		diags.Append(unlisted)
 	}

@@ -180,16 +180,29 @@ func describeCreateError(err error) (summary, detail string) {
 			"at %s; to track it here, import it: terraform import <address> <task_id>.", err, dailyPreheatQuota, time.Now().UTC().Format(time.RFC3339))
 }
 
+// resumedByUpdate marks a run that resumes a stopped preheat in an update.
+const resumedByUpdate = "update"
+
 // keptInStateNote tells what happens to tasks whose run failed after VOD
-// accepted them.
-func keptInStateNote(taskIDs []string) string {
+// accepted them, and the two ways on: resume, or start over. An update
+// that stopped leaves the resource untainted, so the next apply resumes.
+func keptInStateNote(taskIDs []string, update bool) string {
 	label, verb := tasksLabel(taskIDs), "was"
 	if len(taskIDs) > 1 {
 		verb = "were"
 	}
-	return fmt.Sprintf("\n\n%s %s created and %s saved in state; Terraform marks it tainted, so the next apply "+
-		"starts a new preheat (new tasks, counted against the daily quota of %d). To keep what was created instead, run "+
-		"terraform untaint on this resource.", upperFirst(label), verb, map[string]string{"was": "is", "were": "are"}[verb], dailyPreheatQuota)
+	if update {
+		return fmt.Sprintf("\n\n%s %s saved in state, with what was not sent. Run terraform apply again to resume from here: "+
+			"it sends only what was not sent, waits for the unfinished tasks and re-sends failed URLs within retry_failed. "+
+			"To start over instead, run terraform apply -replace=<this resource's address>.",
+			upperFirst(label), map[string]string{"was": "is", "were": "are"}[verb])
+	}
+	return fmt.Sprintf("\n\n%s %s created and %s saved in state, with what was not sent; Terraform marks the resource tainted. Two ways on:\n"+
+		"- To resume where this run stopped (send only what was not sent, wait for the unfinished tasks, re-send failed URLs "+
+		"within retry_failed), run terraform untaint <this resource's address>, then terraform apply.\n"+
+		"- To start over, run terraform apply as it is: it replaces the resource with a new preheat of everything "+
+		"(new tasks, counted again against the daily quota of %d).",
+		upperFirst(label), verb, map[string]string{"was": "is", "were": "are"}[verb], dailyPreheatQuota)
 }
 
 func upperFirst(s string) string {
@@ -208,7 +221,7 @@ func preheatErrorDiagnostic(ctxErr, err error, outcome vod.PreheatOutcome, run p
 	}
 	if preheatErr.Phase == "wait" {
 		summary, detail := describeWaitError(ctxErr, preheatErr.Cause, tasksLabel(outcome.TaskIDs), run.timeout, run.timeoutSetting)
-		return diag.NewErrorDiagnostic(summary, detail+leftBehindNote(outcome.TaskIDs, run.saved))
+		return diag.NewErrorDiagnostic(summary, detail+leftBehindNote(outcome.TaskIDs, run))
 	}
 	summary, detail := describeCreateError(preheatErr.Cause)
 	if vod.IsDailyQuotaExceeded(preheatErr.Cause) {
@@ -218,13 +231,13 @@ func preheatErrorDiagnostic(ctxErr, err error, outcome vod.PreheatOutcome, run p
 			preheatErr.Cause, dailyPreheatQuota)
 	}
 	if preheatErr.Created > 0 || len(preheatErr.NotSent) > 0 && len(outcome.TaskIDs) > 0 {
-		detail += partialCreationNote(preheatErr, outcome, run.saved)
+		detail += partialCreationNote(preheatErr, outcome, run)
 	}
 	return diag.NewErrorDiagnostic(summary, detail)
 }
 
 // partialCreationNote says what a run created before it stopped, and what it did not send.
-func partialCreationNote(preheatErr *vod.PreheatError, outcome vod.PreheatOutcome, saved bool) string {
+func partialCreationNote(preheatErr *vod.PreheatError, outcome vod.PreheatOutcome, run preheatRun) string {
 	var b strings.Builder
 	verb := "were"
 	if preheatErr.Created == 1 {
@@ -236,16 +249,16 @@ func partialCreationNote(preheatErr *vod.PreheatError, outcome vod.PreheatOutcom
 	}
 	b.WriteString(".")
 	if len(outcome.TaskIDs) > 0 {
-		b.WriteString(leftBehindNote(outcome.TaskIDs, saved))
+		b.WriteString(leftBehindNote(outcome.TaskIDs, run))
 	}
 	return b.String()
 }
 
 // leftBehindNote says where created tasks are: in state, tainted, or, for
 // the action, nowhere but in VOD.
-func leftBehindNote(taskIDs []string, saved bool) string {
-	if saved {
-		return keptInStateNote(taskIDs)
+func leftBehindNote(taskIDs []string, run preheatRun) string {
+	if run.saved {
+		return keptInStateNote(taskIDs, run.resumedBy == resumedByUpdate)
 	}
 	if len(taskIDs) == 0 {
 		return ""

@@ -77,7 +77,7 @@ func TestDescribeCreateError(t *testing.T) {
 
 func TestPartialCreationNoteCountsInTheSingular(t *testing.T) {
 	perr := &vod.PreheatError{Phase: "create", Created: 1, URLsCovered: 1, NotSent: []vod.TaskSpec{{AssetID: "a9"}}}
-	got := partialCreationNote(perr, vod.PreheatOutcome{TaskIDs: []string{"t1"}}, true)
+	got := partialCreationNote(perr, vod.PreheatOutcome{TaskIDs: []string{"t1"}}, preheatRun{saved: true})
 	if want := "Before this error, 1 preheat task was created, covering 1 URL; not sent: 1 task, 1 asset (a9)."; !strings.Contains(got, want) {
 		t.Fatalf("note %q lacks %q", got, want)
 	}

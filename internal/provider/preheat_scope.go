@@ -51,6 +51,8 @@ func newTaskScope(cfg vod.Config, region string) taskScope {
 type resourceData struct {
 	client *vod.Client
 	scope  taskScope
+	// journal records each task as it is created; nil when turned off.
+	journal *journal
 }
 
 // resourceDataFrom unpacks ProviderData for a resource's Configure.
@@ -104,4 +106,39 @@ func notFoundDecision(recorded taskScope, known bool, current taskScope) (remove
 			"If the provider settings are right and the task is really gone, remove it with terraform state rm.", recorded, current)
 	}
 	return true, ""
+}
+
+// isIllegalTaskAnswer is VOD.10053 ("illegal parameter") for a query: VOD
+// may answer it for a task it does not know, but also for a request it
+// found malformed, so it never removes a task from state.
+func isIllegalTaskAnswer(err error) bool {
+	apiErr, ok := vod.AsAPIError(err)
+	return ok && apiErr.ErrorCode == "VOD.10053"
+}
+
+// readNotFound handles a refresh whose query said a task is not known.
+// handled is false for any other error. A definite "no such task" from the
+// scope that created it removes the resource; anything less keeps it, as
+// it was, with a warning.
+func (d resourceData) readNotFound(ctx context.Context, err error, private privateGetter, state interface{ RemoveResource(context.Context) }, diags *diag.Diagnostics) (handled bool) {
+	switch {
+	case isIllegalTaskAnswer(err):
+		diags.AddWarning("Preheat task not readable",
+			fmt.Sprintf("VOD refused the query of a task of this preheat (%v). That may mean the task no longer exists, or a request VOD "+
+				"found malformed, so it is kept in state, unchanged. If the task is really gone, remove it with terraform state rm.", err))
+		return true
+	case !isTaskNotFound(err):
+		return false
+	}
+	recorded, known, d2 := recordedScope(ctx, private)
+	diags.Append(d2...)
+	if remove, why := notFoundDecision(recorded, known, d.scope); !remove {
+		diags.AddWarning("Preheat task not found", fmt.Sprintf("VOD does not know a task of this preheat (%v). %s", err, why))
+		return true
+	}
+	diags.AddWarning("Preheat task no longer exists",
+		fmt.Sprintf("VOD no longer knows a task of this preheat (%v), which had not finished. It is removed from state; the next apply starts a new preheat "+
+			"if the configuration still has it.", err))
+	state.RemoveResource(ctx)
+	return true
 }

@@ -44,6 +44,7 @@ type preheatingBatchModel struct {
 	ID      types.String `tfsdk:"id"`
 	TaskIDs types.List   `tfsdk:"task_ids"`
 	preheatResults
+	notSentState
 }
 
 // batchIdentity identifies a batch by its id, the comma-separated task IDs.
@@ -69,7 +70,7 @@ func (r *preheatingBatchResource) Schema(ctx context.Context, _ resource.SchemaR
 			"Failed URLs can be preheated again (`retry_failed`). A preheat cannot be edited: another set of `urls` or `asset_ids`, "+
 			"or changed `triggers`, starts a new batch. Destroying it only forgets the tasks.",
 			maxBatchURLs, maxBatchAssets, vod.MaxURLsPerTask),
-		Attributes: resultAttributes(preheatSettingsAttributes(ctx, batchWording, map[string]schema.Attribute{
+		Attributes: notSentAttributes(resultAttributes(preheatSettingsAttributes(ctx, batchWording, map[string]schema.Attribute{
 			"urls": schema.ListAttribute{
 				Optional:            true,
 				ElementType:         types.StringType,
@@ -88,21 +89,22 @@ func (r *preheatingBatchResource) Schema(ctx context.Context, _ resource.SchemaR
 				Optional:            true,
 				Computed:            true,
 				Default:             int64default.StaticInt64(0),
-				MarkdownDescription: retryFailedDoc,
+				MarkdownDescription: retryFailedResourceDoc,
 				Validators:          retryFailedValidators(),
 			},
 			"id": schema.StringAttribute{
-				Computed:            true,
-				MarkdownDescription: "The task IDs, separated by commas: what `terraform import` takes.",
-				PlanModifiers:       keepID,
+				Computed: true,
+				MarkdownDescription: "The task IDs of the create, separated by commas: what `terraform import` takes. " +
+					"It does not change when a later apply resumes the batch: `task_ids` then lists the new tasks too.",
+				PlanModifiers: keepID,
 			},
 			"task_ids": schema.ListAttribute{
 				Computed:            true,
 				ElementType:         types.StringType,
-				MarkdownDescription: "Every task created, in order, retries included.",
+				MarkdownDescription: "Every task created, in order, retries and resumed runs included.",
 				PlanModifiers:       []planmodifier.List{listplanmodifier.UseStateForUnknown()},
 			},
-		})),
+		}))),
 	}
 }
 
@@ -124,12 +126,14 @@ func (r *preheatingBatchResource) ValidateConfig(ctx context.Context, req resour
 }
 
 // ModifyPlan requires urls or asset_ids when the plan creates a batch (see
-// the task resource's ModifyPlan for why this is not a config validator).
+// the task resource's ModifyPlan for why this is not a config validator),
+// and proposes to resume a batch that stopped part-way.
 func (r *preheatingBatchResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	requireSomethingToPreheat(ctx, req, resp, "Nothing to preheat", nothingToPreheat("urls and asset_ids"), "urls", "asset_ids")
 	if planCreatesPreheat(req, resp) {
 		checkCredentialsAtPlan(ctx, r.client, &resp.Diagnostics)
 	}
+	planResume(ctx, req, resp, false)
 }
 
 func (r *preheatingBatchResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
@@ -154,7 +158,9 @@ func (r *preheatingBatchResource) Create(ctx context.Context, req resource.Creat
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	outcome, runDiags := runPreheat(ctx, r.client, preheatRun{
+	key, diags := r.journalKey(ctx, urls, assetIDs, model.Triggers)
+	resp.Diagnostics.Append(diags...)
+	outcome, runDiags := r.runResourcePreheat(ctx, key, nil, preheatRun{
 		tasks:          vod.SplitTasks(urls, assetIDs),
 		retryFailed:    int(model.RetryFailed.ValueInt64()),
 		wait:           model.WaitForCompletion.ValueBool(),
@@ -181,14 +187,19 @@ type stateSetter interface {
 	Set(ctx context.Context, val any) diag.Diagnostics
 }
 
-// save writes the outcome into model and state.
+// save writes the outcome into model and state. id is set once, by the
+// create: a resume leaves it (and so the identity) as it was.
 func (r *preheatingBatchResource) save(ctx context.Context, model *preheatingBatchModel, outcome vod.PreheatOutcome, state stateSetter) diag.Diagnostics {
 	var diags diag.Diagnostics
-	model.ID = types.StringValue(strings.Join(outcome.TaskIDs, ","))
+	if model.ID.IsNull() || model.ID.IsUnknown() || model.ID.ValueString() == "" {
+		model.ID = types.StringValue(strings.Join(outcome.TaskIDs, ","))
+	}
 	taskIDs, d := types.ListValueFrom(ctx, types.StringType, outcome.TaskIDs)
 	diags.Append(d...)
 	model.TaskIDs = taskIDs
 	model.preheatResults, d = newOutcomeResults(outcome)
+	diags.Append(d...)
+	model.notSentState, d = newNotSentState(ctx, outcome.NotSent)
 	diags.Append(d...)
 	diags.Append(state.Set(ctx, model)...)
 	return diags
@@ -204,30 +215,23 @@ func (r *preheatingBatchResource) Read(ctx context.Context, req resource.ReadReq
 		return
 	}
 	resp.Diagnostics.Append(resp.Identity.Set(ctx, batchIdentity{ID: model.ID})...)
+	taskIDs, diags := stringList(ctx, model.TaskIDs)
+	resp.Diagnostics.Append(diags...)
+	r.forgetJournalOf(ctx, model, taskIDs)
 	if model.Completed.ValueBool() {
 		return // every URL has ended: final, and no request spent on it
 	}
 	readTimeout, diags := model.Timeouts.Read(ctx, defaultTaskReadTimeout)
 	resp.Diagnostics.Append(diags...)
-	taskIDs, diags := stringList(ctx, model.TaskIDs)
+	notSent, diags := model.specs(ctx, false)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
 	ctx, cancel := context.WithTimeout(ctx, readTimeout)
 	defer cancel()
-	refreshed, err := r.client.Refresh(ctx, outcomeFromState(taskIDs, model.urlResults()))
-	if isTaskNotFound(err) {
-		recorded, known, diags := recordedScope(ctx, req.Private)
-		resp.Diagnostics.Append(diags...)
-		if remove, why := notFoundDecision(recorded, known, r.scope); !remove {
-			resp.Diagnostics.AddWarning("Preheat task not found", fmt.Sprintf("A task of this batch is unknown to VOD (%v). %s", err, why))
-			return
-		}
-		resp.Diagnostics.AddWarning("Preheat tasks no longer exist",
-			fmt.Sprintf("VOD no longer knows a task of this unfinished batch (%v). The batch is removed from state; the next apply "+
-				"starts a new one if the configuration still has it.", err))
-		resp.State.RemoveResource(ctx)
+	refreshed, err := r.client.Reread(ctx, outcomeFromState(taskIDs, model.urlResults(), notSent))
+	if r.readNotFound(ctx, err, req.Private, &resp.State, &resp.Diagnostics) {
 		return
 	}
 	if err != nil {
@@ -241,35 +245,51 @@ func (r *preheatingBatchResource) Read(ctx context.Context, req resource.ReadReq
 	resp.Diagnostics.Append(r.save(ctx, &model, refreshed, &resp.State)...)
 }
 
-// outcomeFromState rebuilds what Refresh needs from the saved task IDs
-// and per-URL results.
-func outcomeFromState(taskIDs []string, results []vod.URLResult) vod.PreheatOutcome {
-	byTask := map[string][]vod.URLStatus{}
-	for _, r := range results {
-		byTask[r.TaskID] = append(byTask[r.TaskID], vod.URLStatus{URL: r.URL, Status: r.Status})
+// forgetJournalOf clears the journal's record of this batch once state
+// holds every task it lists.
+func (r *preheatingBatchResource) forgetJournalOf(ctx context.Context, model preheatingBatchModel, taskIDs []string) {
+	urls, _ := stringList(ctx, model.URLs)
+	assetIDs, _ := stringList(ctx, model.AssetIDs)
+	if key, diags := r.journalKey(ctx, urls, assetIDs, model.Triggers); !diags.HasError() {
+		r.forgetJournal(ctx, key, taskIDs)
 	}
-	tasks := make([]vod.Task, len(taskIDs))
-	for i, id := range taskIDs {
-		tasks[i] = vod.Task{ID: id, Results: byTask[id]}
-	}
-	return vod.PreheatOutcome{TaskIDs: taskIDs, Results: results, Tasks: tasks}
 }
 
-// Update only records settings that start no preheat and, after an
-// import, the adopted urls, asset_ids and triggers.
+// Update resumes a batch that stopped part-way, when the plan says so (see
+// planResume); otherwise it only records settings that start no preheat
+// and, after an import, the adopted urls, asset_ids and triggers.
 func (r *preheatingBatchResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var model preheatingBatchModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &model)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &model)...)
 	resp.Diagnostics.Append(resp.Identity.Set(ctx, batchIdentity{ID: model.ID})...)
 	resp.Diagnostics.Append(recordAdopted(ctx, req.Plan, resp.Private)...)
+	if !model.Completed.IsUnknown() {
+		resp.Diagnostics.Append(resp.State.Set(ctx, &model)...)
+		return
+	}
+	urls, diags := stringList(ctx, model.URLs)
+	resp.Diagnostics.Append(diags...)
+	assetIDs, diags := stringList(ctx, model.AssetIDs)
+	resp.Diagnostics.Append(diags...)
+	outcome, diags, ok := r.resumeInUpdate(ctx, req, model.preheatSettings, urls, assetIDs, false)
+	if ok {
+		resp.Diagnostics.Append(r.save(ctx, &model, outcome, &resp.State)...)
+	}
+	resp.Diagnostics.Append(diags...)
 }
 
-// Delete forgets the tasks: a preheat cannot be undone or cancelled.
-func (r *preheatingBatchResource) Delete(context.Context, resource.DeleteRequest, *resource.DeleteResponse) {
+// Delete forgets the tasks: a preheat cannot be undone or cancelled. The
+// journal forgets them too, so that a later batch of the same URLs is new.
+func (r *preheatingBatchResource) Delete(ctx context.Context, req resource.DeleteRequest, _ *resource.DeleteResponse) {
+	var model preheatingBatchModel
+	if diags := req.State.Get(ctx, &model); !diags.HasError() {
+		urls, _ := stringList(ctx, model.URLs)
+		assetIDs, _ := stringList(ctx, model.AssetIDs)
+		r.clearJournalOf(ctx, urls, assetIDs, model.Triggers)
+	}
 }
 
 // ImportState adopts existing tasks, given as a comma-separated list of

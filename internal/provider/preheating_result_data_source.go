@@ -2,10 +2,14 @@ package provider
 
 import (
 	"context"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
+	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -33,6 +37,7 @@ type preheatingResultDataSource struct {
 
 type preheatingResultModel struct {
 	TaskID            types.String         `tfsdk:"task_id"`
+	TaskIDs           types.List           `tfsdk:"task_ids"`
 	WaitForCompletion types.Bool           `tfsdk:"wait_for_completion"`
 	PollInterval      timetypes.GoDuration `tfsdk:"poll_interval"`
 	FailOnFailed      types.Bool           `tfsdk:"fail_on_failed"`
@@ -52,9 +57,18 @@ func (d *preheatingResultDataSource) Schema(ctx context.Context, _ datasource.Sc
 			"optionally waiting until every URL has ended, and optionally failing when any URL failed.",
 		Attributes: dataSourceResultAttributes(map[string]schema.Attribute{
 			"task_id": schema.StringAttribute{
-				Required:            true,
-				MarkdownDescription: "ID of the preheat task, as returned when it was created.",
-				Validators:          []validator.String{taskIDValidator{}},
+				Optional:            true,
+				MarkdownDescription: "ID of the preheat task, as returned when it was created. Exactly one of `task_id` and `task_ids` is required.",
+				Validators: []validator.String{taskIDValidator{},
+					stringvalidator.ExactlyOneOf(path.MatchRoot("task_id"), path.MatchRoot("task_ids"))},
+			},
+			"task_ids": schema.ListAttribute{
+				Optional:    true,
+				ElementType: types.StringType,
+				MarkdownDescription: "Several preheat tasks to read (and wait for) together, in one wait within the query quota: " +
+					"for example a batch's `task_ids`, tasks created elsewhere by a pipeline, or a batch's `id` (task IDs separated by commas, " +
+					"which are split). The results list every task's URLs, in this order.",
+				Validators: []validator.List{listvalidator.SizeAtLeast(1), listvalidator.ValueStringsAre(taskIDListValidator{})},
 			},
 			"wait_for_completion": schema.BoolAttribute{
 				Optional: true,
@@ -78,7 +92,7 @@ func (d *preheatingResultDataSource) Schema(ctx context.Context, _ datasource.Sc
 			}),
 			"id": schema.StringAttribute{
 				Computed:            true,
-				MarkdownDescription: "The task ID.",
+				MarkdownDescription: "The task ID; with `task_ids`, the task IDs separated by commas.",
 			},
 		}),
 	}
@@ -116,6 +130,10 @@ func (d *preheatingResultDataSource) Read(ctx context.Context, req datasource.Re
 	ctx, cancel := context.WithTimeout(ctx, readTimeout)
 	defer cancel()
 
+	if !model.TaskIDs.IsNull() {
+		d.readMany(ctx, model, readTimeout, resp)
+		return
+	}
 	taskID := model.TaskID.ValueString()
 	var task vod.Task
 	var err error
@@ -137,6 +155,47 @@ func (d *preheatingResultDataSource) Read(ctx context.Context, req datasource.Re
 	}
 	model.ID = types.StringValue(task.ID)
 	model.preheatResults, diags = newPreheatResults(task)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &model)...)
+}
+
+// readMany reads, and waits for, several tasks at once through the one
+// wait loop (a resume that has nothing to send).
+func (d *preheatingResultDataSource) readMany(ctx context.Context, model preheatingResultModel, readTimeout time.Duration, resp *datasource.ReadResponse) {
+	listed, diags := stringList(ctx, model.TaskIDs)
+	resp.Diagnostics.Append(diags...)
+	var taskIDs []string
+	for _, entry := range listed {
+		for _, id := range strings.Split(entry, ",") {
+			if id = strings.TrimSpace(id); id != "" && !slices.Contains(taskIDs, id) {
+				taskIDs = append(taskIDs, id)
+			}
+		}
+	}
+	start := outcomeFromState(taskIDs, nil, nil)
+	var outcome vod.PreheatOutcome
+	var err error
+	if model.WaitForCompletion.ValueBool() {
+		outcome, err = d.client.Resume(ctx, start, vod.PreheatRequest{Wait: true, PollInterval: pollInterval(model.PollInterval)})
+	} else {
+		outcome, err = d.client.Reread(ctx, start)
+	}
+	if err != nil {
+		summary, detail := describeWaitError(ctx.Err(), err, tasksLabel(taskIDs), readTimeout, "timeouts.read")
+		resp.Diagnostics.AddError(summary, detail)
+		return
+	}
+	if model.FailOnFailed.ValueBool() {
+		if failure, failed := failedURLsDiagnostic(outcome.Counts(), outcome.FailedURLs(failedURLsShown), taskIDs); failed {
+			resp.Diagnostics.Append(failure)
+			return
+		}
+	}
+	model.ID = types.StringValue(strings.Join(taskIDs, ","))
+	model.preheatResults, diags = newOutcomeResults(outcome)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return

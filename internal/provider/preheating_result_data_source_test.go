@@ -243,6 +243,11 @@ func TestAccPreheatingResult_validation(t *testing.T) {
 		{"read timeout not a duration", `
   task_id  = "5199337c31c8e4622f1590735b13a263"
   timeouts = { read = "soon" }`, errorMatching(`"soon" must be a string containing a sequence of decimal numbers`)},
+		{"neither task_id nor task_ids", `wait_for_completion = true`, errorMatching("Invalid Attribute Combination", "task_id", "task_ids")},
+		{"both task_id and task_ids", `
+  task_id  = "5199337c31c8e4622f1590735b13a263"
+  task_ids = ["6c1f0000000000000000000000000000"]`, errorMatching("Invalid Attribute Combination", "task_id", "task_ids")},
+		{"whitespace in a batch id of task_ids", `task_ids = ["5199337c31c8e4622f1590735b13a263,6c1f 0000"]`, regexp.MustCompile(`(?s)Invalid task_id.*has whitespace`)},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -411,5 +416,37 @@ func TestAccPreheatingResult_uppercaseStatuses(t *testing.T) {
 			expectAttr("completed", knownvalue.Bool(true)),
 			expectAttr("all_succeeded", knownvalue.Bool(false)),
 		},
+	})
+}
+
+// TestAccPreheatingResult_severalTasksInOneRead follows three tasks, one of
+// them named through a batch's id (task IDs separated by commas), in one
+// wait: the results list every task's URLs, in order.
+func TestAccPreheatingResult_severalTasksInOneRead(t *testing.T) {
+	emu := newTestEmulator(t, time.Hour)
+	emu.SeedTask("task-a", []emulator.URLSeed{{URL: "https://cdn.example.com/a.mp4", Status: "succeed"}})
+	emu.SeedTask("task-b", []emulator.URLSeed{{URL: "https://cdn.example.com/b.mp4", Status: "failed"}})
+	emu.SeedTask("task-c", []emulator.URLSeed{{URL: "https://cdn.example.com/c.mp4"}}) // ends after an hour
+	config := emu.providerBlock() + dataBlock(`
+  task_ids            = ["task-a,task-b", "task-c"]
+  wait_for_completion = true
+  poll_interval       = "100ms"`)
+	runStep(t, resource.TestStep{
+		PreConfig: func() { emu.advance(2 * time.Hour) },
+		Config:    config,
+		ConfigStateChecks: []statecheck.StateCheck{
+			expectAttr("id", knownvalue.StringExact("task-a,task-b,task-c")),
+			expectAttr("preheating_results", knownvalue.ListExact([]knownvalue.Check{
+				urlStatus("https://cdn.example.com/a.mp4", "succeed"),
+				urlStatus("https://cdn.example.com/b.mp4", "failed"),
+				urlStatus("https://cdn.example.com/c.mp4", "succeed"),
+			})),
+			expectAttr("completed", knownvalue.Bool(true)),
+			expectAttr("failed", knownvalue.Int64Exact(1)),
+		},
+	})
+	runStep(t, resource.TestStep{
+		Config:      emu.providerBlock() + dataBlock(`task_ids = ["task-a", "task-b"]`+"\n  fail_on_failed = true"),
+		ExpectError: errorMatching("Preheat failed", "1 of 2 URLs of 2 preheat tasks (task-a, task-b)", "https://cdn.example.com/b.mp4"),
 	})
 }

@@ -2,13 +2,17 @@ package provider
 
 import (
 	"context"
-	"fmt"
+	"net/http"
+	"strings"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64default"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/listplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -41,13 +45,16 @@ type preheatingTaskResource struct {
 }
 
 type preheatingTaskModel struct {
-	AssetID types.String `tfsdk:"asset_id"`
-	URLs    types.List   `tfsdk:"urls"`
+	AssetID     types.String `tfsdk:"asset_id"`
+	URLs        types.List   `tfsdk:"urls"`
+	RetryFailed types.Int64  `tfsdk:"retry_failed"`
 	preheatSettings
 
-	ID     types.String `tfsdk:"id"`
-	TaskID types.String `tfsdk:"task_id"`
+	ID      types.String `tfsdk:"id"`
+	TaskID  types.String `tfsdk:"task_id"`
+	TaskIDs types.List   `tfsdk:"task_ids"`
 	preheatResults
+	notSentState
 }
 
 // taskIdentity identifies a task across imports and state moves.
@@ -71,7 +78,7 @@ func (r *preheatingTaskResource) Schema(ctx context.Context, _ resource.SchemaRe
 		MarkdownDescription: "Creates one VOD CDN preheat task (`POST /v1.0/{project_id}/asset/preheating`) and, by default, " +
 			"waits until every URL has ended and fails when one failed. A preheat cannot be edited: changing `asset_id`, " +
 			"the set of `urls` or `triggers` starts a new one. Destroying it only forgets the task; there is nothing to undo.",
-		Attributes: resultAttributes(preheatSettingsAttributes(ctx, taskWording, map[string]schema.Attribute{
+		Attributes: notSentAttributes(resultAttributes(preheatSettingsAttributes(ctx, taskWording, map[string]schema.Attribute{
 			"asset_id": schema.StringAttribute{
 				Optional:            true,
 				MarkdownDescription: assetIDDoc + " Changing it starts a new preheat.",
@@ -95,7 +102,20 @@ func (r *preheatingTaskResource) Schema(ctx context.Context, _ resource.SchemaRe
 				MarkdownDescription: "The preheat task's ID, as the `vod_preheating_result` data source takes it.",
 				PlanModifiers:       keepID,
 			},
-		})),
+			"retry_failed": schema.Int64Attribute{
+				Optional:            true,
+				Computed:            true,
+				Default:             int64default.StaticInt64(0),
+				MarkdownDescription: retryFailedResourceDoc,
+				Validators:          retryFailedValidators(),
+			},
+			"task_ids": schema.ListAttribute{
+				Computed:            true,
+				ElementType:         types.StringType,
+				MarkdownDescription: "`task_id`, then the tasks `retry_failed` created to send failed URLs again.",
+				PlanModifiers:       []planmodifier.List{listplanmodifier.UseStateForUnknown()},
+			},
+		}))),
 	}
 }
 
@@ -111,18 +131,21 @@ var taskWording = settingsWording{
 // ModifyPlan requires asset_id or urls when the plan creates a task. It is
 // not a config validator: the configuration generated for an imported task
 // has neither, and must plan no change.
+// It also proposes to resume a task that stopped part-way (planResume).
 func (r *preheatingTaskResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	requireSomethingToPreheat(ctx, req, resp, "Missing Attribute Configuration",
 		"At least one of these attributes must be configured: [asset_id,urls]. A new preheat needs an asset or URLs.", "asset_id", "urls")
 	if planCreatesPreheat(req, resp) {
 		checkCredentialsAtPlan(ctx, r.client, &resp.Diagnostics)
 	}
+	planResume(ctx, req, resp, true)
 }
 
 func (r *preheatingTaskResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
 	checkFailWithoutWaiting(ctx, req.Config, &resp.Diagnostics)
 	checkTimeoutsAboveZero(ctx, req.Config, &resp.Diagnostics)
 	checkPollWithinTimeout(ctx, req.Config, path.Root("timeouts").AtName("create"), defaultCreateTimeout, &resp.Diagnostics)
+	checkRetryNeedsWaiting(ctx, req.Config, &resp.Diagnostics)
 }
 
 func (r *preheatingTaskResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
@@ -145,8 +168,11 @@ func (r *preheatingTaskResource) Create(ctx context.Context, req resource.Create
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	key, diags := r.journalKey(ctx, urls, assetsOf(model.AssetID), model.Triggers)
+	resp.Diagnostics.Append(diags...)
 	run := preheatRun{
 		tasks:          []vod.TaskSpec{{AssetID: model.AssetID.ValueString(), URLs: urls}},
+		retryFailed:    int(model.RetryFailed.ValueInt64()),
 		wait:           model.WaitForCompletion.ValueBool(),
 		failOnFailed:   model.FailOnFailed.ValueBool(),
 		pollInterval:   pollInterval(model.PollInterval),
@@ -154,18 +180,14 @@ func (r *preheatingTaskResource) Create(ctx context.Context, req resource.Create
 		timeoutSetting: "timeouts.create",
 		saved:          true,
 	}
-	outcome, runDiags := runPreheat(ctx, r.client, run)
+	outcome, runDiags := r.runResourcePreheat(ctx, key, nil, run)
 	if len(outcome.TaskIDs) == 0 {
 		// No task_id: nothing goes into state, so nothing is tainted either.
 		resp.Diagnostics.Append(runDiags...)
 		return
 	}
 	// From here on the task exists: it is saved whatever happens next.
-	taskID := outcome.TaskIDs[0]
-	model.ID, model.TaskID = types.StringValue(taskID), types.StringValue(taskID)
-	model.preheatResults, diags = newOutcomeResults(outcome)
-	resp.Diagnostics.Append(diags...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &model)...)
+	resp.Diagnostics.Append(r.save(ctx, &model, outcome, &resp.State)...)
 	resp.Diagnostics.Append(resp.Identity.Set(ctx, taskIdentity{TaskID: model.TaskID})...)
 	resp.Diagnostics.Append(recordScope(ctx, resp.Private, r.scope)...)
 	resp.Diagnostics.Append(runDiags...)
@@ -183,13 +205,17 @@ func (r *preheatingTaskResource) Read(ctx context.Context, req resource.ReadRequ
 	taskID := model.ID.ValueString()
 	model.TaskID = types.StringValue(taskID)
 	resp.Diagnostics.Append(resp.Identity.Set(ctx, taskIdentity{TaskID: model.TaskID})...)
+	taskIDs := r.taskIDs(ctx, model, &resp.Diagnostics)
+	r.forgetJournalOf(ctx, model, taskIDs)
 	if model.Completed.ValueBool() {
 		// Every URL has ended: the results cannot change, and re-reading
 		// them would cost the tenant's query quota on every plan.
-		resp.Diagnostics.Append(resp.State.Set(ctx, &model)...)
+		resp.Diagnostics.Append(r.save(ctx, &model, outcomeFromState(taskIDs, model.urlResults(), nil), &resp.State)...)
 		return
 	}
 	readTimeout, diags := model.Timeouts.Read(ctx, defaultTaskReadTimeout)
+	resp.Diagnostics.Append(diags...)
+	notSent, diags := model.specs(ctx, true)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -197,43 +223,85 @@ func (r *preheatingTaskResource) Read(ctx context.Context, req resource.ReadRequ
 	ctx, cancel := context.WithTimeout(ctx, readTimeout)
 	defer cancel()
 
-	task, err := r.client.QueryPreheating(ctx, taskID)
-	if isTaskNotFound(err) {
-		recorded, known, diags := recordedScope(ctx, req.Private)
-		resp.Diagnostics.Append(diags...)
-		if remove, why := notFoundDecision(recorded, known, r.scope); !remove {
-			resp.Diagnostics.AddWarning("Preheat task not found",
-				fmt.Sprintf("VOD does not know preheat task %s (%v). %s", taskID, err, why))
-			return
-		}
-		resp.Diagnostics.AddWarning("Preheat task no longer exists",
-			fmt.Sprintf("VOD no longer knows preheat task %s (%v), which had not finished. It is removed from state; the next apply starts a new preheat "+
-				"if the configuration still has it.", taskID, err))
-		resp.State.RemoveResource(ctx)
+	refreshed, err := r.client.Reread(ctx, outcomeFromState(taskIDs, model.urlResults(), notSent))
+	if r.readNotFound(ctx, err, req.Private, &resp.State, &resp.Diagnostics) {
 		return
 	}
 	if err != nil {
-		summary, detail := describeWaitError(ctx.Err(), err, tasksLabel([]string{taskID}), readTimeout, "timeouts.read")
+		summary, detail := describeWaitError(ctx.Err(), err, tasksLabel(taskIDs), readTimeout, "timeouts.read")
 		resp.Diagnostics.AddError(summary, detail)
 		return
 	}
 	// Failed URLs never fail a refresh: that would block destroy and every later plan.
-	// Matched to the saved results, so that each URL keeps its configured spelling.
-	outcome := vod.PreheatOutcome{TaskIDs: []string{taskID}, Results: model.urlResults()}.WithAnswer(task)
-	model.preheatResults, diags = newOutcomeResults(outcome)
-	resp.Diagnostics.Append(diags...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &model)...)
+	resp.Diagnostics.Append(r.save(ctx, &model, refreshed, &resp.State)...)
 }
 
-// isTaskNotFound reports the API's answers for a task it does not know.
+// taskIDs are the tasks in state: task_ids, or task_id alone in a state
+// written before task_ids existed.
+func (r *preheatingTaskResource) taskIDs(ctx context.Context, model preheatingTaskModel, diags *diag.Diagnostics) []string {
+	ids, d := stringList(ctx, model.TaskIDs)
+	diags.Append(d...)
+	if len(ids) == 0 && model.ID.ValueString() != "" {
+		ids = []string{model.ID.ValueString()}
+	}
+	return ids
+}
+
+// save writes the outcome into model and state: task_id is the first task,
+// task_ids every one.
+func (r *preheatingTaskResource) save(ctx context.Context, model *preheatingTaskModel, outcome vod.PreheatOutcome, state stateSetter) diag.Diagnostics {
+	var diags diag.Diagnostics
+	if len(outcome.TaskIDs) > 0 {
+		model.ID, model.TaskID = types.StringValue(outcome.TaskIDs[0]), types.StringValue(outcome.TaskIDs[0])
+	}
+	taskIDs, d := types.ListValueFrom(ctx, types.StringType, outcome.TaskIDs)
+	diags.Append(d...)
+	model.TaskIDs = taskIDs
+	model.preheatResults, d = newOutcomeResults(outcome)
+	diags.Append(d...)
+	model.notSentState, d = newNotSentState(ctx, outcome.NotSent)
+	diags.Append(d...)
+	if model.RetryFailed.IsNull() || model.RetryFailed.IsUnknown() {
+		model.RetryFailed = types.Int64Value(0) // a state written before retry_failed existed
+	}
+	diags.Append(state.Set(ctx, model)...)
+	return diags
+}
+
+// forgetJournalOf clears the journal's record of this preheat once state
+// holds every task it lists.
+func (r *preheatingTaskResource) forgetJournalOf(ctx context.Context, model preheatingTaskModel, taskIDs []string) {
+	urls, _ := stringList(ctx, model.URLs)
+	if key, diags := r.journalKey(ctx, urls, assetsOf(model.AssetID), model.Triggers); !diags.HasError() {
+		r.forgetJournal(ctx, key, taskIDs)
+	}
+}
+
+// assetsOf is asset_id as a list: empty when unset.
+func assetsOf(assetID types.String) []string {
+	if assetID.IsNull() || assetID.IsUnknown() || assetID.ValueString() == "" {
+		return nil
+	}
+	return []string{assetID.ValueString()}
+}
+
+// isTaskNotFound reports the API's answers that mean "no such task":
+// VOD.10062, or a 404 from the VOD endpoint itself (an answer with VOD's
+// own error code, not a gateway's or a proxy's). VOD.10053 ("illegal
+// parameter") is not one: it can mean a bad request as well.
 func isTaskNotFound(err error) bool {
 	apiErr, ok := vod.AsAPIError(err)
-	return ok && (apiErr.ErrorCode == "VOD.10053" || apiErr.ErrorCode == "VOD.10062")
+	if !ok {
+		return false
+	}
+	return apiErr.ErrorCode == "VOD.10062" ||
+		apiErr.HTTPStatus == http.StatusNotFound && strings.HasPrefix(apiErr.ErrorCode, "VOD.")
 }
 
-// Update only records settings that do not start a new preheat (waiting,
-// polling, timeouts) and, after an import, the adopted asset_id, urls and
-// triggers. The results are those of the last refresh.
+// Update resumes a task that stopped part-way, when the plan says so (see
+// planResume); otherwise it only records settings that do not start a new
+// preheat (waiting, polling, timeouts) and, after an import, the adopted
+// asset_id, urls and triggers.
 func (r *preheatingTaskResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var model preheatingTaskModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &model)...)
@@ -241,13 +309,29 @@ func (r *preheatingTaskResource) Update(ctx context.Context, req resource.Update
 		return
 	}
 	model.TaskID = model.ID
-	resp.Diagnostics.Append(resp.State.Set(ctx, &model)...)
 	resp.Diagnostics.Append(resp.Identity.Set(ctx, taskIdentity{TaskID: model.ID})...)
 	resp.Diagnostics.Append(recordAdopted(ctx, req.Plan, resp.Private)...)
+	if !model.Completed.IsUnknown() {
+		resp.Diagnostics.Append(resp.State.Set(ctx, &model)...)
+		return
+	}
+	urls, diags := stringList(ctx, model.URLs)
+	resp.Diagnostics.Append(diags...)
+	outcome, diags, ok := r.resumeInUpdate(ctx, req, model.preheatSettings, urls, assetsOf(model.AssetID), true)
+	if ok {
+		resp.Diagnostics.Append(r.save(ctx, &model, outcome, &resp.State)...)
+	}
+	resp.Diagnostics.Append(diags...)
 }
 
-// Delete forgets the task: a preheat cannot be undone or cancelled.
-func (r *preheatingTaskResource) Delete(context.Context, resource.DeleteRequest, *resource.DeleteResponse) {
+// Delete forgets the task: a preheat cannot be undone or cancelled. The
+// journal forgets it too, so that a later preheat of the same URLs is new.
+func (r *preheatingTaskResource) Delete(ctx context.Context, req resource.DeleteRequest, _ *resource.DeleteResponse) {
+	var model preheatingTaskModel
+	if diags := req.State.Get(ctx, &model); !diags.HasError() {
+		urls, _ := stringList(ctx, model.URLs)
+		r.clearJournalOf(ctx, urls, assetsOf(model.AssetID), model.Triggers)
+	}
 }
 
 // ImportState adopts an existing task by ID or by identity. The API does
@@ -265,7 +349,7 @@ func (r *preheatingTaskResource) ImportState(ctx context.Context, req resource.I
 	if checkImportedTaskID(ctx, taskID, &resp.Diagnostics); resp.Diagnostics.HasError() {
 		return
 	}
-	for name, value := range map[string]any{"id": taskID, "task_id": taskID, "wait_for_completion": true, "fail_on_failed": true} {
+	for name, value := range map[string]any{"id": taskID, "task_id": taskID, "task_ids": []string{taskID}, "wait_for_completion": true, "fail_on_failed": true, "retry_failed": int64(0)} {
 		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(name), value)...)
 	}
 	resp.Diagnostics.Append(resp.Identity.Set(ctx, taskIdentity{TaskID: types.StringValue(taskID)})...)

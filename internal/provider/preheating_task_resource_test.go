@@ -171,7 +171,8 @@ func TestAccPreheatingTask_failedURLKeepsTaintedTask(t *testing.T) {
 			Config: emu.taskConfig(urls), // fail_on_failed defaults to true
 			ExpectError: errorMatching("Preheat failed", "1 of 2 URLs of preheat task", "failed:",
 				"https://cdn.example.com/will-fail.mp4", "was created and is saved in state", "tainted",
-				"the next apply starts a new preheat", "terraform untaint"),
+				"To resume where this run stopped", "terraform untaint", "then terraform apply",
+				"To start over, run terraform apply as it is"),
 		},
 		resource.TestStep{
 			// The failed task was kept, tainted: the next apply replaces it. Without
@@ -357,12 +358,14 @@ func TestAccPreheatingTask_disappearedUnfinishedTaskIsRemoved(t *testing.T) {
 	runSteps(t,
 		resource.TestStep{Config: config, ConfigStateChecks: []statecheck.StateCheck{captureString(taskAddress, "id", &taskID)}},
 		resource.TestStep{
-			// VOD forgot the unfinished task, answering the endpoint and project
-			// that created it: the refresh removes it, so the plan creates a new one.
+			// VOD forgot the unfinished task ("no such task", VOD.10062),
+			// answering the endpoint and project that created it: the refresh
+			// removes it, so the plan creates a new one.
 			PreConfig: func() {
 				if !emu.DeleteTask(taskID) {
 					t.Fatalf("the emulator has no task %q", taskID)
 				}
+				emu.AnswerUnknownTasksWith(http.StatusNotFound, "VOD.10062")
 			},
 			Config:           config,
 			ConfigPlanChecks: expectAction(plancheck.ResourceActionCreate),
@@ -533,12 +536,19 @@ output "task_id" {
 		t.Fatalf("no task to delete: %v\n%s", err, out)
 	}
 	taskID := out
+	// VOD.10053 ("illegal parameter") may be a bad request: the task stays.
 	out, err = w.run("plan", "-input=false")
 	if err != nil {
 		t.Fatalf("terraform plan: %v\n%s", err, out)
 	}
-	requireInOrder(t, out, "Warning: Preheat task no longer exists", "VOD no longer knows preheat task "+taskID,
-		"VOD.10053", "which had not finished", "It is removed from state")
+	requireInOrder(t, out, "No changes", "Warning: Preheat task not readable", taskID, "VOD.10053", "kept in state, unchanged")
+	emu.AnswerUnknownTasksWith(http.StatusNotFound, "VOD.10062")
+	out, err = w.run("plan", "-input=false")
+	if err != nil {
+		t.Fatalf("terraform plan: %v\n%s", err, out)
+	}
+	requireInOrder(t, out, "Warning: Preheat task no longer exists", "VOD no longer knows a task of this preheat", taskID,
+		"VOD.10062", "which had not finished", "It is removed from state")
 	requireInOrder(t, out, "vod_preheating_task.test will be created")
 }
 

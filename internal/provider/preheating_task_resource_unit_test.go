@@ -5,6 +5,7 @@ package provider
 
 import (
 	"context"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -99,6 +100,14 @@ func TestPreheatingTaskUnit_unfinishedTaskNotFound(t *testing.T) {
 		t.Fatalf("an unfinished task: %d requests (%v), want 1", emu.RequestCount()-before, read.Diagnostics)
 	}
 	emu.DeleteTask(taskID)
+
+	// VOD.10053 can mean a malformed request as well: kept, unchanged, with a warning.
+	illegal := u.read(created.State, created.Private)
+	if illegal.State.Raw.IsNull() || illegal.Diagnostics.HasError() || illegal.Diagnostics.WarningsCount() != 1 ||
+		!strings.Contains(illegal.Diagnostics.Warnings()[0].Detail(), "kept in state, unchanged") {
+		t.Fatalf("a VOD.10053 answer must keep the task, with a warning: %v", illegal.Diagnostics)
+	}
+	emu.AnswerUnknownTasksWith(http.StatusNotFound, "VOD.10062")
 
 	// Another endpoint (or project) than the one that created it: kept, with a warning.
 	moved := newUnitResource(t, NewPreheatingTaskResource().(*preheatingTaskResource), client,

@@ -60,6 +60,8 @@ type providerModel struct {
 	MaxRequestsPerSecond types.Float64 `tfsdk:"max_requests_per_second"`
 	authModel
 	RequestTimeout timetypes.GoDuration `tfsdk:"request_timeout"`
+	Journal        types.Bool           `tfsdk:"journal"`
+	JournalPath    types.String         `tfsdk:"journal_path"`
 }
 
 // Metadata names the provider "vod" and reports its version.
@@ -138,6 +140,19 @@ func (p *VodProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 					secondsText(MinRequestTimeout), secondsText(DefaultRequestTimeout)) +
 					envDoc(requestTimeoutSetting),
 			},
+			"journal": schema.BoolAttribute{
+				Optional: true,
+				MarkdownDescription: "Record each preheat task of `vod_preheating_task` and `vod_preheating_batch` the moment it is created, in a small " +
+					"file in the working directory (`journal_path`), until Terraform has it in state. A run killed before Terraform saves its " +
+					"state (kill -9, an OOM kill, a recycled CI runner) then does not preheat twice: the next create of the same preheat, " +
+					"in the same working directory, adopts those tasks and waits for them. Defaults to `true`. " + envDoc(journalSetting),
+			},
+			"journal_path": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "File of the journal. Defaults to `" + journalFileName + "` in Terraform's data directory " +
+					"(`.terraform`, or `TF_DATA_DIR`) of the working directory. Point it to a persistent volume when the working " +
+					"directory does not outlive a runner. " + envDoc(journalPathSetting),
+			},
 		}),
 	}
 }
@@ -166,7 +181,11 @@ func (p *VodProvider) Configure(ctx context.Context, req provider.ConfigureReque
 		return
 	}
 	resp.DataSourceData = client
-	resp.ResourceData = &resourceData{client: client, scope: newTaskScope(clientConfig, settings.region)}
+	data := &resourceData{client: client, scope: newTaskScope(clientConfig, settings.region)}
+	if settings.journalPath != "" {
+		data.journal = &journal{path: settings.journalPath}
+	}
+	resp.ResourceData = data
 	resp.ActionData = client
 }
 

@@ -3,6 +3,7 @@ package provider
 import (
 	"fmt"
 	"net/http/httptest"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"sync/atomic"
@@ -110,11 +111,14 @@ provider "vod" {
 func clearProviderEnv(t *testing.T) {
 	t.Helper()
 	for _, s := range append([]setting{regionSetting, projectIDSetting, accessKeySetting, secretKeySetting,
-		securityTokenSetting, endpointSetting, insecureSetting, maxRetriesSetting, maxRPSSetting, requestTimeoutSetting}, authSettingList...) {
+		securityTokenSetting, endpointSetting, insecureSetting, maxRetriesSetting, maxRPSSetting, requestTimeoutSetting, journalSetting}, authSettingList...) {
 		for _, name := range s.envVars {
 			t.Setenv(name, "")
 		}
 	}
+	// Each test has a journal of its own, out of the source tree (the
+	// provider runs in the test's directory, not in Terraform's).
+	t.Setenv(journalPathSetting.envVars[0], filepath.Join(t.TempDir(), journalFileName))
 	// A test never probes a real metadata service: nothing listens here.
 	t.Setenv(metadataEndpointEnv, "http://127.0.0.1:1")
 }

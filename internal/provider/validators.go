@@ -6,11 +6,34 @@ import (
 	"fmt"
 	"net/url"
 	"regexp"
+	"strings"
 	"time"
 	"unicode"
 
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 )
+
+// taskIDListValidator checks each task ID of a task_ids entry, which may
+// be several separated by commas (a batch's id).
+type taskIDListValidator struct{}
+
+func (taskIDListValidator) Description(context.Context) string {
+	return "each entry is a task ID, or task IDs separated by commas, without whitespace or control characters"
+}
+
+func (v taskIDListValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (taskIDListValidator) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	for _, id := range strings.Split(req.ConfigValue.ValueString(), ",") {
+		taskIDValidator{}.ValidateString(ctx, validator.StringRequest{Path: req.Path, ConfigValue: types.StringValue(strings.TrimSpace(id))}, resp)
+	}
+}
 
 // taskIDValidator rejects what cannot be a preheat task ID before any
 // request is sent: an empty value, whitespace and control characters.

@@ -9,8 +9,8 @@ import (
 
 // TaskSpec is one create request: an asset and/or up to MaxURLsPerTask URLs.
 type TaskSpec struct {
-	AssetID string
-	URLs    []string
+	AssetID string   `json:"asset_id,omitempty"`
+	URLs    []string `json:"urls,omitempty"`
 }
 
 // SplitTasks puts urls into tasks of MaxURLsPerTask, in order, then one task
@@ -47,6 +47,19 @@ type PreheatRequest struct {
 	PollInterval time.Duration
 	// Progress, when not nil, is told the summary each time it changes.
 	Progress func(PreheatProgress)
+	// OnTaskCreated, when not nil, is told each task the moment VOD
+	// accepted it, before the wait goes on, so that a caller can record it
+	// somewhere a later run finds it even if this process is killed. It may
+	// run in another goroutine than Progress.
+	OnTaskCreated func(CreatedTask)
+}
+
+// CreatedTask is one task a preheat created: what it sent, and in which
+// round (0 for the request's own specs, n for the nth retry of failed URLs).
+type CreatedTask struct {
+	TaskID string   `json:"task_id"`
+	Spec   TaskSpec `json:"spec"`
+	Round  int      `json:"round,omitempty"`
 }
 
 func (r PreheatRequest) check() error {
@@ -131,9 +144,13 @@ func (r *preheatRun) createThenLook(ctx context.Context) (PreheatOutcome, error)
 			r.queue = append([]queuedSpec{q}, r.queue...)
 			return r.finish(nil)
 		}
+		r.tell(q, taskID)
 		r.created(q, taskID)
 	}
 	for _, id := range r.out.TaskIDs {
+		if r.out.taskDone(id) {
+			continue // a resumed outcome's finished task
+		}
 		task, err := r.c.lookOnce(ctx, id)
 		if err != nil {
 			r.out.Warnings = append(r.out.Warnings, fmt.Errorf("querying preheat task %s once after creating it: %w", id, err))
@@ -167,12 +184,17 @@ func (r *preheatRun) createAndWait(ctx context.Context, clk clock) (PreheatOutco
 	go func() {
 		for q := range specs {
 			taskID, err := r.c.CreatePreheating(ctx, q.spec.AssetID, q.spec.URLs)
+			if err == nil {
+				r.tell(q, taskID) // at once, not when the wait loop gets to the event
+			}
 			events <- func() error { return r.createDone(q, taskID, err) }
 		}
 	}()
 	w := newWaiter(clk, r.req.PollInterval, r.c.QueryPreheating)
 	w.project = r.c.knownProjectID
-	r.retried = map[string]bool{}
+	if r.retried == nil {
+		r.retried = map[string]bool{}
+	}
 	added := 0
 	err := w.run(ctx, waitHooks{
 		events:  events,
@@ -180,6 +202,9 @@ func (r *preheatRun) createAndWait(ctx context.Context, clk clock) (PreheatOutco
 		step: func() {
 			for ; added < len(r.out.TaskIDs); added++ {
 				id := r.out.TaskIDs[added]
+				if r.out.taskDone(id) {
+					continue // a resumed outcome's finished task is not polled again
+				}
 				w.add(id).sent = r.sent[id]
 				w.reached = true // the endpoint answered the create
 			}
@@ -219,6 +244,13 @@ func (r *preheatRun) createDone(q queuedSpec, taskID string, err error) error {
 	return nil
 }
 
+// tell passes a new task to req.OnTaskCreated.
+func (r *preheatRun) tell(q queuedSpec, taskID string) {
+	if r.req.OnTaskCreated != nil {
+		r.req.OnTaskCreated(CreatedTask{TaskID: taskID, Spec: q.spec, Round: q.round})
+	}
+}
+
 // created records a new task and its URLs.
 func (r *preheatRun) created(q queuedSpec, taskID string) {
 	r.out.TaskIDs = append(r.out.TaskIDs, taskID)
@@ -249,24 +281,33 @@ func (r *preheatRun) answered(t *waitTask) {
 		r.out.ListedInstead[t.id] = t.last.Extra(sent)
 	}
 	r.out.merge(*t.last, t.done)
-	if t.done && !r.retried[t.id] && r.round[t.id] < r.req.RetryFailed {
-		r.retried[t.id] = true
-		var failed []int
-		for i, res := range r.out.Results {
-			if res.TaskID == t.id && (isStatus(res.Status, StatusFailed) || res.Status == StatusNotListed) {
-				failed = append(failed, i)
-			}
-		}
-		for start := 0; start < len(failed); start += MaxURLsPerTask {
-			chunk := failed[start:min(start+MaxURLsPerTask, len(failed))]
-			q := queuedSpec{round: r.round[t.id] + 1, retry: chunk}
-			for _, i := range chunk {
-				q.spec.URLs = append(q.spec.URLs, r.out.Results[i].URL)
-			}
-			r.queue = append(r.queue, q)
-		}
+	if t.done {
+		r.queueRetries(t.id)
 	}
 	r.report()
+}
+
+// queueRetries queues the failed URLs of the ended task taskID again, in
+// tasks of at most MaxURLsPerTask, while it has rounds left; once per task.
+func (r *preheatRun) queueRetries(taskID string) {
+	if r.retried[taskID] || r.round[taskID] >= r.req.RetryFailed {
+		return
+	}
+	r.retried[taskID] = true
+	var failed []int
+	for i, res := range r.out.Results {
+		if res.TaskID == taskID && (isStatus(res.Status, StatusFailed) || res.Status == StatusNotListed) {
+			failed = append(failed, i)
+		}
+	}
+	for start := 0; start < len(failed); start += MaxURLsPerTask {
+		chunk := failed[start:min(start+MaxURLsPerTask, len(failed))]
+		q := queuedSpec{round: r.round[taskID] + 1, retry: chunk}
+		for _, i := range chunk {
+			q.spec.URLs = append(q.spec.URLs, r.out.Results[i].URL)
+		}
+		r.queue = append(r.queue, q)
+	}
 }
 
 // report tells req.Progress the summary when it changed.
@@ -298,7 +339,11 @@ func (r *preheatRun) report() {
 // part-way: the create's error, else the wait's.
 func (r *preheatRun) finish(waitErr error) (PreheatOutcome, error) {
 	for _, q := range r.queue {
-		r.out.NotSent = append(r.out.NotSent, q.spec)
+		// A queued retry is not "not sent": its URLs were sent and failed,
+		// and Resume queues them again from their status and attempts.
+		if q.retry == nil {
+			r.out.NotSent = append(r.out.NotSent, q.spec)
+		}
 	}
 	cause := r.createErr
 	if cause == nil {
@@ -330,12 +375,12 @@ func (r *preheatRun) isAssetTask(taskID string) bool {
 	return true
 }
 
-// Refresh re-queries only the tasks of o that are not known to be complete
+// Reread re-queries only the tasks of o that are not known to be complete
 // (tasks with no known results too, as after an import of task IDs), merges
 // the answers into Results and returns the new outcome. A complete outcome
-// sends no request. A failed query stops the refresh: the outcome then holds
+// sends no request. A failed query stops the reread: the outcome then holds
 // what was merged before it, and the error names the task.
-func (c *Client) Refresh(ctx context.Context, o PreheatOutcome) (PreheatOutcome, error) {
+func (c *Client) Reread(ctx context.Context, o PreheatOutcome) (PreheatOutcome, error) {
 	out := o.clone()
 	out.alignTasks()
 	for _, id := range out.TaskIDs {
@@ -344,7 +389,7 @@ func (c *Client) Refresh(ctx context.Context, o PreheatOutcome) (PreheatOutcome,
 		}
 		task, err := c.QueryPreheating(ctx, id)
 		if err != nil {
-			return out, fmt.Errorf("refreshing preheat task %s: %w", id, err)
+			return out, fmt.Errorf("reading preheat task %s again: %w", id, err)
 		}
 		task.ID = id
 		out = out.WithAnswer(task)

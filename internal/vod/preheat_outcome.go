@@ -19,7 +19,7 @@ type URLResult struct {
 }
 
 // PreheatOutcome is what a preheat created and last saw. It is everything a
-// caller needs to save, and all that Refresh needs to carry on.
+// caller needs to save, and all that Reread and Resume need to carry on.
 type PreheatOutcome struct {
 	// TaskIDs is every task created, in creation order, retries included.
 	TaskIDs []string
@@ -29,7 +29,8 @@ type PreheatOutcome struct {
 	// Tasks is the last answer for each task, in the order of TaskIDs;
 	// Task{ID: id} when none came yet.
 	Tasks []Task
-	// NotSent is the specs never created, after a stop part-way.
+	// NotSent is the specs never created, after a stop part-way; failed
+	// URLs queued for a retry are not in it (Resume queues them again).
 	NotSent []TaskSpec
 	// ListedInstead is, by task ID, the URLs a task's final answer listed
 	// that match no URL it was created with, for a task that did not list

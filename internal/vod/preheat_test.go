@@ -471,10 +471,10 @@ func TestPreheatReportsProgressOnlyWhenItChanges(t *testing.T) {
 	}
 }
 
-// TestRefreshOfACompleteOutcomeSendsNothing checks a finished preheat is
+// TestRereadOfACompleteOutcomeSendsNothing checks a finished preheat is
 // final: refreshing it, even rebuilt from its results alone, sends no
 // request and changes nothing.
-func TestRefreshOfACompleteOutcomeSendsNothing(t *testing.T) {
+func TestRereadOfACompleteOutcomeSendsNothing(t *testing.T) {
 	h, sim := newSimHarness(t, 20*time.Second)
 	urls := append(numberedURLs("u", 12), "https://cdn.example.com/flaky.mp4")
 	out, err := h.client.preheat(context.Background(), PreheatRequest{Tasks: SplitTasks(urls, []string{"a1"}), RetryFailed: 1, Wait: true}, sim.clock())
@@ -483,7 +483,7 @@ func TestRefreshOfACompleteOutcomeSendsNothing(t *testing.T) {
 	}
 	before := h.emu.RequestCount()
 	for _, o := range []PreheatOutcome{out, {TaskIDs: out.TaskIDs, Results: out.Results}} {
-		refreshed, err := h.client.Refresh(context.Background(), o)
+		refreshed, err := h.client.Reread(context.Background(), o)
 		if err != nil || !slices.Equal(refreshed.Results, out.Results) || !slices.Equal(refreshed.TaskIDs, out.TaskIDs) {
 			t.Fatalf("refresh changed the outcome: %v", err)
 		}
@@ -493,14 +493,14 @@ func TestRefreshOfACompleteOutcomeSendsNothing(t *testing.T) {
 	}
 }
 
-// TestRefreshQueriesOnlyTasksNotKnownComplete checks imported task IDs are
+// TestRereadQueriesOnlyTasksNotKnownComplete checks imported task IDs are
 // queried and filled in, and that a second refresh asks only for the task
 // still processing.
-func TestRefreshQueriesOnlyTasksNotKnownComplete(t *testing.T) {
+func TestRereadQueriesOnlyTasksNotKnownComplete(t *testing.T) {
 	h, _ := newSimHarness(t, time.Hour)
 	h.emu.SeedTask("done", []emulator.URLSeed{{URL: "https://cdn.example.com/a.mp4", Status: "succeed"}, {URL: "https://cdn.example.com/b.mp4", Status: "failed"}})
 	h.emu.SeedTask("busy", []emulator.URLSeed{{URL: "https://cdn.example.com/c.mp4"}})
-	out, err := h.client.Refresh(context.Background(), PreheatOutcome{TaskIDs: []string{"done", "busy"}})
+	out, err := h.client.Reread(context.Background(), PreheatOutcome{TaskIDs: []string{"done", "busy"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -514,11 +514,11 @@ func TestRefreshQueriesOnlyTasksNotKnownComplete(t *testing.T) {
 	}
 	h.emu.SeedTask("busy", []emulator.URLSeed{{URL: "https://cdn.example.com/c.mp4", Status: "succeed"}})
 	_, before := requests(h)
-	out, err = h.client.Refresh(context.Background(), out)
+	out, err = h.client.Reread(context.Background(), out)
 	if _, after := requests(h); err != nil || after-before != 1 || out.Results[2].Status != "succeed" || len(out.Results) != 3 || !out.Completed() {
 		t.Fatalf("second refresh: %v, %d queries, results %+v", err, after-before, out.Results)
 	}
-	if _, err := h.client.Refresh(context.Background(), PreheatOutcome{TaskIDs: []string{"unknown"}}); err == nil || !strings.Contains(err.Error(), "unknown") {
+	if _, err := h.client.Reread(context.Background(), PreheatOutcome{TaskIDs: []string{"unknown"}}); err == nil || !strings.Contains(err.Error(), "unknown") {
 		t.Fatalf("refresh of an unknown task: %v", err)
 	}
 }

@@ -1,0 +1,161 @@
+package vod
+
+import (
+	"context"
+	"fmt"
+	"slices"
+)
+
+// Resume carries on a preheat that stopped part-way, from the outcome it
+// left (saved in state, or rebuilt by Adopt): it creates only o.NotSent,
+// waits for the tasks of o not known to have ended, and sends failed URLs
+// again while they have rounds left. req.RetryFailed counts every round,
+// the first run's included, so raising it after a stop re-sends only the
+// URLs that failed; req.Tasks is ignored. Nothing that was sent is sent
+// again otherwise, and an outcome with nothing left sends no request.
+//
+// Like Preheat, a stop part-way returns the outcome so far with a
+// *PreheatError, and with req.Wait false the new tasks are created and
+// queried once.
+func (c *Client) Resume(ctx context.Context, o PreheatOutcome, req PreheatRequest) (PreheatOutcome, error) {
+	return c.resume(ctx, o, req, realClock)
+}
+
+func (c *Client) resume(ctx context.Context, o PreheatOutcome, req PreheatRequest, clk clock) (PreheatOutcome, error) {
+	if req.RetryFailed < 0 {
+		return o, fmt.Errorf("retry_failed must be zero or more, got %d", req.RetryFailed)
+	}
+	r := &preheatRun{c: c, req: req, round: map[string]int{}, retried: map[string]bool{}, sent: map[string][]string{}}
+	r.out = o.clone()
+	r.out.NotSent, r.out.Warnings = nil, nil
+	r.out.alignTasks()
+	for _, spec := range o.NotSent {
+		r.queue = append(r.queue, queuedSpec{spec: spec})
+	}
+	for _, id := range r.out.TaskIDs {
+		r.round[id] = r.out.roundOf(id)
+		// The wait ends when each URL saved for the task has (none saved: an
+		// asset's task, whose listed URLs count).
+		r.sent[id] = r.out.urlsOf(id)
+	}
+	if req.Wait {
+		for _, id := range r.out.TaskIDs {
+			if r.out.taskDone(id) {
+				r.queueRetries(id)
+			}
+		}
+	}
+	r.report()
+	if !req.Wait {
+		return r.createThenLook(ctx)
+	}
+	return r.createAndWait(ctx, clk)
+}
+
+// roundOf is the retry round taskID was created in, as its URLs' attempts
+// tell it: 0 for a first send (and for an asset's task).
+func (o PreheatOutcome) roundOf(taskID string) int {
+	round := 0
+	for _, r := range o.Results {
+		if r.TaskID == taskID {
+			round = max(round, r.Attempts-1)
+		}
+	}
+	return round
+}
+
+// Remaining sums up what Resume would do with o: the URLs and assets it
+// would send (NotSent), the tasks it would wait for (not known to have
+// ended), and the failed URLs it would send again with retryFailed rounds.
+// It sends nothing.
+type Remaining struct {
+	NotSentURLs, NotSentAssets int
+	Unfinished                 int
+	Retries                    int
+}
+
+// Nothing reports whether Resume would send no request.
+func (r Remaining) Nothing() bool {
+	return r.NotSentURLs == 0 && r.NotSentAssets == 0 && r.Unfinished == 0 && r.Retries == 0
+}
+
+// Remaining is what Resume with retryFailed rounds would do with o.
+func (o PreheatOutcome) Remaining(retryFailed int) Remaining {
+	var rem Remaining
+	for _, spec := range o.NotSent {
+		rem.NotSentURLs += len(spec.URLs)
+		if spec.AssetID != "" {
+			rem.NotSentAssets++
+		}
+	}
+	for _, id := range o.TaskIDs {
+		if !o.taskDone(id) {
+			rem.Unfinished++
+		}
+	}
+	for _, res := range o.Results {
+		if (isStatus(res.Status, StatusFailed) || res.Status == StatusNotListed) && res.Attempts-1 < retryFailed && o.taskDone(res.TaskID) {
+			rem.Retries++
+		}
+	}
+	return rem
+}
+
+// Adopt rebuilds the outcome of a preheat of specs from the tasks an
+// earlier run created (in creation order, as OnTaskCreated told them) but
+// could not save, as when its process was killed. Resume then carries on
+// without creating any of them again.
+func Adopt(specs []TaskSpec, created []CreatedTask) PreheatOutcome {
+	return AdoptInto(PreheatOutcome{NotSent: slices.Clone(specs)}, created)
+}
+
+// AdoptInto adds to o the tasks of created it does not hold yet: a
+// first-round task takes the first spec of o.NotSent equal to its own (that
+// spec is sent no more), a retry takes over its URLs' entries.
+func AdoptInto(o PreheatOutcome, created []CreatedTask) PreheatOutcome {
+	o = o.clone()
+	o.alignTasks()
+	for _, c := range created {
+		if slices.Contains(o.TaskIDs, c.TaskID) {
+			continue
+		}
+		o.TaskIDs = append(o.TaskIDs, c.TaskID)
+		o.Tasks = append(o.Tasks, Task{ID: c.TaskID})
+		if c.Round > 0 {
+			for _, u := range c.Spec.URLs {
+				for i := len(o.Results) - 1; i >= 0; i-- {
+					if o.Results[i].URL == u {
+						o.Results[i] = URLResult{URL: u, TaskID: c.TaskID, Attempts: c.Round + 1}
+						break
+					}
+				}
+			}
+			continue
+		}
+		if i := slices.IndexFunc(o.NotSent, func(s TaskSpec) bool { return sameSpec(s, c.Spec) }); i >= 0 {
+			o.NotSent = slices.Delete(o.NotSent, i, i+1)
+		}
+		for _, u := range c.Spec.URLs {
+			o.Results = append(o.Results, URLResult{URL: u, TaskID: c.TaskID, Attempts: 1})
+		}
+	}
+	if len(o.NotSent) == 0 {
+		o.NotSent = nil
+	}
+	return o
+}
+
+func sameSpec(a, b TaskSpec) bool {
+	return a.AssetID == b.AssetID && slices.Equal(a.URLs, b.URLs)
+}
+
+// urlsOf is the URLs of o's results last sent in (or listed by) taskID.
+func (o PreheatOutcome) urlsOf(taskID string) []string {
+	var urls []string
+	for _, res := range o.Results {
+		if res.TaskID == taskID {
+			urls = append(urls, res.URL)
+		}
+	}
+	return urls
+}
