@@ -24,7 +24,9 @@ build() { # build COMMAND...: its output to the log, shown only if it fails
 }
 build env PLUGINS_DIR="$work/plugins" scripts/install.sh
 sed -n 's/^ *installed /    installed /p' "$build_log"
-build go build -o "$work/vod-emulator" ./cmd/vod-emulator
+# The same flags as install.sh's build, so that the packages both use (the
+# standard library above all) are compiled once, not twice, on a first run.
+build env CGO_ENABLED=0 go build -trimpath -o "$work/vod-emulator" ./cmd/vod-emulator
 
 # Demo credentials, known only to this emulator.
 export HW_ACCESS_KEY=DEMOACCESSKEY HW_SECRET_KEY=DEMOSECRETKEY HW_PROJECT_ID=0123456789abcdef0123456789abcdef

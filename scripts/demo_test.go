@@ -49,11 +49,14 @@ echo "    installed $PLUGINS_DIR/terraform-provider-vod_v0.1.0"
 `, 0o755)
 	write(filepath.Join(bin, "go"), `#!/bin/sh
 echo "go: downloading github.com/huaweicloud/huaweicloud-sdk-go-v3 v0.1.207" >&2
-[ "$1" = build ] && [ "$2" = -o ] || exit 1
-printf '#!/bin/sh\necho "listening on http://127.0.0.1:1"\nexec sleep 60\n' >"$3"
-chmod +x "$3"
+[ "$1" = build ] || exit 1
+echo "CGO_ENABLED=$CGO_ENABLED $*" >>"$GO_LOG"
+while [ "$1" != -o ]; do shift; done
+printf '#!/bin/sh\necho "listening on http://127.0.0.1:1"\nexec sleep 60\n' >"$2"
+chmod +x "$2"
 `, 0o755)
 	t.Setenv("PATH", bin+string(os.PathListSeparator)+os.Getenv("PATH"))
+	t.Setenv("GO_LOG", filepath.Join(t.TempDir(), "go.log"))
 	return root, argsLog
 }
 
@@ -97,6 +100,16 @@ func TestDemoKeepsModuleDownloadsAndColourOffTheScreen(t *testing.T) {
 		if !found {
 			t.Errorf("terraform %s did not run: %s", command, args)
 		}
+	}
+	// The emulator is built as install.sh builds the provider, so that a
+	// first run compiles the packages they share once.
+	install, err := os.ReadFile("install.sh")
+	must(t, err)
+	goLog, err := os.ReadFile(os.Getenv("GO_LOG"))
+	must(t, err)
+	if !strings.Contains(string(install), "CGO_ENABLED=0 go build -trimpath ") ||
+		!strings.HasPrefix(string(goLog), "CGO_ENABLED=0 build -trimpath -o ") {
+		t.Errorf("the emulator's build (%q) and install.sh's should both be CGO_ENABLED=0 go build -trimpath", goLog)
 	}
 	if _, err := os.Stat(filepath.Join(root, ".demo", "action.tf")); err != nil {
 		t.Errorf("Terraform 1.16.3 has actions, but the demo left action.tf out: %v", err)

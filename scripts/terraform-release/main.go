@@ -58,21 +58,18 @@ func run(args []string, stdout io.Writer) error {
 	if err := probe(base, v, *probeTimeout); err != nil {
 		return err
 	}
-	if err := os.MkdirAll(*dir, 0o755); err != nil {
+	if err := os.MkdirAll(*dir, 0o750); err != nil {
 		return err
 	}
 	installer := &releases.ExactVersion{Product: product.Terraform, Version: v, InstallDir: *dir, Timeout: *timeout}
 	if base != releasesURL {
 		installer.ApiBaseURL = base
 	}
+	// hc-install leaves the binary executable by its owner only, which is
+	// all the per-user cache needs.
 	path, err := installer.Install(context.Background())
 	if err != nil {
 		return fmt.Errorf("installing Terraform %s from %s: %w", v, base, err)
-	}
-	// hc-install leaves it private to the user; the cache is shared by the
-	// user's tools only, but other scripts expect an ordinary executable.
-	if err := os.Chmod(path, 0o755); err != nil {
-		return err
 	}
 	abs, err := filepath.Abs(path)
 	if err != nil {
