@@ -11,6 +11,14 @@ TF_ACC_TERRAFORM_PATH="$(scripts/terraform-path.sh)"
 export TF_ACC_TERRAFORM_PATH
 # The user's own CLI config (credentials helpers, dev_overrides) must not leak in.
 export TF_CLI_CONFIG_FILE=/dev/null
+# One compile of each package for the whole run: the builds that tests start
+# (make install, make mirror, the provider binary) use CGO_ENABLED=0 and
+# -trimpath, as a release does; test binaries compiled the same way share
+# their packages, instead of compiling every dependency twice on a first run.
+# The race detector needs cgo, so -race keeps it.
+if [[ " ${GOTESTFLAGS:-} " != *" -race "* ]]; then
+  export CGO_ENABLED=0 GOFLAGS="${GOFLAGS:+$GOFLAGS }-trimpath"
+fi
 
 # The whole log is kept (its path is printed at the end, pass or fail), one
 # file per run so that concurrent runs do not mix. TEST_LOG picks the file.

@@ -138,6 +138,35 @@ func TestAccCloud(t *testing.T) { t.Skip("set HW_ACCESS_KEY to run against Huawe
 	}
 }
 
+// The test binaries are compiled as the builds the tests start are
+// (CGO_ENABLED=0, -trimpath), so a first run compiles each package once; a
+// GOFLAGS of the user's is kept.
+func TestTestScriptCompilesTestsAsTheProviderIsBuilt(t *testing.T) {
+	root := testRepo(t)
+	must(t, os.RemoveAll(filepath.Join(root, "bad")))
+	must(t, os.WriteFile(filepath.Join(root, "good", "env_test.go"), []byte(`package good
+
+import (
+	"os"
+	"testing"
+)
+
+func TestEnv(t *testing.T) { t.Log("CGO_ENABLED=" + os.Getenv("CGO_ENABLED") + " GOFLAGS=" + os.Getenv("GOFLAGS")) }
+`), 0o644))
+	logPath := filepath.Join(t.TempDir(), "kept.log")
+	cmd := exec.Command("bash", "scripts/test.sh")
+	cmd.Dir = root
+	cmd.Env = append(os.Environ(), "TEST_LOG="+logPath, "GOFLAGS=-mod=mod")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("test.sh failed: %v\n%s", err, out)
+	}
+	kept, err := os.ReadFile(logPath)
+	must(t, err)
+	if !strings.Contains(string(kept), "CGO_ENABLED=0 GOFLAGS=-mod=mod -trimpath\n") {
+		t.Errorf("the tests did not run with CGO_ENABLED=0 and GOFLAGS=-mod=mod -trimpath:\n%s", kept)
+	}
+}
+
 // The README promises macOS, whose sed and grep are BSD's: no sed -i (BSD
 // wants an argument), no \s or \t in patterns, no \| alternation in basic
 // regular expressions.
