@@ -2,7 +2,7 @@ package scripts
 
 // make install and make mirror, checked the way a user meets them: an empty
 // HOME, a folder with only source = "vodprovider/vod", then init and apply
-// against the emulator with no CLI config (install) or with the README's
+// against the emulator with no CLI config (install) or with the installation guide's
 // filesystem_mirror block (mirror). The provider is the binary the make
 // target built, not one served by the test.
 
@@ -226,7 +226,7 @@ func TestAccInstall_openTofu(t *testing.T) {
 }
 
 // make mirror DIR=... for this machine's platform, consumed by terraform init
-// through the README's provider_installation block.
+// through the installation guide's provider_installation block.
 func TestAccMirror_terraform(t *testing.T) {
 	cli := cliFromEnv(t, "TF_ACC_TERRAFORM_PATH", "make test sets it")
 	home, mirror := t.TempDir(), t.TempDir()
@@ -269,7 +269,7 @@ func TestAccMirror_terraform(t *testing.T) {
 	}
 }
 
-// mirrorCLIConfig is the README's provider_installation block for a mirror.
+// mirrorCLIConfig is the installation guide's provider_installation block for a mirror.
 func mirrorCLIConfig(dir string) string {
 	return fmt.Sprintf(`provider_installation {
   filesystem_mirror {

@@ -48,3 +48,35 @@ func TestMakefileStopsWhenNoTerraformCLIIsFound(t *testing.T) {
 		}
 	}
 }
+
+// make docs reads the action's schema, which a Terraform older than 1.14 does
+// not have (tfplugindocs then fails on the action's page): the recipes ask
+// terraform-path.sh for 1.14 or newer, while make test takes any from 1.5.
+func TestMakefileDocsAskForATerraformWithActions(t *testing.T) {
+	if _, err := exec.LookPath("make"); err != nil {
+		t.Skip("no make on PATH")
+	}
+	root, bin := t.TempDir(), t.TempDir()
+	makefile, err := os.ReadFile("../GNUmakefile")
+	must(t, err)
+	must(t, os.WriteFile(filepath.Join(root, "GNUmakefile"), makefile, 0o644))
+	must(t, os.MkdirAll(filepath.Join(root, "scripts"), 0o755))
+	asked := filepath.Join(root, "asked.log")
+	must(t, os.WriteFile(filepath.Join(root, "scripts", "terraform-path.sh"),
+		[]byte("#!/bin/sh\necho \"${TERRAFORM_MIN_VERSION:-default}\" >>"+asked+"\necho "+filepath.Join(bin, "terraform")+"\n"), 0o755))
+	must(t, os.WriteFile(filepath.Join(bin, "go"), []byte("#!/bin/sh\nexit 0\n"), 0o755))
+	for _, target := range []string{"docs", "docs-validate"} {
+		must(t, os.RemoveAll(asked))
+		cmd := exec.Command("make", "--no-print-directory", target)
+		cmd.Dir = root
+		cmd.Env = append(os.Environ(), "PATH="+bin+string(os.PathListSeparator)+os.Getenv("PATH"))
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("make %s: %v\n%s", target, err, out)
+		}
+		got, err := os.ReadFile(asked)
+		must(t, err)
+		if strings.TrimSpace(string(got)) != "1.14.0" {
+			t.Errorf("make %s asked terraform-path.sh for %q, want at least 1.14.0", target, strings.TrimSpace(string(got)))
+		}
+	}
+}

@@ -90,6 +90,83 @@ func TestTestScriptShowsEachFailingTestWholeAndKeepsTheLog(t *testing.T) {
 	}
 }
 
+// Tests skipped for an old CLI (as on a machine with Terraform 1.11) are
+// summed up in one line saying what runs them; others keep their reason.
+func TestTestScriptSumsUpTestsSkippedForAnOldCLI(t *testing.T) {
+	root := testRepo(t)
+	must(t, os.RemoveAll(filepath.Join(root, "bad")))
+	must(t, os.WriteFile(filepath.Join(root, "scripts", "terraform-path.sh"),
+		[]byte("#!/bin/sh\ndefault_version=1.16.3\necho /nonexistent/terraform\n"), 0o755))
+	must(t, os.MkdirAll(filepath.Join(root, "skips"), 0o755))
+	must(t, os.WriteFile(filepath.Join(root, "skips", "skips_test.go"), []byte(`package skips
+
+import "testing"
+
+func TestAccAction(t *testing.T) {
+	t.Skip("Terraform CLI version 1.11.4 is below minimum version 1.14.0: skipping test")
+}
+
+func TestAccActionByHand(t *testing.T) { t.Skip("Terraform 1.11.4 is older than 1.14.0") }
+
+func TestAccIdentity(t *testing.T) {
+	t.Run("import", func(t *testing.T) {
+		t.Skip("Terraform CLI version 1.11.4 is below minimum version 1.12.0: skipping test")
+	})
+}
+
+func TestAccCloud(t *testing.T) { t.Skip("set HW_ACCESS_KEY to run against Huawei Cloud") }
+`), 0o644))
+	cmd := exec.Command("bash", "scripts/test.sh")
+	cmd.Dir = root
+	cmd.Env = append(os.Environ(), "TEST_LOG="+filepath.Join(t.TempDir(), "kept.log"), "GOFLAGS=-mod=mod")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("test.sh failed: %v\n%s", err, out)
+	}
+	report := string(out)
+	want := "  skipped: 3 tests that need a newer Terraform CLI (actions 1.14, resource identity 1.12); TERRAFORM_VERSION=1.16.3 make test runs them\n"
+	if strings.Count(report, want) != 1 {
+		t.Errorf("the report should have the line %q once:\n%s", want, report)
+	}
+	if !strings.Contains(report, "  skipped: TestAccCloud (set HW_ACCESS_KEY to run against Huawei Cloud)\n") {
+		t.Errorf("the other skipped test and its reason are missing:\n%s", report)
+	}
+	for _, name := range []string{"TestAccAction ", "TestAccActionByHand", "TestAccIdentity/import"} {
+		if strings.Contains(report, "skipped: "+name) {
+			t.Errorf("%s is listed on its own:\n%s", name, report)
+		}
+	}
+}
+
+// The test binaries are compiled as the builds the tests start are
+// (CGO_ENABLED=0, -trimpath), so a first run compiles each package once; a
+// GOFLAGS of the user's is kept.
+func TestTestScriptCompilesTestsAsTheProviderIsBuilt(t *testing.T) {
+	root := testRepo(t)
+	must(t, os.RemoveAll(filepath.Join(root, "bad")))
+	must(t, os.WriteFile(filepath.Join(root, "good", "env_test.go"), []byte(`package good
+
+import (
+	"os"
+	"testing"
+)
+
+func TestEnv(t *testing.T) { t.Log("CGO_ENABLED=" + os.Getenv("CGO_ENABLED") + " GOFLAGS=" + os.Getenv("GOFLAGS")) }
+`), 0o644))
+	logPath := filepath.Join(t.TempDir(), "kept.log")
+	cmd := exec.Command("bash", "scripts/test.sh")
+	cmd.Dir = root
+	cmd.Env = append(os.Environ(), "TEST_LOG="+logPath, "GOFLAGS=-mod=mod")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("test.sh failed: %v\n%s", err, out)
+	}
+	kept, err := os.ReadFile(logPath)
+	must(t, err)
+	if !strings.Contains(string(kept), "CGO_ENABLED=0 GOFLAGS=-mod=mod -trimpath\n") {
+		t.Errorf("the tests did not run with CGO_ENABLED=0 and GOFLAGS=-mod=mod -trimpath:\n%s", kept)
+	}
+}
+
 // The README promises macOS, whose sed and grep are BSD's: no sed -i (BSD
 // wants an argument), no \s or \t in patterns, no \| alternation in basic
 // regular expressions.
@@ -99,7 +176,7 @@ func TestScriptsUsePortableSedAndGrep(t *testing.T) {
 		`\s or \t in a pattern`:      regexp.MustCompile(`\b(sed|grep)\b[^\n]*\\[st]`),
 		`\| in a basic grep pattern`: regexp.MustCompile(`\bgrep\s+(-[a-zA-DF-Z]+\s+)*[^E\n]*\\\|`),
 	}
-	for _, name := range []string{"build-terraform.sh", "test.sh", "terraform-path.sh"} {
+	for _, name := range []string{"build-terraform.sh", "test.sh", "terraform-path.sh", "demo.sh", "fetch-terraform.sh"} {
 		content, err := os.ReadFile(name)
 		must(t, err)
 		for n, line := range strings.Split(string(content), "\n") {

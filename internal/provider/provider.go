@@ -80,7 +80,7 @@ func (p *VodProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 				Optional: true,
 				MarkdownDescription: "Region of the VOD service, such as `cn-north-4`. Required unless `endpoint` is set and the project is known without it (`project_id`, or `project_name` with " +
 					"`iam_endpoint`); without `project_id` it also names the project IAM looks up. " +
-					"It picks `https://vod.{region}.{cloud}` (`cloud` defaults to `" + DefaultCloud + "`); see Regions and endpoint above. " + envDoc(regionSetting),
+					"It picks `https://vod.{region}.{cloud}` (`cloud` defaults to `" + DefaultCloud + "`); see Regions and endpoint below. " + envDoc(regionSetting),
 			},
 			"project_id": schema.StringAttribute{
 				Optional: true,
