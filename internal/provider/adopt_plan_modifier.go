@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"encoding/json"
 	"slices"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -12,64 +11,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
-
-// importedKey lists, in a resource's private state, the creating arguments
-// of an imported task that have not been given a value yet (a JSON array of
-// attribute names): each may be set once without starting a new preheat.
-const importedKey = "imported"
-
-// privateSetter is the part of private state that Update and ImportState write.
-type privateSetter interface {
-	privateGetter
-	SetKey(ctx context.Context, key string, value []byte) diag.Diagnostics
-}
-
-// markImported records that the named arguments are still to be adopted.
-func markImported(ctx context.Context, private privateSetter, names ...string) diag.Diagnostics {
-	raw, err := json.Marshal(names)
-	if err != nil {
-		var diags diag.Diagnostics
-		diags.AddError("Cannot record the import", err.Error())
-		return diags
-	}
-	return private.SetKey(ctx, importedKey, raw)
-}
-
-// toAdopt reads the arguments still to be adopted; none when nothing was imported.
-func toAdopt(ctx context.Context, private privateGetter) ([]string, diag.Diagnostics) {
-	raw, diags := private.GetKey(ctx, importedKey)
-	var names []string
-	if len(raw) == 0 || json.Unmarshal(raw, &names) != nil {
-		return nil, diags
-	}
-	return names, diags
-}
-
-// recordAdopted drops, after an update, the arguments the plan gave a
-// value: from now on a change of them starts a new preheat.
-func recordAdopted(ctx context.Context, plan tfsdk.Plan, private privateSetter) diag.Diagnostics {
-	names, diags := toAdopt(ctx, private)
-	if len(names) == 0 {
-		return diags
-	}
-	var left []string
-	for _, name := range names {
-		var value attr.Value
-		diags.Append(plan.GetAttribute(ctx, path.Root(name), &value)...)
-		if value == nil || value.IsNull() {
-			left = append(left, name)
-		}
-	}
-	if len(left) == 0 {
-		return append(diags, private.SetKey(ctx, importedKey, nil)...)
-	}
-	return append(diags, markImported(ctx, private, left...)...)
-}
-
-// privateGetter is the part of private state that plan modifiers can read.
-type privateGetter interface {
-	GetKey(ctx context.Context, key string) ([]byte, diag.Diagnostics)
-}
 
 // replaceUnlessAdopted requires a replacement when the attribute changes,
 // like RequiresReplace, except for the first value given to it after an

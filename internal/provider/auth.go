@@ -7,11 +7,8 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
-	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/vodprovider/terraform-provider-vod/internal/vod"
@@ -51,43 +48,6 @@ type authModel struct {
 	IAMEndpoint      types.String `tfsdk:"iam_endpoint"`
 	SigningAlgorithm types.String `tfsdk:"signing_algorithm"`
 	Cloud            types.String `tfsdk:"cloud"`
-}
-
-// withAuthAttributes adds the authentication attributes to the provider's.
-func withAuthAttributes(attributes map[string]schema.Attribute) map[string]schema.Attribute {
-	attributes["shared_config_file"] = schema.StringAttribute{
-		Optional: true,
-		MarkdownDescription: "Path of a Huawei Cloud CLI (KooCLI) config file, such as `~/.hcloud/config.json`, to take keys from " +
-			"when neither the provider block nor the environment has them. Read only when set; its keys must be stored unencrypted. " +
-			envDoc(sharedConfigFileSetting),
-	}
-	attributes["profile"] = schema.StringAttribute{
-		Optional:            true,
-		MarkdownDescription: "Profile of `shared_config_file` to use; defaults to the file's current profile. " + envDoc(profileSetting),
-	}
-	attributes["project_name"] = schema.StringAttribute{
-		Optional: true,
-		MarkdownDescription: "Name of the IAM project whose ID is looked up when `project_id` is not set; defaults to the region's name " +
-			"(a region's default project is named after it). " + envDoc(projectNameSetting),
-	}
-	attributes["iam_endpoint"] = schema.StringAttribute{
-		Optional: true,
-		MarkdownDescription: "Base URL of IAM for the project lookup; defaults to `https://iam.{region}.{cloud}`. " +
-			"Not used when `project_id` is set. " + envDoc(iamEndpointSetting),
-	}
-	attributes["signing_algorithm"] = schema.StringAttribute{
-		Optional: true,
-		MarkdownDescription: "Algorithm that signs requests: `" + strings.Join(vod.SigningAlgorithms, "`, `") +
-			"`; defaults to `HmacSHA256`. Use the one your account requires. " + envDoc(signingAlgorithmSetting),
-		Validators: []validator.String{stringvalidator.OneOf(vod.SigningAlgorithms...)},
-	}
-	attributes["cloud"] = schema.StringAttribute{
-		Optional: true,
-		MarkdownDescription: "Domain of the Huawei Cloud the region belongs to; endpoints are `https://vod.{region}.{cloud}` and " +
-			"`https://iam.{region}.{cloud}`. Defaults to `" + DefaultCloud + "`; `endpoint` overrides it for the VOD API, while the IAM lookup of `project_id` still uses it. " + envDoc(cloudSetting),
-		Validators: []validator.String{stringvalidator.RegexMatches(cloudPattern, "must be a domain name such as "+DefaultCloud)},
-	}
-	return attributes
 }
 
 var cloudPattern = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$`)

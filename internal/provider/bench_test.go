@@ -39,7 +39,7 @@ func BenchmarkReadAndStore10kURLs(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	ds := &preheatingResultDataSource{client: client}
+	ds := &preheatingResultDataSource{providerData{client: client}}
 	var schemaResp datasource.SchemaResponse
 	ds.Schema(ctx, datasource.SchemaRequest{}, &schemaResp)
 	stateType := schemaResp.Schema.Type().TerraformType(ctx)

@@ -41,14 +41,6 @@ var (
 
 func (s setting) envList() string { return strings.Join(s.envVars, " or ") }
 
-func envDoc(s setting) string {
-	quoted := make([]string, len(s.envVars))
-	for i, name := range s.envVars {
-		quoted[i] = "`" + name + "`"
-	}
-	return "Environment: " + strings.Join(quoted, ", ") + "."
-}
-
 // lookup returns the attribute's value from the configuration or, when it is
 // null there, from the first environment variable that is set and not empty.
 func (s setting) lookup(value attr.Value, configured func() string, diags *diag.Diagnostics) (string, bool) {

@@ -17,8 +17,12 @@ import (
 	"path/filepath"
 	"slices"
 	"sort"
+	"strings"
 	"sync"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 	"github.com/vodprovider/terraform-provider-vod/internal/vod"
 )
 
@@ -206,4 +210,100 @@ func (j *journal) write(f journalFile) error {
 		return fmt.Errorf("writing the preheat journal %s: %w", j.path, err)
 	}
 	return nil
+}
+
+// journalKey identifies a resource's preheat in the journal.
+func (d providerData) journalKey(ctx context.Context, urls, assets []string, triggers types.Map) (preheatKey, diag.Diagnostics) {
+	key := preheatKey{Endpoint: d.scope.Endpoint, Project: d.scope.Project, URLs: urls, Assets: assets, Triggers: map[string]string{}}
+	var diags diag.Diagnostics
+	if !triggers.IsNull() && !triggers.IsUnknown() {
+		diags = triggers.ElementsAs(ctx, &key.Triggers, false)
+	}
+	return key, diags
+}
+
+// taskRecorder is a run's OnTaskCreated: it logs each task as it is
+// created and writes it to the journal. Journal errors become one warning.
+type taskRecorder struct {
+	ctx     context.Context
+	journal *journal
+	key     preheatKey
+	mu      sync.Mutex
+	errs    []string
+}
+
+func (r *taskRecorder) record(task vod.CreatedTask) {
+	tflog.Info(r.ctx, "Preheat task "+task.TaskID+" created", map[string]any{"task_id": task.TaskID, "urls": len(task.Spec.URLs), "asset_id": task.Spec.AssetID, "round": task.Round})
+	if r.journal == nil {
+		return
+	}
+	if err := r.journal.record(r.ctx, r.key, task); err != nil {
+		r.mu.Lock()
+		r.errs = append(r.errs, err.Error())
+		r.mu.Unlock()
+	}
+}
+
+func (r *taskRecorder) diagnostics() diag.Diagnostics {
+	var diags diag.Diagnostics
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if len(r.errs) > 0 {
+		diags.AddWarning("Cannot write the preheat journal", strings.Join(slices.Compact(r.errs), "\n")+
+			"\n\nThe tasks are in state all the same; only a run killed before Terraform saves its state (kill -9, a recycled runner) "+
+			"would create them again. Set journal_path to a writable file, or journal = false to silence this.")
+	}
+	return diags
+}
+
+// adoptJournal adds to o the tasks the journal holds for key and o does
+// not: tasks an earlier run created and Terraform never saved.
+func (d providerData) adoptJournal(ctx context.Context, key preheatKey, o vod.PreheatOutcome) (vod.PreheatOutcome, int, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	if d.journal == nil {
+		return o, 0, diags
+	}
+	created, err := d.journal.tasks(key)
+	if err != nil {
+		diags.AddWarning("Cannot read the preheat journal", err.Error()+
+			"\n\nA task an earlier run created and could not save in state may be created again.")
+		return o, 0, diags
+	}
+	adopted := vod.AdoptInto(o, created)
+	n := len(adopted.TaskIDs) - len(o.TaskIDs)
+	if n > 0 {
+		tflog.Info(ctx, fmt.Sprintf("Adopting %s from the preheat journal %s", plural(n, "task"), d.journal.path))
+	}
+	return adopted, n, diags
+}
+
+// forgetJournal clears key once state holds every task the journal lists
+// for it; nothing when a task there is not in state yet.
+func (d providerData) forgetJournal(ctx context.Context, key preheatKey, taskIDs []string) {
+	if d.journal == nil {
+		return
+	}
+	created, err := d.journal.tasks(key)
+	if err != nil || len(created) == 0 {
+		return
+	}
+	for _, c := range created {
+		if !slices.Contains(taskIDs, c.TaskID) {
+			return
+		}
+	}
+	if err := d.journal.clear(key); err != nil {
+		tflog.Warn(ctx, "Cannot clear the preheat journal: "+err.Error())
+	}
+}
+
+// clearJournalOf forgets a destroyed preheat, so that a later one of the
+// same URLs is new.
+func (d providerData) clearJournalOf(ctx context.Context, urls, assets []string, triggers types.Map) {
+	if d.journal == nil {
+		return
+	}
+	if key, diags := d.journalKey(ctx, urls, assets, triggers); !diags.HasError() {
+		_ = d.journal.clear(key)
+	}
 }

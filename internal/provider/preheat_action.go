@@ -28,7 +28,7 @@ var (
 func NewPreheatAction() action.Action { return &preheatAction{} }
 
 type preheatAction struct {
-	client *vod.Client
+	providerData
 	// since measures how long a run took, for its last message; tests replace it.
 	since func(time.Time) time.Duration
 }
@@ -117,13 +117,10 @@ func (a *preheatAction) ModifyPlan(ctx context.Context, _ action.ModifyPlanReque
 }
 
 func (a *preheatAction) Configure(_ context.Context, req action.ConfigureRequest, resp *action.ConfigureResponse) {
-	a.client = clientFrom(req.ProviderData, &resp.Diagnostics)
+	a.providerData = configuredData(req.ProviderData, &resp.Diagnostics)
 }
 
 func (a *preheatAction) Invoke(ctx context.Context, req action.InvokeRequest, resp *action.InvokeResponse) {
-	if !clientConfigured(a.client, &resp.Diagnostics) {
-		return
-	}
 	var model preheatActionModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &model)...)
 	urls, assetIDs, _ := batchArguments(ctx, req.Config, true, &resp.Diagnostics)

@@ -27,7 +27,7 @@ func invokeAction(t *testing.T, emu *testEmulator, values map[string]tftypes.Val
 	var schemaResp action.SchemaResponse
 	a.Schema(ctx, action.SchemaRequest{}, &schemaResp)
 	var configured action.ConfigureResponse
-	a.Configure(ctx, action.ConfigureRequest{ProviderData: client}, &configured)
+	a.Configure(ctx, action.ConfigureRequest{ProviderData: &providerData{client: client}}, &configured)
 	typ := schemaResp.Schema.Type().TerraformType(ctx).(tftypes.Object)
 	config := tfsdk.Config{Schema: schemaResp.Schema, Raw: objectOf(typ, values)}
 	var validated action.ValidateConfigResponse

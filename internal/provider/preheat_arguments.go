@@ -170,33 +170,6 @@ func joinInts(values []int) string {
 	return strings.Join(texts, ", ")
 }
 
-// clientFrom is the client the provider configured, for every Configure.
-// ProviderData is nil while Terraform validates, before the provider is configured.
-func clientFrom(providerData any, diags *diag.Diagnostics) *vod.Client {
-	if providerData == nil {
-		return nil
-	}
-	switch data := providerData.(type) {
-	case *vod.Client:
-		return data
-	case *resourceData:
-		return data.client
-	}
-	diags.AddError("Unexpected provider data",
-		fmt.Sprintf("Expected *vod.Client, got %T. This is a bug in the provider; please report it.", providerData))
-	return nil
-}
-
-// clientConfigured reports an error when Terraform calls before Configure
-// (which would be a bug in the provider) and whether the client is there.
-func clientConfigured(client *vod.Client, diags *diag.Diagnostics) bool {
-	if client == nil {
-		diags.AddError("The vod provider is not configured",
-			"A read, create or invoke came before the provider was configured. This is a bug in the provider; please report it.")
-	}
-	return client != nil
-}
-
 // stringList turns a list of strings that may be null into a slice.
 func stringList(ctx context.Context, list types.List) ([]string, diag.Diagnostics) {
 	if list.IsNull() || list.IsUnknown() {

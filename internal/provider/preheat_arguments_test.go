@@ -9,8 +9,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-
-	"github.com/vodprovider/terraform-provider-vod/internal/vod"
 )
 
 func validateList(value types.List) diag.Diagnostics {
@@ -46,24 +44,6 @@ func TestURLsValidators(t *testing.T) {
 		if diags := validateList(tc.value); diags.HasError() == tc.ok {
 			t.Errorf("%s: valid = %v, want %v (%v)", name, !diags.HasError(), tc.ok, diags)
 		}
-	}
-}
-
-func TestClientFrom(t *testing.T) {
-	var diags diag.Diagnostics
-	if c := clientFrom(nil, &diags); c != nil || diags.HasError() {
-		t.Errorf("nil provider data: %v %v", c, diags)
-	}
-	if c := clientFrom("not a client", &diags); c != nil || !diags.HasError() {
-		t.Errorf("wrong provider data: %v %v", c, diags)
-	}
-	client, err := vod.New(vod.Config{Endpoint: "http://127.0.0.1:1", ProjectID: "p", AccessKey: "a", SecretKey: "s"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	diags = nil
-	if c := clientFrom(client, &diags); c != client || diags.HasError() {
-		t.Errorf("client: %v %v", c, diags)
 	}
 }
 

@@ -2,7 +2,9 @@ package provider
 
 // The computed results of a preheat, one schema for the data source,
 // vod_preheating_task and vod_preheating_batch: one entry per URL and the
-// counts over them.
+// counts over them. Each entry point lists them in its schema with the
+// helpers below (one set per schema package) and the one table of
+// descriptions; TestOneResultsSchema checks that they stay the same.
 
 import (
 	"strconv"
@@ -99,28 +101,36 @@ func (r preheatResults) urlResults() []vod.URLResult {
 	return out
 }
 
-// resultDocs documents the computed results, for both schema packages.
+// urlResultsDocs describes a list of per-URL results: preheating_results
+// here, and any other list of the same shape.
+type urlResultsDocs struct{ List, URL, Status, TaskID, Attempts string }
+
+// resultDocs describes the computed results, one table for both schema
+// packages.
 var resultDocs = struct {
-	PreheatingResults, URL, Status, TaskID, Attempts, Total, Processing, Succeed, Failed, Completed, AllSucceeded string
+	PreheatingResults                                           urlResultsDocs
+	Total, Processing, Succeed, Failed, Completed, AllSucceeded string
 }{
-	PreheatingResults: "One entry per URL. Read by task ID, in the API's order; after a create, the `urls` in the order given, " +
-		"then an asset's URLs as the API lists them (a later refresh of an unfinished task takes the API's order).",
-	URL: "A URL being preheated.",
-	Status: "Its latest status: `processing`, `succeed` or `failed`, always in lower case whatever case the API sends, " +
-		"or any other value the API sends, shown as it came (it counts as not complete). " +
-		"`\"\"` for a URL sent in a task that has not answered yet (right after a create without waiting): " +
-		"not complete, and counted in none of `processing`, `succeed` and `failed`. " +
-		"`not_listed` (set by this provider, never by the API) for a URL sent in a task that ended without listing it: " +
-		"the API's answer is matched to the URLs sent the way a CDN matches URLs (scheme and host in any case, " +
-		"`:80` for http and `:443` for https dropped, percent-escapes of letters, digits and `-._~` decoded; " +
-		"the path's case, a trailing slash and the query still make another URL), and `url` keeps the spelling configured. " +
-		"A wait gives up on a URL after " + strconv.Itoa(vod.NotListedAfter) + " answers in a row that end every URL listed without it. " +
-		"`not_listed` has ended (so `completed` can be true) but is not a success: `all_succeeded` is false, " +
-		"`fail_on_failed` fails the apply with \"Preheat not confirmed for every URL\" (a warning without it), " +
-		"and `retry_failed` sends it again. It is counted in none of `processing`, `succeed` and `failed`. " +
-		"A URL the API lists but was not sent (with an asset's, or a respelling that is not equivalent) gets an entry of its own.",
-	TaskID:       "The preheat task that gave this status.",
-	Attempts:     "How many tasks preheated this URL: 1, plus one for each `retry_failed` round that sent it again (always 1 except on `vod_preheating_batch`).",
+	PreheatingResults: urlResultsDocs{
+		List: "One entry per URL. Read by task ID, in the API's order; after a create, the `urls` in the order given, " +
+			"then an asset's URLs as the API lists them (a later refresh of an unfinished task takes the API's order).",
+		URL: "A URL being preheated.",
+		Status: "Its latest status: `processing`, `succeed` or `failed`, always in lower case whatever case the API sends, " +
+			"or any other value the API sends, shown as it came (it counts as not complete). " +
+			"`\"\"` for a URL sent in a task that has not answered yet (right after a create without waiting): " +
+			"not complete, and counted in none of `processing`, `succeed` and `failed`. " +
+			"`not_listed` (set by this provider, never by the API) for a URL sent in a task that ended without listing it: " +
+			"the API's answer is matched to the URLs sent the way a CDN matches URLs (scheme and host in any case, " +
+			"`:80` for http and `:443` for https dropped, percent-escapes of letters, digits and `-._~` decoded; " +
+			"the path's case, a trailing slash and the query still make another URL), and `url` keeps the spelling configured. " +
+			"A wait gives up on a URL after " + strconv.Itoa(vod.NotListedAfter) + " answers in a row that end every URL listed without it. " +
+			"`not_listed` has ended (so `completed` can be true) but is not a success: `all_succeeded` is false, " +
+			"`fail_on_failed` fails the apply with \"Preheat not confirmed for every URL\" (a warning without it), " +
+			"and `retry_failed` sends it again. It is counted in none of `processing`, `succeed` and `failed`. " +
+			"A URL the API lists but was not sent (with an asset's, or a respelling that is not equivalent) gets an entry of its own.",
+		TaskID:   "The preheat task that gave this status.",
+		Attempts: "How many tasks preheated this URL: 1, plus one for each `retry_failed` round that sent it again (always 1 except on `vod_preheating_batch`).",
+	},
 	Total:        "Number of URLs.",
 	Processing:   "Number of URLs whose status is `processing`.",
 	Succeed:      "Number of URLs whose status is `succeed`.",
@@ -129,48 +139,58 @@ var resultDocs = struct {
 	AllSucceeded: "Complete, and every URL is `succeed`.",
 }
 
-// resultAttributes are the results in a resource's schema. They keep their
-// state through an in-place update, which starts no preheat.
-func resultAttributes(attributes map[string]schema.Attribute) map[string]schema.Attribute {
-	keep := []planmodifier.Int64{int64planmodifier.UseStateForUnknown()}
-	keepBool := []planmodifier.Bool{boolplanmodifier.UseStateForUnknown()}
-	attributes["preheating_results"] = schema.ListNestedAttribute{
+// The results in a resource's schema. They keep their state through an
+// in-place update, which starts no preheat.
+
+// urlResultsAttribute is a list of per-URL results, such as preheating_results.
+func urlResultsAttribute(docs urlResultsDocs) schema.ListNestedAttribute {
+	return schema.ListNestedAttribute{
 		Computed:            true,
-		MarkdownDescription: resultDocs.PreheatingResults,
+		MarkdownDescription: docs.List,
 		NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-			"url":      schema.StringAttribute{Computed: true, MarkdownDescription: resultDocs.URL},
-			"status":   schema.StringAttribute{Computed: true, MarkdownDescription: resultDocs.Status},
-			"task_id":  schema.StringAttribute{Computed: true, MarkdownDescription: resultDocs.TaskID},
-			"attempts": schema.Int64Attribute{Computed: true, MarkdownDescription: resultDocs.Attempts},
+			"url":      schema.StringAttribute{Computed: true, MarkdownDescription: docs.URL},
+			"status":   schema.StringAttribute{Computed: true, MarkdownDescription: docs.Status},
+			"task_id":  schema.StringAttribute{Computed: true, MarkdownDescription: docs.TaskID},
+			"attempts": schema.Int64Attribute{Computed: true, MarkdownDescription: docs.Attempts},
 		}},
 		PlanModifiers: []planmodifier.List{listplanmodifier.UseStateForUnknown()},
 	}
-	attributes["total"] = schema.Int64Attribute{Computed: true, MarkdownDescription: resultDocs.Total, PlanModifiers: keep}
-	attributes["processing"] = schema.Int64Attribute{Computed: true, MarkdownDescription: resultDocs.Processing, PlanModifiers: keep}
-	attributes["succeed"] = schema.Int64Attribute{Computed: true, MarkdownDescription: resultDocs.Succeed, PlanModifiers: keep}
-	attributes["failed"] = schema.Int64Attribute{Computed: true, MarkdownDescription: resultDocs.Failed, PlanModifiers: keep}
-	attributes["completed"] = schema.BoolAttribute{Computed: true, MarkdownDescription: resultDocs.Completed, PlanModifiers: keepBool}
-	attributes["all_succeeded"] = schema.BoolAttribute{Computed: true, MarkdownDescription: resultDocs.AllSucceeded, PlanModifiers: keepBool}
-	return attributes
 }
 
-// dataSourceResultAttributes are the same results in the data source's schema.
-func dataSourceResultAttributes(attributes map[string]dsschema.Attribute) map[string]dsschema.Attribute {
-	attributes["preheating_results"] = dsschema.ListNestedAttribute{
+// resultCountAttribute is one of the counts: total, processing, succeed, failed.
+func resultCountAttribute(description string) schema.Int64Attribute {
+	return schema.Int64Attribute{Computed: true, MarkdownDescription: description,
+		PlanModifiers: []planmodifier.Int64{int64planmodifier.UseStateForUnknown()}}
+}
+
+// resultFlagAttribute is completed or all_succeeded.
+func resultFlagAttribute(description string) schema.BoolAttribute {
+	return schema.BoolAttribute{Computed: true, MarkdownDescription: description,
+		PlanModifiers: []planmodifier.Bool{boolplanmodifier.UseStateForUnknown()}}
+}
+
+// The same results in a data source's schema.
+
+// dataSourceURLResultsAttribute is urlResultsAttribute for a data source.
+func dataSourceURLResultsAttribute(docs urlResultsDocs) dsschema.ListNestedAttribute {
+	return dsschema.ListNestedAttribute{
 		Computed:            true,
-		MarkdownDescription: resultDocs.PreheatingResults,
+		MarkdownDescription: docs.List,
 		NestedObject: dsschema.NestedAttributeObject{Attributes: map[string]dsschema.Attribute{
-			"url":      dsschema.StringAttribute{Computed: true, MarkdownDescription: resultDocs.URL},
-			"status":   dsschema.StringAttribute{Computed: true, MarkdownDescription: resultDocs.Status},
-			"task_id":  dsschema.StringAttribute{Computed: true, MarkdownDescription: resultDocs.TaskID},
-			"attempts": dsschema.Int64Attribute{Computed: true, MarkdownDescription: resultDocs.Attempts},
+			"url":      dsschema.StringAttribute{Computed: true, MarkdownDescription: docs.URL},
+			"status":   dsschema.StringAttribute{Computed: true, MarkdownDescription: docs.Status},
+			"task_id":  dsschema.StringAttribute{Computed: true, MarkdownDescription: docs.TaskID},
+			"attempts": dsschema.Int64Attribute{Computed: true, MarkdownDescription: docs.Attempts},
 		}},
 	}
-	attributes["total"] = dsschema.Int64Attribute{Computed: true, MarkdownDescription: resultDocs.Total}
-	attributes["processing"] = dsschema.Int64Attribute{Computed: true, MarkdownDescription: resultDocs.Processing}
-	attributes["succeed"] = dsschema.Int64Attribute{Computed: true, MarkdownDescription: resultDocs.Succeed}
-	attributes["failed"] = dsschema.Int64Attribute{Computed: true, MarkdownDescription: resultDocs.Failed}
-	attributes["completed"] = dsschema.BoolAttribute{Computed: true, MarkdownDescription: resultDocs.Completed}
-	attributes["all_succeeded"] = dsschema.BoolAttribute{Computed: true, MarkdownDescription: resultDocs.AllSucceeded}
-	return attributes
+}
+
+// dataSourceResultCountAttribute is resultCountAttribute for a data source.
+func dataSourceResultCountAttribute(description string) dsschema.Int64Attribute {
+	return dsschema.Int64Attribute{Computed: true, MarkdownDescription: description}
+}
+
+// dataSourceResultFlagAttribute is resultFlagAttribute for a data source.
+func dataSourceResultFlagAttribute(description string) dsschema.BoolAttribute {
+	return dsschema.BoolAttribute{Computed: true, MarkdownDescription: description}
 }

@@ -7,19 +7,13 @@ package provider
 import (
 	"context"
 	"fmt"
-	"slices"
 	"strings"
-	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/listplanmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/vodprovider/terraform-provider-vod/internal/vod"
 )
@@ -34,25 +28,6 @@ type notSentState struct {
 // resumeComputed are the attributes a resume recomputes: unknown in its plan.
 var resumeComputed = []string{"preheating_results", "total", "processing", "succeed", "failed", "completed", "all_succeeded",
 	"task_ids", "not_sent_urls", "not_sent_asset_ids"}
-
-// notSentAttributes adds not_sent_urls and not_sent_asset_ids.
-func notSentAttributes(attributes map[string]schema.Attribute) map[string]schema.Attribute {
-	keep := []planmodifier.List{listplanmodifier.UseStateForUnknown()}
-	attributes["not_sent_urls"] = schema.ListAttribute{
-		Computed:    true,
-		ElementType: types.StringType,
-		MarkdownDescription: "URLs a run that stopped part-way (a timeout, Ctrl-C, the daily quota, an error) did not send. " +
-			"While any is listed, `completed` and `all_succeeded` are `false`, and the next plan proposes to send them (see When a run stops part-way). Empty once everything was sent.",
-		PlanModifiers: keep,
-	}
-	attributes["not_sent_asset_ids"] = schema.ListAttribute{
-		Computed:            true,
-		ElementType:         types.StringType,
-		MarkdownDescription: "Asset IDs a run that stopped part-way did not send, as `not_sent_urls` for URLs.",
-		PlanModifiers:       keep,
-	}
-	return attributes
-}
 
 // newNotSentState lists what specs hold.
 func newNotSentState(ctx context.Context, specs []vod.TaskSpec) (notSentState, diag.Diagnostics) {
@@ -226,137 +201,13 @@ func savedOutcome(ctx context.Context, state, plan attributeGetter, oneTask bool
 	return o, resumeSettings{wait: wait.IsNull() || wait.ValueBool(), retryFailed: int(retry.ValueInt64())}, !diags.HasError()
 }
 
-// journalKey identifies a resource's preheat in the journal.
-func (d resourceData) journalKey(ctx context.Context, urls, assets []string, triggers types.Map) (preheatKey, diag.Diagnostics) {
-	key := preheatKey{Endpoint: d.scope.Endpoint, Project: d.scope.Project, URLs: urls, Assets: assets, Triggers: map[string]string{}}
-	var diags diag.Diagnostics
-	if !triggers.IsNull() && !triggers.IsUnknown() {
-		diags = triggers.ElementsAs(ctx, &key.Triggers, false)
-	}
-	return key, diags
-}
-
-// taskRecorder is a run's OnTaskCreated: it logs each task as it is
-// created and writes it to the journal. Journal errors become one warning.
-type taskRecorder struct {
-	ctx     context.Context
-	journal *journal
-	key     preheatKey
-	mu      sync.Mutex
-	errs    []string
-}
-
-func (r *taskRecorder) record(task vod.CreatedTask) {
-	tflog.Info(r.ctx, "Preheat task "+task.TaskID+" created", map[string]any{"task_id": task.TaskID, "urls": len(task.Spec.URLs), "asset_id": task.Spec.AssetID, "round": task.Round})
-	if r.journal == nil {
-		return
-	}
-	if err := r.journal.record(r.ctx, r.key, task); err != nil {
-		r.mu.Lock()
-		r.errs = append(r.errs, err.Error())
-		r.mu.Unlock()
-	}
-}
-
-func (r *taskRecorder) diagnostics() diag.Diagnostics {
-	var diags diag.Diagnostics
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if len(r.errs) > 0 {
-		diags.AddWarning("Cannot write the preheat journal", strings.Join(slices.Compact(r.errs), "\n")+
-			"\n\nThe tasks are in state all the same; only a run killed before Terraform saves its state (kill -9, a recycled runner) "+
-			"would create them again. Set journal_path to a writable file, or journal = false to silence this.")
-	}
-	return diags
-}
-
-// adoptJournal adds to o the tasks the journal holds for key and o does
-// not: tasks an earlier run created and Terraform never saved.
-func (d resourceData) adoptJournal(ctx context.Context, key preheatKey, o vod.PreheatOutcome) (vod.PreheatOutcome, int, diag.Diagnostics) {
-	var diags diag.Diagnostics
-	if d.journal == nil {
-		return o, 0, diags
-	}
-	created, err := d.journal.tasks(key)
-	if err != nil {
-		diags.AddWarning("Cannot read the preheat journal", err.Error()+
-			"\n\nA task an earlier run created and could not save in state may be created again.")
-		return o, 0, diags
-	}
-	adopted := vod.AdoptInto(o, created)
-	n := len(adopted.TaskIDs) - len(o.TaskIDs)
-	if n > 0 {
-		tflog.Info(ctx, fmt.Sprintf("Adopting %s from the preheat journal %s", plural(n, "task"), d.journal.path))
-	}
-	return adopted, n, diags
-}
-
-// forgetJournal clears key once state holds every task the journal lists
-// for it; nothing when a task there is not in state yet.
-func (d resourceData) forgetJournal(ctx context.Context, key preheatKey, taskIDs []string) {
-	if d.journal == nil {
-		return
-	}
-	created, err := d.journal.tasks(key)
-	if err != nil || len(created) == 0 {
-		return
-	}
-	for _, c := range created {
-		if !slices.Contains(taskIDs, c.TaskID) {
-			return
-		}
-	}
-	if err := d.journal.clear(key); err != nil {
-		tflog.Warn(ctx, "Cannot clear the preheat journal: "+err.Error())
-	}
-}
-
-// runResourcePreheat is a resource's create (from nil) or resume (from the
-// outcome in state): it adopts the tasks the journal holds for key that
-// from does not (an earlier run that Terraform never saw end), runs the
-// preheat with every new task going to the journal, and clears the journal
-// once the run ends with Terraform still listening, since the outcome then
-// goes into state.
-func (d resourceData) runResourcePreheat(ctx context.Context, key preheatKey, from *vod.PreheatOutcome, run preheatRun) (vod.PreheatOutcome, diag.Diagnostics) {
-	start := vod.PreheatOutcome{NotSent: run.tasks}
-	if from != nil {
-		start, run.resumedBy = *from, resumedByUpdate
-	}
-	adopted, n, diags := d.adoptJournal(ctx, key, start)
-	if from != nil || n > 0 {
-		run.from = &adopted
-	}
-	if n > 0 && from == nil {
-		diags.AddWarning("Adopted preheat tasks an earlier run created",
-			fmt.Sprintf("The preheat journal %s lists %s that an earlier run created for this same preheat and that never reached state "+
-				"(the run was killed before Terraform saved it). They are adopted and waited for instead of being created again: %s.",
-				d.journal.path, plural(n, "task"), strings.Join(adopted.TaskIDs, ", ")))
-	}
-	recorder := &taskRecorder{ctx: ctx, journal: d.journal, key: key}
-	run.onTaskCreated = recorder.record
-	outcome, runDiags := runPreheat(ctx, d.client, run)
-	if d.journal != nil {
-		d.journal.release(outcome.TaskIDs)
-	}
-	diags.Append(recorder.diagnostics()...)
-	if ctx.Err() == nil {
-		// Terraform gets the outcome and saves it: the journal has done its part.
-		d.forgetJournal(ctx, key, outcome.TaskIDs)
-	}
-	diags.Append(runDiags...)
-	return outcome, diags
-}
-
 // resumeInUpdate runs the resume an update's plan proposed (planResume),
 // from the outcome in state, with the planned settings and the preheat's
 // urls and assets. ok is false when nothing could be run; the outcome is
 // to be saved whatever the diagnostics say: an update that fails keeps its
 // state (untainted), and the next apply resumes again.
-func (d resourceData) resumeInUpdate(ctx context.Context, req resource.UpdateRequest, s preheatSettings, urls, assets []string, oneTask bool) (vod.PreheatOutcome, diag.Diagnostics, bool) {
+func (d providerData) resumeInUpdate(ctx context.Context, req resource.UpdateRequest, s preheatSettings, urls, assets []string, oneTask bool) (vod.PreheatOutcome, diag.Diagnostics, bool) {
 	var diags diag.Diagnostics
-	if !clientConfigured(d.client, &diags) {
-		return vod.PreheatOutcome{}, diags, false
-	}
 	from, settings, ok := savedOutcome(ctx, req.State, req.Plan, oneTask, &diags)
 	createTimeout, d2 := s.Timeouts.Create(ctx, defaultCreateTimeout)
 	diags.Append(d2...)
@@ -375,15 +226,4 @@ func (d resourceData) resumeInUpdate(ctx context.Context, req resource.UpdateReq
 		saved:          true,
 	})
 	return outcome, append(diags, runDiags...), true
-}
-
-// clearJournalOf forgets a destroyed preheat, so that a later one of the
-// same URLs is new.
-func (d resourceData) clearJournalOf(ctx context.Context, urls, assets []string, triggers types.Map) {
-	if d.journal == nil {
-		return
-	}
-	if key, diags := d.journalKey(ctx, urls, assets, triggers); !diags.HasError() {
-		_ = d.journal.clear(key)
-	}
 }

@@ -6,16 +6,12 @@ package provider
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 
 	"github.com/vodprovider/terraform-provider-vod/internal/vod"
 )
-
-// scopeKey holds a taskScope in a resource's private state.
-const scopeKey = "scope"
 
 // taskScope is where the provider sends its requests. Project is the
 // configured project ID, or "name:" and the name looked up in IAM.
@@ -46,53 +42,6 @@ func newTaskScope(cfg vod.Config, region string) taskScope {
 	return taskScope{Endpoint: endpoint, Region: region, Project: project}
 }
 
-// resourceData is what the provider hands its resources: the client and
-// the scope its requests go to.
-type resourceData struct {
-	client *vod.Client
-	scope  taskScope
-	// journal records each task as it is created; nil when turned off.
-	journal *journal
-}
-
-// resourceDataFrom unpacks ProviderData for a resource's Configure.
-func resourceDataFrom(providerData any, diags *diag.Diagnostics) resourceData {
-	if data, ok := providerData.(*resourceData); ok {
-		return *data
-	}
-	return resourceData{client: clientFrom(providerData, diags)}
-}
-
-// privateState is the part of private state that Create, Read and
-// ImportState write and read.
-type privateState interface {
-	GetKey(ctx context.Context, key string) ([]byte, diag.Diagnostics)
-	SetKey(ctx context.Context, key string, value []byte) diag.Diagnostics
-}
-
-// recordScope writes the scope into private state.
-func recordScope(ctx context.Context, private privateState, scope taskScope) diag.Diagnostics {
-	raw, err := json.Marshal(scope)
-	if err != nil {
-		var diags diag.Diagnostics
-		diags.AddError("Cannot record the task's scope", err.Error())
-		return diags
-	}
-	return private.SetKey(ctx, scopeKey, raw)
-}
-
-// recordedScope reads the scope back; ok is false when none was recorded.
-func recordedScope(ctx context.Context, private privateGetter) (scope taskScope, ok bool, diags diag.Diagnostics) {
-	raw, diags := private.GetKey(ctx, scopeKey)
-	if diags.HasError() || len(raw) == 0 {
-		return taskScope{}, false, diags
-	}
-	if err := json.Unmarshal(raw, &scope); err != nil {
-		return taskScope{}, false, diags
-	}
-	return scope, true, diags
-}
-
 // notFoundDecision says whether a task the API does not know may leave the
 // state: only when the same scope created it. Otherwise it explains why
 // the task stays.
@@ -120,7 +69,7 @@ func isIllegalTaskAnswer(err error) bool {
 // handled is false for any other error. A definite "no such task" from the
 // scope that created it removes the resource; anything less keeps it, as
 // it was, with a warning.
-func (d resourceData) readNotFound(ctx context.Context, err error, private privateGetter, state interface{ RemoveResource(context.Context) }, diags *diag.Diagnostics) (handled bool) {
+func (d providerData) readNotFound(ctx context.Context, err error, private privateGetter, state interface{ RemoveResource(context.Context) }, diags *diag.Diagnostics) (handled bool) {
 	switch {
 	case isIllegalTaskAnswer(err):
 		diags.AddWarning("Preheat task not readable",

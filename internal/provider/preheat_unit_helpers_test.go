@@ -66,7 +66,7 @@ func newUnitResource(t *testing.T, r resource.ResourceWithIdentity, client *vod.
 	r.Schema(ctx, resource.SchemaRequest{}, &u.schema)
 	r.IdentitySchema(ctx, resource.IdentitySchemaRequest{}, &u.identity)
 	var configured resource.ConfigureResponse
-	r.(resource.ResourceWithConfigure).Configure(ctx, resource.ConfigureRequest{ProviderData: &resourceData{client: client, scope: scope}}, &configured)
+	r.(resource.ResourceWithConfigure).Configure(ctx, resource.ConfigureRequest{ProviderData: &providerData{client: client, scope: scope}}, &configured)
 	if configured.Diagnostics.HasError() || u.schema.Diagnostics.HasError() {
 		t.Fatal(configured.Diagnostics, u.schema.Diagnostics)
 	}

@@ -5,13 +5,12 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64default"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/listplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -32,7 +31,7 @@ var (
 func NewPreheatingBatchResource() resource.Resource { return &preheatingBatchResource{} }
 
 type preheatingBatchResource struct {
-	resourceData
+	providerData
 }
 
 type preheatingBatchModel struct {
@@ -63,14 +62,13 @@ func (r *preheatingBatchResource) IdentitySchema(_ context.Context, _ resource.I
 }
 
 func (r *preheatingBatchResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	keepID := []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: fmt.Sprintf("Preheats a whole release: up to %d URLs and %d assets, split into tasks of %d URLs and one "+
 			"task per asset, created within the tenant's create quota and waited for together within its query quota. "+
 			"Failed URLs can be preheated again (`retry_failed`). A preheat cannot be edited: another set of `urls` or `asset_ids`, "+
 			"or changed `triggers`, starts a new batch. Destroying it only forgets the tasks.",
 			maxBatchURLs, maxBatchAssets, vod.MaxURLsPerTask),
-		Attributes: notSentAttributes(resultAttributes(preheatSettingsAttributes(ctx, batchWording, map[string]schema.Attribute{
+		Attributes: map[string]schema.Attribute{
 			"urls": schema.ListAttribute{
 				Optional:            true,
 				ElementType:         types.StringType,
@@ -85,36 +83,41 @@ func (r *preheatingBatchResource) Schema(ctx context.Context, _ resource.SchemaR
 				Validators:          assetIDsValidators(),
 				PlanModifiers:       []planmodifier.List{sameElementsKeepState{}, replaceUnlessAdopted{}},
 			},
-			"retry_failed": schema.Int64Attribute{
-				Optional:            true,
-				Computed:            true,
-				Default:             int64default.StaticInt64(0),
-				MarkdownDescription: retryFailedResourceDoc,
-				Validators:          retryFailedValidators(),
-			},
+			"triggers": triggersAttribute("Arbitrary strings, such as a content hash or a release version; any change starts a new " +
+				"batch of the same URLs and assets."),
+			"retry_failed": retryFailedAttribute(retryFailedResourceDoc),
+			"wait_for_completion": waitForCompletionAttribute("Wait, bounded by `timeouts.create`, until every URL sent has ended " +
+				"(`succeed`, `failed` or `not_listed`; an asset's: every URL the API lists for it). Defaults to `true`. " +
+				"With `false` the apply ends once every task is created; later refreshes show their progress."),
+			"fail_on_failed": failOnFailedAttribute(failOnFailedResourceDoc),
+			"poll_interval":  pollIntervalAttribute(pollIntervalDoc),
+			"timeouts": timeouts.Attributes(ctx, timeouts.Opts{
+				Create: true,
+				Read:   true,
+				CreateDescription: fmt.Sprintf("Bounds creating every task and the wait, retries included, as a duration such as \"30m\"; "+
+					"above zero. Defaults to %q.", vod.DurationText(defaultCreateTimeout)),
+				ReadDescription: fmt.Sprintf("Bounds one refresh of the unfinished tasks (not the wait: that is `create`); above zero. "+
+					"Defaults to %q.", vod.DurationText(defaultTaskReadTimeout)),
+			}),
+
 			"id": schema.StringAttribute{
 				Computed: true,
 				MarkdownDescription: "The task IDs of the create, separated by commas: what `terraform import` takes. " +
 					"It does not change when a later apply resumes the batch: `task_ids` then lists the new tasks too.",
-				PlanModifiers: keepID,
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
-			"task_ids": schema.ListAttribute{
-				Computed:            true,
-				ElementType:         types.StringType,
-				MarkdownDescription: "Every task created, in order, retries and resumed runs included.",
-				PlanModifiers:       []planmodifier.List{listplanmodifier.UseStateForUnknown()},
-			},
-		}))),
+			"task_ids":           computedListAttribute("Every task created, in order, retries and resumed runs included."),
+			"preheating_results": urlResultsAttribute(resultDocs.PreheatingResults),
+			"total":              resultCountAttribute(resultDocs.Total),
+			"processing":         resultCountAttribute(resultDocs.Processing),
+			"succeed":            resultCountAttribute(resultDocs.Succeed),
+			"failed":             resultCountAttribute(resultDocs.Failed),
+			"completed":          resultFlagAttribute(resultDocs.Completed),
+			"all_succeeded":      resultFlagAttribute(resultDocs.AllSucceeded),
+			"not_sent_urls":      computedListAttribute(notSentURLsDoc),
+			"not_sent_asset_ids": computedListAttribute(notSentAssetIDsDoc),
+		},
 	}
-}
-
-// batchWording words the shared settings for a batch.
-var batchWording = settingsWording{
-	newPreheat:  "batch of the same URLs and assets",
-	created:     "every task is created",
-	progress:    "their progress",
-	createBound: "creating every task and the wait, retries included, as a duration such as \"30m\"",
-	readBound:   "one refresh of the unfinished tasks",
 }
 
 func (r *preheatingBatchResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
@@ -137,13 +140,10 @@ func (r *preheatingBatchResource) ModifyPlan(ctx context.Context, req resource.M
 }
 
 func (r *preheatingBatchResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.resourceData = resourceDataFrom(req.ProviderData, &resp.Diagnostics)
+	r.providerData = configuredData(req.ProviderData, &resp.Diagnostics)
 }
 
 func (r *preheatingBatchResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	if !clientConfigured(r.client, &resp.Diagnostics) {
-		return
-	}
 	var model preheatingBatchModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &model)...)
 	if resp.Diagnostics.HasError() {
@@ -206,9 +206,6 @@ func (r *preheatingBatchResource) save(ctx context.Context, model *preheatingBat
 }
 
 func (r *preheatingBatchResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	if !clientConfigured(r.client, &resp.Diagnostics) {
-		return
-	}
 	var model preheatingBatchModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &model)...)
 	if resp.Diagnostics.HasError() {

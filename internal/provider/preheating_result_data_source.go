@@ -32,7 +32,7 @@ var (
 func NewPreheatingResultDataSource() datasource.DataSource { return &preheatingResultDataSource{} }
 
 type preheatingResultDataSource struct {
-	client *vod.Client
+	providerData
 }
 
 type preheatingResultModel struct {
@@ -55,7 +55,7 @@ func (d *preheatingResultDataSource) Schema(ctx context.Context, _ datasource.Sc
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Reads the result of a VOD CDN preheat task (`GET /v1.0/{project_id}/asset/preheating`), " +
 			"optionally waiting until every URL has ended, and optionally failing when any URL failed.",
-		Attributes: dataSourceResultAttributes(map[string]schema.Attribute{
+		Attributes: map[string]schema.Attribute{
 			"task_id": schema.StringAttribute{
 				Optional:            true,
 				MarkdownDescription: "ID of the preheat task, as returned when it was created. Exactly one of `task_id` and `task_ids` is required.",
@@ -94,7 +94,14 @@ func (d *preheatingResultDataSource) Schema(ctx context.Context, _ datasource.Sc
 				Computed:            true,
 				MarkdownDescription: "The task ID; with `task_ids`, the task IDs separated by commas.",
 			},
-		}),
+			"preheating_results": dataSourceURLResultsAttribute(resultDocs.PreheatingResults),
+			"total":              dataSourceResultCountAttribute(resultDocs.Total),
+			"processing":         dataSourceResultCountAttribute(resultDocs.Processing),
+			"succeed":            dataSourceResultCountAttribute(resultDocs.Succeed),
+			"failed":             dataSourceResultCountAttribute(resultDocs.Failed),
+			"completed":          dataSourceResultFlagAttribute(resultDocs.Completed),
+			"all_succeeded":      dataSourceResultFlagAttribute(resultDocs.AllSucceeded),
+		},
 	}
 }
 
@@ -110,13 +117,10 @@ func (d *preheatingResultDataSource) ValidateConfig(ctx context.Context, req dat
 }
 
 func (d *preheatingResultDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.client = clientFrom(req.ProviderData, &resp.Diagnostics)
+	d.providerData = configuredData(req.ProviderData, &resp.Diagnostics)
 }
 
 func (d *preheatingResultDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	if !clientConfigured(d.client, &resp.Diagnostics) {
-		return
-	}
 	var model preheatingResultModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &model)...)
 	if resp.Diagnostics.HasError() {

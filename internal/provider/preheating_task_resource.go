@@ -2,17 +2,17 @@ package provider
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"strings"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64default"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/listplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -41,7 +41,7 @@ var (
 func NewPreheatingTaskResource() resource.Resource { return &preheatingTaskResource{} }
 
 type preheatingTaskResource struct {
-	resourceData
+	providerData
 }
 
 type preheatingTaskModel struct {
@@ -78,7 +78,7 @@ func (r *preheatingTaskResource) Schema(ctx context.Context, _ resource.SchemaRe
 		MarkdownDescription: "Creates one VOD CDN preheat task (`POST /v1.0/{project_id}/asset/preheating`) and, by default, " +
 			"waits until every URL has ended and fails when one failed. A preheat cannot be edited: changing `asset_id`, " +
 			"the set of `urls` or `triggers` starts a new one. Destroying it only forgets the task; there is nothing to undo.",
-		Attributes: notSentAttributes(resultAttributes(preheatSettingsAttributes(ctx, taskWording, map[string]schema.Attribute{
+		Attributes: map[string]schema.Attribute{
 			"asset_id": schema.StringAttribute{
 				Optional:            true,
 				MarkdownDescription: assetIDDoc + " Changing it starts a new preheat.",
@@ -92,6 +92,23 @@ func (r *preheatingTaskResource) Schema(ctx context.Context, _ resource.SchemaRe
 				Validators:          taskURLsValidators(),
 				PlanModifiers:       []planmodifier.List{sameElementsKeepState{}, replaceUnlessAdopted{}},
 			},
+			"triggers": triggersAttribute("Arbitrary strings, such as a content hash or a release version; any change starts a new " +
+				"preheat of the same URLs."),
+			"retry_failed": retryFailedAttribute(retryFailedResourceDoc),
+			"wait_for_completion": waitForCompletionAttribute("Wait, bounded by `timeouts.create`, until every URL sent has ended " +
+				"(`succeed`, `failed` or `not_listed`; an asset's: every URL the API lists for it). Defaults to `true`. " +
+				"With `false` the apply ends once the task is created; later refreshes show its progress."),
+			"fail_on_failed": failOnFailedAttribute(failOnFailedResourceDoc),
+			"poll_interval":  pollIntervalAttribute(pollIntervalDoc),
+			"timeouts": timeouts.Attributes(ctx, timeouts.Opts{
+				Create: true,
+				Read:   true,
+				CreateDescription: fmt.Sprintf("Bounds the create request and the wait, as a duration such as \"10m\"; above zero. "+
+					"Defaults to %q.", vod.DurationText(defaultCreateTimeout)),
+				ReadDescription: fmt.Sprintf("Bounds one refresh, retries included (not the wait: that is `create`); above zero. "+
+					"Defaults to %q.", vod.DurationText(defaultTaskReadTimeout)),
+			}),
+
 			"id": schema.StringAttribute{
 				Computed:            true,
 				MarkdownDescription: "The task ID, the same as `task_id`.",
@@ -102,30 +119,18 @@ func (r *preheatingTaskResource) Schema(ctx context.Context, _ resource.SchemaRe
 				MarkdownDescription: "The preheat task's ID, as the `vod_preheating_result` data source takes it.",
 				PlanModifiers:       keepID,
 			},
-			"retry_failed": schema.Int64Attribute{
-				Optional:            true,
-				Computed:            true,
-				Default:             int64default.StaticInt64(0),
-				MarkdownDescription: retryFailedResourceDoc,
-				Validators:          retryFailedValidators(),
-			},
-			"task_ids": schema.ListAttribute{
-				Computed:            true,
-				ElementType:         types.StringType,
-				MarkdownDescription: "`task_id`, then the tasks `retry_failed` created to send failed URLs again.",
-				PlanModifiers:       []planmodifier.List{listplanmodifier.UseStateForUnknown()},
-			},
-		}))),
+			"task_ids":           computedListAttribute("`task_id`, then the tasks `retry_failed` created to send failed URLs again."),
+			"preheating_results": urlResultsAttribute(resultDocs.PreheatingResults),
+			"total":              resultCountAttribute(resultDocs.Total),
+			"processing":         resultCountAttribute(resultDocs.Processing),
+			"succeed":            resultCountAttribute(resultDocs.Succeed),
+			"failed":             resultCountAttribute(resultDocs.Failed),
+			"completed":          resultFlagAttribute(resultDocs.Completed),
+			"all_succeeded":      resultFlagAttribute(resultDocs.AllSucceeded),
+			"not_sent_urls":      computedListAttribute(notSentURLsDoc),
+			"not_sent_asset_ids": computedListAttribute(notSentAssetIDsDoc),
+		},
 	}
-}
-
-// taskWording words the shared settings for one task.
-var taskWording = settingsWording{
-	newPreheat:  "preheat of the same URLs",
-	created:     "the task is created",
-	progress:    "its progress",
-	createBound: "the create request and the wait, as a duration such as \"10m\"",
-	readBound:   "one refresh, retries included",
 }
 
 // ModifyPlan requires asset_id or urls when the plan creates a task. It is
@@ -149,13 +154,10 @@ func (r *preheatingTaskResource) ValidateConfig(ctx context.Context, req resourc
 }
 
 func (r *preheatingTaskResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.resourceData = resourceDataFrom(req.ProviderData, &resp.Diagnostics)
+	r.providerData = configuredData(req.ProviderData, &resp.Diagnostics)
 }
 
 func (r *preheatingTaskResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	if !clientConfigured(r.client, &resp.Diagnostics) {
-		return
-	}
 	var model preheatingTaskModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &model)...)
 	if resp.Diagnostics.HasError() {
@@ -194,9 +196,6 @@ func (r *preheatingTaskResource) Create(ctx context.Context, req resource.Create
 }
 
 func (r *preheatingTaskResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	if !clientConfigured(r.client, &resp.Diagnostics) {
-		return
-	}
 	var model preheatingTaskModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &model)...)
 	if resp.Diagnostics.HasError() {

@@ -255,8 +255,11 @@ func configureProvider(ctx context.Context, t *testing.T, settings map[string]st
 		Config: tfsdk.Config{Schema: schemaResp.Schema, Raw: tftypes.NewValue(configType, values)}}
 	var resp provider.ConfigureResponse
 	p.Configure(ctx, req, &resp)
-	client, _ := resp.DataSourceData.(*vod.Client)
-	return client, resp.Diagnostics
+	data, _ := resp.DataSourceData.(*providerData)
+	if data == nil {
+		return nil, resp.Diagnostics
+	}
+	return data.client, resp.Diagnostics
 }
 
 // TestProviderLogsAndErrorsCarryNoSecrets configures the provider with a

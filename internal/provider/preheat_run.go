@@ -1,11 +1,14 @@
 package provider
 
 // The one create-and-wait path of vod_preheating_task, vod_preheating_batch
-// and the vod_preheat action, and the single-task wait of the data source.
+// and the vod_preheat action (runPreheat, which calls vod.Client.Preheat or
+// Resume in internal/vod/preheat.go), the resources' journaled run around it
+// (runResourcePreheat), and the single-task wait of the data source.
 
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
@@ -14,12 +17,6 @@ import (
 
 	"github.com/vodprovider/terraform-provider-vod/internal/vod"
 )
-
-// pollIntervalDoc documents poll_interval wherever it appears.
-var pollIntervalDoc = fmt.Sprintf("Least gap between two polls of a task while waiting, as a duration such as `\"5s\"` or `\"200ms\"`, at least %s. "+
-	"To stay within the tenant's query quota, a wait spreads its polls further when it follows several tasks. "+
-	"Unset, polls follow a schedule that grows with the wait: at once, about every 2 s, then a fifth of the time waited so far, at most 1 min apart. "+
-	"Longer than the timeout that bounds the wait is refused at plan time: the wait would time out before its second poll.", minPollInterval)
 
 // pollInterval is the configured gap, or 0 ("the client's default schedule").
 func pollInterval(v timetypes.GoDuration) time.Duration {
@@ -167,4 +164,40 @@ func (l *progressLogger) report(ctx context.Context, p vod.PreheatProgress) {
 	if l.next != nil {
 		l.next(p)
 	}
+}
+
+// runResourcePreheat is a resource's create (from nil) or resume (from the
+// outcome in state): it adopts the tasks the journal holds for key that
+// from does not (an earlier run that Terraform never saw end), runs the
+// preheat with every new task going to the journal, and clears the journal
+// once the run ends with Terraform still listening, since the outcome then
+// goes into state.
+func (d providerData) runResourcePreheat(ctx context.Context, key preheatKey, from *vod.PreheatOutcome, run preheatRun) (vod.PreheatOutcome, diag.Diagnostics) {
+	start := vod.PreheatOutcome{NotSent: run.tasks}
+	if from != nil {
+		start, run.resumedBy = *from, resumedByUpdate
+	}
+	adopted, n, diags := d.adoptJournal(ctx, key, start)
+	if from != nil || n > 0 {
+		run.from = &adopted
+	}
+	if n > 0 && from == nil {
+		diags.AddWarning("Adopted preheat tasks an earlier run created",
+			fmt.Sprintf("The preheat journal %s lists %s that an earlier run created for this same preheat and that never reached state "+
+				"(the run was killed before Terraform saved it). They are adopted and waited for instead of being created again: %s.",
+				d.journal.path, plural(n, "task"), strings.Join(adopted.TaskIDs, ", ")))
+	}
+	recorder := &taskRecorder{ctx: ctx, journal: d.journal, key: key}
+	run.onTaskCreated = recorder.record
+	outcome, runDiags := runPreheat(ctx, d.client, run)
+	if d.journal != nil {
+		d.journal.release(outcome.TaskIDs)
+	}
+	diags.Append(recorder.diagnostics()...)
+	if ctx.Err() == nil {
+		// Terraform gets the outcome and saves it: the journal has done its part.
+		d.forgetJournal(ctx, key, outcome.TaskIDs)
+	}
+	diags.Append(runDiags...)
+	return outcome, diags
 }
