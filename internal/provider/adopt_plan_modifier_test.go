@@ -2,13 +2,11 @@ package provider
 
 import (
 	"context"
-	"slices"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -61,44 +59,6 @@ func (p fakePrivate) SetKey(_ context.Context, key string, value []byte) diag.Di
 		p[key] = string(value)
 	}
 	return nil
-}
-
-// An update after an import drops what it gave a value, and only that:
-// an argument set in a later apply is still adopted in place.
-func TestRecordAdoptedKeepsWhatIsStillUnset(t *testing.T) {
-	ctx := context.Background()
-	objectType := tftypes.Object{AttributeTypes: map[string]tftypes.Type{"urls": tftypes.String, "triggers": tftypes.String, "poll_interval": tftypes.String}}
-	s := schema.Schema{Attributes: map[string]schema.Attribute{
-		"urls": schema.StringAttribute{Optional: true}, "triggers": schema.StringAttribute{Optional: true}, "poll_interval": schema.StringAttribute{Optional: true},
-	}}
-	plan := func(urls, triggers any) tfsdk.Plan {
-		return tfsdk.Plan{Schema: s, Raw: tftypes.NewValue(objectType, map[string]tftypes.Value{
-			"urls": tftypes.NewValue(tftypes.String, urls), "triggers": tftypes.NewValue(tftypes.String, triggers),
-			"poll_interval": tftypes.NewValue(tftypes.String, "5s")})}
-	}
-	private := fakePrivate{}
-	if diags := markImported(ctx, private, "urls", "triggers"); diags.HasError() {
-		t.Fatal(diags)
-	}
-	for _, step := range []struct {
-		plan tfsdk.Plan
-		want []string
-	}{
-		{plan(nil, nil), []string{"urls", "triggers"}}, // poll_interval changed: nothing adopted
-		{plan("https://cdn.example.com/a.ts", nil), []string{"triggers"}},
-		{plan("https://cdn.example.com/a.ts", "v1"), nil},
-	} {
-		if diags := recordAdopted(ctx, step.plan, private); diags.HasError() {
-			t.Fatal(diags)
-		}
-		got, _ := toAdopt(ctx, private)
-		if !slices.Equal(got, step.want) {
-			t.Fatalf("still to adopt %v, want %v", got, step.want)
-		}
-	}
-	if _, ok := private[importedKey]; ok {
-		t.Errorf("the key stays after everything was adopted: %v", private)
-	}
 }
 
 func TestSameElements(t *testing.T) {

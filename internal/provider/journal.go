@@ -4,6 +4,8 @@ package provider
 // apply in the same working directory finds it, so that a run Terraform
 // never heard end (kill -9, an OOM kill, a recycled runner) is not preheated
 // a second time. A create of the same preheat adopts the tasks it lists.
+// The file's format first, then the resources' use of it: the key of a
+// preheat, recording each task, adopting and forgetting them.
 
 import (
 	"context"

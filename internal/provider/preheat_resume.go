@@ -2,7 +2,8 @@ package provider
 
 // Resuming a preheat that stopped part-way, for both resources: what state
 // keeps of it (not_sent_*), the plan that proposes carrying on as an
-// in-place update, and the journal's part in creates and updates.
+// in-place update, and the update that runs it (through runResourcePreheat,
+// preheat_run.go).
 
 import (
 	"context"

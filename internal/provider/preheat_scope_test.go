@@ -4,37 +4,11 @@ package provider
 // answer only when the scope that created it asks.
 
 import (
-	"context"
 	"strings"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-framework/diag"
-
 	"github.com/vodprovider/terraform-provider-vod/internal/vod"
 )
-
-// mapPrivate is a private state held in a map.
-type mapPrivate struct {
-	keys   map[string][]byte
-	getErr string // when set, GetKey fails with this summary
-}
-
-func (p *mapPrivate) GetKey(_ context.Context, key string) ([]byte, diag.Diagnostics) {
-	var diags diag.Diagnostics
-	if p.getErr != "" {
-		diags.AddError(p.getErr, "")
-		return nil, diags
-	}
-	return p.keys[key], diags
-}
-
-func (p *mapPrivate) SetKey(_ context.Context, key string, value []byte) diag.Diagnostics {
-	if p.keys == nil {
-		p.keys = map[string][]byte{}
-	}
-	p.keys[key] = value
-	return nil
-}
 
 func TestNotFoundDecision(t *testing.T) {
 	here := taskScope{Endpoint: "https://vod.cn-north-4.myhuaweicloud.com", Region: "cn-north-4", Project: "p1"}
@@ -105,40 +79,5 @@ func TestNewTaskScope(t *testing.T) {
 		if got := newTaskScope(tc.cfg, tc.region); got != tc.want {
 			t.Errorf("%s: %+v, want %+v", name, got, tc.want)
 		}
-	}
-}
-
-func TestRecordedScopeReadsWhatRecordScopeWrote(t *testing.T) {
-	ctx := context.Background()
-	private := &mapPrivate{}
-	scope := taskScope{Endpoint: "https://vod.example.com", Region: "cn-north-4", Project: "name:prod"}
-	if diags := recordScope(ctx, private, scope); diags.HasError() {
-		t.Fatal(diags)
-	}
-	got, ok, diags := recordedScope(ctx, private)
-	if !ok || diags.HasError() || got != scope {
-		t.Fatalf("read back %+v, ok %v, %v; want %+v", got, ok, diags, scope)
-	}
-	if raw := string(private.keys[scopeKey]); raw != `{"endpoint":"https://vod.example.com","region":"cn-north-4","project":"name:prod"}` {
-		t.Errorf("recorded %s", raw)
-	}
-}
-
-func TestRecordedScopeIsUnknownWhenNoneCanBeRead(t *testing.T) {
-	ctx := context.Background()
-	for name, private := range map[string]*mapPrivate{
-		"nothing recorded": {},
-		"empty":            {keys: map[string][]byte{scopeKey: {}}},
-		"garbage JSON":     {keys: map[string][]byte{scopeKey: []byte(`{"endpoint":`)}},
-		"not an object":    {keys: map[string][]byte{scopeKey: []byte(`["https://vod.example.com"]`)}},
-	} {
-		got, ok, diags := recordedScope(ctx, private)
-		if ok || got != (taskScope{}) || len(diags) != 0 {
-			t.Errorf("%s: %+v, ok %v, %v; want nothing and no diagnostics", name, got, ok, diags)
-		}
-	}
-	_, ok, diags := recordedScope(ctx, &mapPrivate{getErr: "private state unreadable", keys: map[string][]byte{scopeKey: []byte(`{}`)}})
-	if ok || !diags.HasError() || diags[0].Summary() != "private state unreadable" {
-		t.Errorf("a failing GetKey: ok %v, %v; want its diagnostics", ok, diags)
 	}
 }
