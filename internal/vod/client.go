@@ -63,7 +63,8 @@ type Client struct {
 	sleep       func(context.Context, time.Duration) error
 	jitter      func() float64
 	// One budget per API, shared by every request of the client.
-	queries, creates *budget
+	queries, creates               *budget
+	refreshQueries, refreshCreates *budget // refresh_task.go
 }
 
 // New checks cfg and builds a client. It makes no network call.
@@ -120,6 +121,9 @@ func New(cfg Config) (*Client, error) {
 		jitter:  randomJitter,
 		queries: queries,
 		creates: newBudget("create", newLimiter(cfg.MaxRequestsPerSecond), capSpacing),
+
+		refreshQueries: newRefreshQueryBudget(cfg, capSpacing),
+		refreshCreates: newBudget("refresh create", newLimiter(cfg.MaxRequestsPerSecond), capSpacing),
 	}, nil
 }
 

@@ -49,9 +49,9 @@ type PreheatRequest struct {
 	Progress func(PreheatProgress)
 }
 
-func (r PreheatRequest) check() error {
+func (r PreheatRequest) check(noun string) error {
 	if len(r.Tasks) == 0 {
-		return errors.New("nothing to preheat: no URLs and no asset IDs")
+		return fmt.Errorf("nothing to %s: no URLs and no asset IDs", noun)
 	}
 	if r.RetryFailed < 0 {
 		return fmt.Errorf("retry_failed must be zero or more, got %d", r.RetryFailed)
@@ -59,9 +59,9 @@ func (r PreheatRequest) check() error {
 	for i, s := range r.Tasks {
 		switch {
 		case s.AssetID == "" && len(s.URLs) == 0:
-			return fmt.Errorf("preheat task %d needs an asset ID or at least one URL", i+1)
+			return fmt.Errorf("%s task %d needs an asset ID or at least one URL", noun, i+1)
 		case len(s.URLs) > MaxURLsPerTask:
-			return fmt.Errorf("preheat task %d has %d URLs; a task takes at most %d", i+1, len(s.URLs), MaxURLsPerTask)
+			return fmt.Errorf("%s task %d has %d URLs; a task takes at most %d", noun, i+1, len(s.URLs), MaxURLsPerTask)
 		}
 	}
 	return nil
@@ -82,10 +82,15 @@ func (c *Client) Preheat(ctx context.Context, req PreheatRequest) (PreheatOutcom
 }
 
 func (c *Client) preheat(ctx context.Context, req PreheatRequest, clk clock) (PreheatOutcome, error) {
-	if err := req.check(); err != nil {
+	return c.runTasks(ctx, req, preheatAPI{c}, clk)
+}
+
+// runTasks is the many-task flow of Preheat, over the tasks of api.
+func (c *Client) runTasks(ctx context.Context, req PreheatRequest, api taskAPI, clk clock) (PreheatOutcome, error) {
+	if err := req.check(api.noun()); err != nil {
 		return PreheatOutcome{}, err
 	}
-	r := &preheatRun{c: c, req: req, round: map[string]int{}}
+	r := &preheatRun{c: c, api: api, req: req, round: map[string]int{}}
 	for _, s := range req.Tasks {
 		r.queue = append(r.queue, queuedSpec{spec: s})
 	}
@@ -107,6 +112,7 @@ type queuedSpec struct {
 // loop touches it; the creator goroutine hands results back as events.
 type preheatRun struct {
 	c         *Client
+	api       taskAPI
 	req       PreheatRequest
 	out       PreheatOutcome
 	queue     []queuedSpec
@@ -124,7 +130,7 @@ func (r *preheatRun) createThenLook(ctx context.Context) (PreheatOutcome, error)
 	for len(r.queue) > 0 {
 		q := r.queue[0]
 		r.queue = r.queue[1:]
-		taskID, err := r.c.CreatePreheating(ctx, q.spec.AssetID, q.spec.URLs)
+		taskID, err := r.api.createTask(ctx, q.spec)
 		if err != nil {
 			r.createErr = err
 			r.queue = append([]queuedSpec{q}, r.queue...)
@@ -133,9 +139,9 @@ func (r *preheatRun) createThenLook(ctx context.Context) (PreheatOutcome, error)
 		r.created(q, taskID)
 	}
 	for _, id := range r.out.TaskIDs {
-		task, err := r.c.QueryPreheating(ctx, id)
+		task, err := r.api.queryTask(ctx, id)
 		if err != nil {
-			r.out.Warnings = append(r.out.Warnings, fmt.Errorf("querying preheat task %s once after creating it: %w", id, err))
+			r.out.Warnings = append(r.out.Warnings, fmt.Errorf("querying %s task %s once after creating it: %w", r.api.noun(), id, err))
 			continue
 		}
 		task.ID = id
@@ -152,11 +158,11 @@ func (r *preheatRun) createAndWait(ctx context.Context, clk clock) (PreheatOutco
 	events := make(chan func() error, 1)
 	go func() {
 		for q := range specs {
-			taskID, err := r.c.CreatePreheating(ctx, q.spec.AssetID, q.spec.URLs)
+			taskID, err := r.api.createTask(ctx, q.spec)
 			events <- func() error { return r.createDone(q, taskID, err) }
 		}
 	}()
-	w := newWaiter(clk, r.req.PollInterval, r.c.QueryPreheating)
+	w := newWaiter(clk, r.req.PollInterval, r.api.queryTask)
 	w.project = r.c.knownProjectID
 	r.retried = map[string]bool{}
 	added := 0
@@ -284,7 +290,7 @@ func (r *preheatRun) finish(waitErr error) (PreheatOutcome, error) {
 	if cause == nil {
 		return r.out, nil
 	}
-	perr := &PreheatError{Phase: "wait", Created: len(r.out.TaskIDs), URLsCovered: len(r.out.Results), NotSent: r.out.NotSent, Cause: cause}
+	perr := &PreheatError{Noun: r.api.noun(), Phase: "wait", Created: len(r.out.TaskIDs), URLsCovered: len(r.out.Results), NotSent: r.out.NotSent, Cause: cause}
 	if len(r.out.NotSent) > 0 {
 		perr.Phase = "create"
 	}
