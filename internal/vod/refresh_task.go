@@ -11,6 +11,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
+	"strings"
 
 	vodsdk "github.com/huaweicloud/huaweicloud-sdk-go-v3/services/vod/v1"
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/services/vod/v1/model"
@@ -128,4 +130,28 @@ func (a refreshAPI) createTask(ctx context.Context, spec TaskSpec) (string, erro
 
 func (a refreshAPI) queryTask(ctx context.Context, taskID string) (Task, error) {
 	return a.c.QueryRefreshTask(ctx, taskID)
+}
+
+// refreshHint is the hint for the refresh API's errors that differ from
+// the preheat's, or "" to let hintByCode and hintByStatus answer.
+func (e *APIError) refreshHint() string {
+	if !strings.HasSuffix(e.Path, "/asset/refresh") {
+		return ""
+	}
+	throttled := e.ErrorCode == "APIGW.0308" || e.ErrorCode == "APIG.0308" || e.ErrorCode == "" && e.HTTPStatus == http.StatusTooManyRequests
+	switch {
+	case throttled:
+		if t, ok := parseThrottle(e.ErrorCode, e.ErrorMsg); ok && t.Daily() {
+			return "The tenant's daily refresh limit (Huawei documents 1000 a day) is used up: pacing cannot help, it resets daily; run again once it has"
+		}
+		return "The API gateway is throttling this tenant's CDN refreshes (Huawei documents 100 a minute, shared by everything using it, " +
+			"apart from the preheat calls): a throttled refresh is retried, paced to the window, until the timeout; raise it, or refresh fewer URLs at once"
+	case e.ErrorCode == "VOD.10053" && e.Method == http.MethodPost:
+		return fmt.Sprintf("VOD rejected the refresh request: a refresh task takes at most %d URLs of at most %d characters each "+
+			"and %d asset IDs, of assets in the completed, published or deleted state", MaxRefreshURLsPerTask, MaxRefreshURLLength, MaxRefreshAssetsPerTask)
+	case e.ErrorCode == "VOD.10053":
+		return "The API rejected a parameter; for a refresh query this usually means the task_id is not a refresh task of this project and region " +
+			"(a preheat task's ID is read with vod_preheating_result)"
+	}
+	return ""
 }

@@ -148,3 +148,25 @@ func TestRefreshCDNStoppedPartWaySaysRefresh(t *testing.T) {
 		t.Fatalf("empty request: %v", err)
 	}
 }
+
+func TestRefreshErrorsHaveTheirOwnHints(t *testing.T) {
+	const path = "/v1/" + testProject + "/asset/refresh"
+	for _, tc := range []struct {
+		name      string
+		err       APIError
+		want, not string
+	}{
+		{"per-minute", APIError{Method: "POST", Path: path, HTTPStatus: 429, ErrorCode: "APIGW.0308",
+			ErrorMsg: "The throttling threshold has been reached: policy user over ratelimit,limit:100,time:1 minute"}, "100 a minute", "10 creates"},
+		{"daily", APIError{Method: "POST", Path: path, HTTPStatus: 429, ErrorCode: "APIGW.0308",
+			ErrorMsg: "The throttling threshold has been reached: policy user over ratelimit,limit:1000,time:1 day"}, "daily refresh limit", "100 a minute"},
+		{"bad create", APIError{Method: "POST", Path: path, HTTPStatus: 400, ErrorCode: "VOD.10053"}, "at most 10 URLs of at most 10240 characters", ""},
+		{"bad query", APIError{Method: "GET", Path: path, HTTPStatus: 400, ErrorCode: "VOD.10053"}, "not a refresh task", ""},
+		{"other codes as for preheats", APIError{Method: "GET", Path: path, HTTPStatus: 403, ErrorCode: "VOD.10074"}, "IAM permissions", ""},
+		{"preheat path keeps its hint", APIError{Method: "POST", Path: "/v1.0/p/asset/preheating", HTTPStatus: 429, ErrorCode: "APIGW.0308"}, "10 creates", "refreshes"},
+	} {
+		if got := tc.err.Error(); !strings.Contains(got, tc.want) || tc.not != "" && strings.Contains(got, tc.not) {
+			t.Errorf("%s: %q: want %q and not %q", tc.name, got, tc.want, tc.not)
+		}
+	}
+}
