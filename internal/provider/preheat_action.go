@@ -8,6 +8,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/action/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -101,9 +102,17 @@ func (a *preheatAction) Schema(_ context.Context, _ action.SchemaRequest, resp *
 }
 
 func (a *preheatAction) ValidateConfig(ctx context.Context, req action.ValidateConfigRequest, resp *action.ValidateConfigResponse) {
-	checkBatchArguments(ctx, req.Config, true, &resp.Diagnostics)
-	checkFailWithoutWaiting(ctx, req.Config, &resp.Diagnostics)
-	checkRetryNeedsWaiting(ctx, req.Config, &resp.Diagnostics)
+	validateTaskAction(ctx, preheatKind, req, resp)
+}
+
+// validateTaskAction checks the configuration of vod_preheat or
+// vod_refresh, in the kind's words.
+func validateTaskAction(ctx context.Context, kind *taskKind, req action.ValidateConfigRequest, resp *action.ValidateConfigResponse) {
+	var diags diag.Diagnostics
+	checkBatchArguments(ctx, req.Config, true, &diags)
+	checkFailWithoutWaiting(ctx, req.Config, &diags)
+	checkRetryNeedsWaiting(ctx, req.Config, &diags)
+	resp.Diagnostics.Append(kind.wordDiagnostics(diags)...)
 }
 
 func (a *preheatAction) Configure(_ context.Context, req action.ConfigureRequest, resp *action.ConfigureResponse) {
@@ -111,6 +120,11 @@ func (a *preheatAction) Configure(_ context.Context, req action.ConfigureRequest
 }
 
 func (a *preheatAction) Invoke(ctx context.Context, req action.InvokeRequest, resp *action.InvokeResponse) {
+	a.invoke(ctx, preheatKind, req, resp)
+}
+
+// invoke runs vod_preheat or vod_refresh: one path for both kinds.
+func (a *preheatAction) invoke(ctx context.Context, kind *taskKind, req action.InvokeRequest, resp *action.InvokeResponse) {
 	if !clientConfigured(a.client, &resp.Diagnostics) {
 		return
 	}
@@ -122,7 +136,7 @@ func (a *preheatAction) Invoke(ctx context.Context, req action.InvokeRequest, re
 	}
 	report := func(message string) {
 		if resp.SendProgress != nil {
-			resp.SendProgress(action.InvokeProgressEvent{Message: message})
+			resp.SendProgress(action.InvokeProgressEvent{Message: kind.words(message)})
 		}
 	}
 	wait := model.WaitForCompletion.IsNull() || model.WaitForCompletion.ValueBool()
@@ -134,6 +148,7 @@ func (a *preheatAction) Invoke(ctx context.Context, req action.InvokeRequest, re
 		pollInterval:   pollInterval(model.PollInterval),
 		timeout:        durationOr(model.Timeout, defaultCreateTimeout),
 		timeoutSetting: "timeout",
+		kind:           kind,
 	}
 	progress := actionProgress{report: report, wait: wait, timeout: run.timeout}
 	run.progress = progress.update

@@ -45,14 +45,19 @@ func durationOr(v timetypes.GoDuration, fallback time.Duration) time.Duration {
 // INFO, so that TF_LOG_PROVIDER=INFO shows a long wait; each answered poll
 // is passed to progress when it is not nil.
 func waitForPreheat(ctx context.Context, client *vod.Client, taskID string, interval time.Duration, progress func(vod.Task)) (vod.Task, error) {
+	return waitForTask(ctx, preheatKind, client, taskID, interval, progress)
+}
+
+// waitForTask is waitForPreheat for a task of any kind.
+func waitForTask(ctx context.Context, kind *taskKind, client *vod.Client, taskID string, interval time.Duration, progress func(vod.Task)) (vod.Task, error) {
 	last := ""
 	task, err := vod.Wait(ctx, taskID, interval, func(ctx context.Context) (vod.Task, error) {
-		task, err := client.QueryPreheating(ctx, taskID)
+		task, err := kind.query(ctx, client, taskID)
 		if err == nil {
 			// One line when the progress changes, not one per poll.
 			if summary := task.Summary(); summary != last {
 				last = summary
-				tflog.Info(ctx, "Preheat task "+taskID+" progress: "+summary)
+				tflog.Info(ctx, upperFirst(kind.noun)+" task "+taskID+" progress: "+summary)
 			}
 			if progress != nil {
 				progress(task)
@@ -90,6 +95,8 @@ type preheatRun struct {
 	saved bool
 	// progress, when set, also gets every changed summary (the action's CLI lines).
 	progress func(vod.PreheatProgress)
+	// kind is preheat (nil) or refresh.
+	kind *taskKind
 }
 
 // runPreheat creates the tasks, waits if asked, and describes what went
@@ -97,10 +104,15 @@ type preheatRun struct {
 // error: a resource saves it in state before adding diags, so that the
 // resource is tainted and no task is lost.
 func runPreheat(ctx context.Context, client *vod.Client, run preheatRun) (vod.PreheatOutcome, diag.Diagnostics) {
+	outcome, diags := runTasks(ctx, client, run)
+	return outcome, run.kind.wordDiagnostics(diags)
+}
+
+func runTasks(ctx context.Context, client *vod.Client, run preheatRun) (vod.PreheatOutcome, diag.Diagnostics) {
 	ctx, cancel := context.WithTimeout(ctx, run.timeout)
 	defer cancel()
-	logger := progressLogger{next: run.progress}
-	outcome, err := client.Preheat(ctx, vod.PreheatRequest{
+	logger := progressLogger{next: run.progress, noun: kindOr(run.kind).noun}
+	outcome, err := kindOr(run.kind).run(ctx, client, vod.PreheatRequest{
 		Tasks:        run.tasks,
 		RetryFailed:  run.retryFailed,
 		Wait:         run.wait,
@@ -130,6 +142,7 @@ func runPreheat(ctx context.Context, client *vod.Client, run preheatRun) (vod.Pr
 // progressLogger writes one INFO line each time the summary changes, not
 // on every poll, and passes the change on.
 type progressLogger struct {
+	noun string // "preheat" or "refresh"
 	last string
 	next func(vod.PreheatProgress)
 }
@@ -140,7 +153,7 @@ func (l *progressLogger) report(ctx context.Context, p vod.PreheatProgress) {
 		return
 	}
 	l.last = line
-	tflog.Info(ctx, "Preheat progress: "+line)
+	tflog.Info(ctx, upperFirst(l.noun)+" progress: "+line)
 	if l.next != nil {
 		l.next(p)
 	}
