@@ -40,15 +40,10 @@ func durationOr(v timetypes.GoDuration, fallback time.Duration) time.Duration {
 	return fallback
 }
 
-// waitForPreheat polls the task until it is complete, ctx ends or a query
-// fails for good (the data source's wait). A changed summary is logged at
-// INFO, so that TF_LOG_PROVIDER=INFO shows a long wait; each answered poll
-// is passed to progress when it is not nil.
-func waitForPreheat(ctx context.Context, client *vod.Client, taskID string, interval time.Duration, progress func(vod.Task)) (vod.Task, error) {
-	return waitForTask(ctx, preheatKind, client, taskID, interval, progress)
-}
-
-// waitForTask is waitForPreheat for a task of any kind.
+// waitForTask polls a task of kind until it is complete, ctx ends or a
+// query fails for good (the data sources' wait). A changed summary is
+// logged at INFO, so that TF_LOG_PROVIDER=INFO shows a long wait; each
+// answered poll is passed to progress when it is not nil.
 func waitForTask(ctx context.Context, kind *taskKind, client *vod.Client, taskID string, interval time.Duration, progress func(vod.Task)) (vod.Task, error) {
 	last := ""
 	task, err := vod.Wait(ctx, taskID, interval, func(ctx context.Context) (vod.Task, error) {
