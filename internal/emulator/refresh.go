@@ -179,17 +179,10 @@ func (s *Server) handleRefreshQuery(w http.ResponseWriter, r *http.Request) {
 	taskID := r.URL.Query().Get("task_id")
 	s.mu.Lock()
 	t := s.refresh.tasks[taskID]
-	status := s.queryStatus
 	s.mu.Unlock()
 	if taskID == "" || t == nil {
 		writeIllegalField(w, "task_id")
 		return
 	}
-	results := s.results(t)
-	for i := range results {
-		results[i].Status = s.wireStatus(results[i].Status)
-	}
-	writeJSON(w, status, struct {
-		RefreshResults []URLSeed `json:"refresh_results"`
-	}{results})
+	s.writeResults(w, "refresh_results", t)
 }

@@ -271,6 +271,11 @@ func (s *Server) handleQuery(w http.ResponseWriter, r *http.Request) {
 		writeIllegalField(w, "task_id")
 		return
 	}
+	s.writeResults(w, "preheating_results", t)
+}
+
+// writeResults answers a successful query of t, its URLs listed under key.
+func (s *Server) writeResults(w http.ResponseWriter, key string, t *task) {
 	s.mu.Lock()
 	status := s.queryStatus
 	s.mu.Unlock()
@@ -278,9 +283,7 @@ func (s *Server) handleQuery(w http.ResponseWriter, r *http.Request) {
 	for i := range results {
 		results[i].Status = s.wireStatus(results[i].Status)
 	}
-	writeJSON(w, status, struct {
-		PreheatingResults []URLSeed `json:"preheating_results"`
-	}{results})
+	writeJSON(w, status, map[string][]URLSeed{key: results})
 }
 
 func writeIllegalField(w http.ResponseWriter, field string) {

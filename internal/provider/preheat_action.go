@@ -84,20 +84,30 @@ func (a *preheatAction) Schema(_ context.Context, _ action.SchemaRequest, resp *
 				MarkdownDescription: retryFailedDoc,
 				Validators:          retryFailedValidators(),
 			},
-			"poll_interval": schema.StringAttribute{
-				Optional:            true,
-				CustomType:          timetypes.GoDurationType{},
-				MarkdownDescription: pollIntervalDoc,
-				Validators:          []validator.String{pollIntervalValidator{}},
-			},
-			"timeout": schema.StringAttribute{
-				Optional:   true,
-				CustomType: timetypes.GoDurationType{},
-				MarkdownDescription: fmt.Sprintf("Bounds creating the tasks and the wait, as a duration such as `\"10m\"`. Defaults to `%q`.",
-					vod.DurationText(defaultCreateTimeout)),
-				Validators: []validator.String{positiveDurationValidator{}},
-			},
+			"poll_interval": actionPollIntervalAttribute(),
+			"timeout":       actionTimeoutAttribute(),
 		},
+	}
+}
+
+// actionPollIntervalAttribute and actionTimeoutAttribute are the same in
+// vod_preheat and vod_refresh.
+func actionPollIntervalAttribute() schema.StringAttribute {
+	return schema.StringAttribute{
+		Optional:            true,
+		CustomType:          timetypes.GoDurationType{},
+		MarkdownDescription: pollIntervalDoc,
+		Validators:          []validator.String{pollIntervalValidator{}},
+	}
+}
+
+func actionTimeoutAttribute() schema.StringAttribute {
+	return schema.StringAttribute{
+		Optional:   true,
+		CustomType: timetypes.GoDurationType{},
+		MarkdownDescription: fmt.Sprintf("Bounds creating the tasks and the wait, as a duration such as `\"10m\"`. Defaults to `%q`.",
+			vod.DurationText(defaultCreateTimeout)),
+		Validators: []validator.String{positiveDurationValidator{}},
 	}
 }
 

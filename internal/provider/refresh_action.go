@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/action"
@@ -99,19 +98,8 @@ func (a *refreshAction) Schema(_ context.Context, _ action.SchemaRequest, resp *
 					"A run that could need more than the %d refreshes a day Huawei allows is refused at plan time.", maxRetryFailed, dailyPreheatQuota),
 				Validators: retryFailedValidators(),
 			},
-			"poll_interval": schema.StringAttribute{
-				Optional:            true,
-				CustomType:          timetypes.GoDurationType{},
-				MarkdownDescription: pollIntervalDoc,
-				Validators:          []validator.String{pollIntervalValidator{}},
-			},
-			"timeout": schema.StringAttribute{
-				Optional:   true,
-				CustomType: timetypes.GoDurationType{},
-				MarkdownDescription: fmt.Sprintf("Bounds creating the tasks and the wait, as a duration such as `\"10m\"`. Defaults to `%q`.",
-					vod.DurationText(defaultCreateTimeout)),
-				Validators: []validator.String{positiveDurationValidator{}},
-			},
+			"poll_interval": actionPollIntervalAttribute(),
+			"timeout":       actionTimeoutAttribute(),
 		},
 	}
 }

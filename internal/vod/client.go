@@ -206,18 +206,29 @@ func (c *Client) CreatePreheating(ctx context.Context, assetID string, urls []st
 	if len(urls) > 0 {
 		body.Urls = &urls
 	}
-	var taskID string
-	// Creating is not idempotent: only a throttled request, which the
-	// gateway refused before VOD saw it, is sent again (createRetries).
-	err := c.withRetries(ctx, c.creates, createRetries, func(api *vodsdk.VodClient) error {
+	return c.createTask(ctx, c.creates, func(api *vodsdk.VodClient) (*string, error) {
 		resp, err := api.CreatePreheatingAsset(&model.CreatePreheatingAssetRequest{Body: body})
+		if err != nil {
+			return nil, err
+		}
+		return resp.TaskId, nil
+	})
+}
+
+// createTask sends a create through budget b and returns the task_id its
+// answer carries. Creating is not idempotent: only a throttled request,
+// which the gateway refused before VOD saw it, is sent again (createRetries).
+func (c *Client) createTask(ctx context.Context, b *budget, send func(*vodsdk.VodClient) (taskID *string, err error)) (string, error) {
+	var taskID string
+	err := c.withRetries(ctx, b, createRetries, func(api *vodsdk.VodClient) error {
+		id, err := send(api)
 		if err != nil {
 			return err
 		}
-		if resp.TaskId == nil || *resp.TaskId == "" {
+		if id == nil || *id == "" {
 			return missingFieldError("task_id")
 		}
-		taskID = *resp.TaskId
+		taskID = *id
 		return nil
 	})
 	return taskID, err

@@ -47,19 +47,13 @@ func (c *Client) CreateRefreshTask(ctx context.Context, assetIDs, urls []string)
 	if len(urls) > 0 {
 		body.Urls = &urls
 	}
-	var taskID string
-	err := c.withRetries(ctx, c.refreshCreates, createRetries, func(api *vodsdk.VodClient) error {
+	return c.createTask(ctx, c.refreshCreates, func(api *vodsdk.VodClient) (*string, error) {
 		resp, err := api.RefreshAsset(&model.RefreshAssetRequest{Body: body})
 		if err != nil {
-			return err
+			return nil, err
 		}
-		if resp.TaskId == nil || *resp.TaskId == "" {
-			return missingFieldError("task_id")
-		}
-		taskID = *resp.TaskId
-		return nil
+		return resp.TaskId, nil
 	})
-	return taskID, err
 }
 
 func checkRefreshTask(assetIDs, urls []string) error {
