@@ -153,3 +153,48 @@ func TestAccRefreshAction_refusedAtPlanWithoutARequest(t *testing.T) {
 		t.Fatalf("%d refresh creates, want 200", n)
 	}
 }
+
+// TestAccRecipe_releaseUpdatedVideo applies recipe 9: on an update the
+// refresh ends before the preheat starts, so nothing stale is preheated;
+// recipe 4, which only preheats, warms the stale copy.
+func TestAccRecipe_releaseUpdatedVideo(t *testing.T) {
+	urls := []string{"https://cdn.example.com/videos/launch/index.m3u8", "https://cdn.example.com/videos/launch/1080p.mp4"}
+	for _, tc := range []struct {
+		recipe     string
+		wantStale  int
+		refreshing bool
+	}{
+		{"release-updated-video", 0, true},
+		{"action-trigger", 1, false},
+	} {
+		t.Run(tc.recipe, func(t *testing.T) {
+			emu := newTestEmulator(t, 300*time.Millisecond)
+			w := newCLIWorkdir(t, "1.14.0", emu.recipe(t, tc.recipe))
+			if out, err := w.run("apply", "-auto-approve", "-input=false", "-var=release_version=1"); err != nil {
+				t.Fatalf("terraform apply: %v\n%s", err, out)
+			}
+			for _, u := range urls {
+				emu.UpdateContent(u) // version 2 replaces the videos under the same URLs
+			}
+			out, err := w.run("apply", "-auto-approve", "-input=false", "-var=release_version=2")
+			if err != nil {
+				t.Fatalf("terraform apply: %v\n%s", err, out)
+			}
+			if tc.refreshing {
+				requireInOrder(t, out, "Action action.vod_refresh.release (triggered by terraform_data.video): created refresh task",
+					"2/2 succeeded", "Action action.vod_preheat.release (triggered by terraform_data.video): created preheat task",
+					"2/2 succeeded", "Actions: 2 invoked.")
+			}
+			for _, u := range urls {
+				wantRefreshes := 0
+				if tc.refreshing {
+					wantRefreshes = 1
+				}
+				if emu.StalePreheats(u) != tc.wantStale || emu.PreheatCount(u) != 2 || emu.RefreshCount(u) != wantRefreshes {
+					t.Errorf("%s: %d stale preheats, %d preheats, %d refreshes; want %d, 2, %d",
+						u, emu.StalePreheats(u), emu.PreheatCount(u), emu.RefreshCount(u), tc.wantStale, wantRefreshes)
+				}
+			}
+		})
+	}
+}
