@@ -1,5 +1,5 @@
 // Package emulator is a local, in-process stand-in for Huawei Cloud VOD's CDN
-// preheat API as reached through Huawei API Gateway: it verifies
+// preheat (and refresh, refresh.go) API as reached through Huawei API Gateway: it verifies
 // SDK-HMAC-SHA256 signatures, answers with the gateway's and VOD's error
 // bodies, simulates preheat progress on a controllable clock and can inject
 // faults (throttling, 5xx, HTML error pages, latency) so clients can be

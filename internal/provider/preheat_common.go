@@ -1,7 +1,8 @@
 package provider
 
-// The one create-and-wait path of vod_preheating_task, vod_preheating_batch
-// and the vod_preheat action, and the single-task wait of the data source.
+// The one create-and-wait path of vod_preheating_task, vod_preheating_batch,
+// the vod_preheat and vod_refresh actions, and the single-task wait of the
+// data sources.
 
 import (
 	"context"
