@@ -47,6 +47,9 @@ type PreheatRequest struct {
 	PollInterval time.Duration
 	// Progress, when not nil, is told the summary each time it changes.
 	Progress func(PreheatProgress)
+	// RefreshFirst refreshes every URL and asset before preheating it
+	// (refresh_first.go); it needs Wait.
+	RefreshFirst bool
 }
 
 func (r PreheatRequest) check(noun string) error {
@@ -55,6 +58,9 @@ func (r PreheatRequest) check(noun string) error {
 	}
 	if r.RetryFailed < 0 {
 		return fmt.Errorf("retry_failed must be zero or more, got %d", r.RetryFailed)
+	}
+	if r.RefreshFirst && !r.Wait {
+		return errors.New("refresh first needs the wait: a preheat is sent only once its refresh has ended")
 	}
 	for i, s := range r.Tasks {
 		switch {
@@ -92,7 +98,10 @@ func (c *Client) runTasks(ctx context.Context, req PreheatRequest, api taskAPI, 
 	}
 	r := &preheatRun{c: c, api: api, req: req, round: map[string]int{}}
 	for _, s := range req.Tasks {
-		r.queue = append(r.queue, queuedSpec{spec: s})
+		r.queue = append(r.queue, queuedSpec{spec: s, refresh: req.RefreshFirst})
+	}
+	if req.RefreshFirst {
+		r.refresh, r.isRefresh = refreshAPI{c}, map[string]bool{}
 	}
 	r.report()
 	if !req.Wait {
@@ -106,6 +115,9 @@ type queuedSpec struct {
 	spec  TaskSpec
 	round int   // 0 for the request's own specs, n for the nth retry
 	retry []int // a retry's entries in Results, one per URL of spec
+	// refresh makes this spec a refresh task whose end releases the
+	// preheat of its URLs (refresh_first.go).
+	refresh bool
 }
 
 // preheatRun is one Preheat's state. Only the goroutine running the wait
@@ -113,6 +125,9 @@ type queuedSpec struct {
 type preheatRun struct {
 	c         *Client
 	api       taskAPI
+	refresh   taskAPI         // with RefreshFirst: refresh tasks, see isRefresh
+	isRefresh map[string]bool // task ID → it is a refresh task
+	follow    []string        // every task ID the wait follows, in creation order
 	req       PreheatRequest
 	out       PreheatOutcome
 	queue     []queuedSpec
@@ -158,11 +173,11 @@ func (r *preheatRun) createAndWait(ctx context.Context, clk clock) (PreheatOutco
 	events := make(chan func() error, 1)
 	go func() {
 		for q := range specs {
-			taskID, err := r.api.createTask(ctx, q.spec)
+			taskID, err := r.apiFor(q).createTask(ctx, q.spec)
 			events <- func() error { return r.createDone(q, taskID, err) }
 		}
 	}()
-	w := newWaiter(clk, r.req.PollInterval, r.api.queryTask)
+	w := newWaiter(clk, r.req.PollInterval, r.queryTask)
 	w.project = r.c.knownProjectID
 	r.retried = map[string]bool{}
 	added := 0
@@ -170,8 +185,8 @@ func (r *preheatRun) createAndWait(ctx context.Context, clk clock) (PreheatOutco
 		events:  events,
 		pending: func() bool { return r.inFlight != nil || (len(r.queue) > 0 && r.createErr == nil) },
 		step: func() {
-			for ; added < len(r.out.TaskIDs); added++ {
-				w.add(r.out.TaskIDs[added])
+			for ; added < len(r.follow); added++ {
+				w.add(r.follow[added])
 			}
 			if r.inFlight == nil && len(r.queue) > 0 && r.createErr == nil && ctx.Err() == nil {
 				q := r.queue[0]
@@ -211,6 +226,11 @@ func (r *preheatRun) createDone(q queuedSpec, taskID string, err error) error {
 
 // created records a new task and its URLs.
 func (r *preheatRun) created(q queuedSpec, taskID string) {
+	r.follow = append(r.follow, taskID)
+	if q.refresh {
+		r.refreshCreated(q, taskID)
+		return
+	}
 	r.out.TaskIDs = append(r.out.TaskIDs, taskID)
 	r.out.Tasks = append(r.out.Tasks, Task{ID: taskID})
 	r.round[taskID] = q.round
@@ -231,6 +251,11 @@ func (r *preheatRun) created(q queuedSpec, taskID string) {
 // answered merges a task's answer and, once it has ended, queues its
 // failed URLs again while rounds are left.
 func (r *preheatRun) answered(t *waitTask) {
+	if r.isRefresh[t.id] {
+		r.refreshAnswered(t)
+		r.report()
+		return
+	}
 	r.out.merge(*t.last)
 	if t.done && !r.retried[t.id] && r.round[t.id] < r.req.RetryFailed {
 		r.retried[t.id] = true

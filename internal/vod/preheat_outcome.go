@@ -13,8 +13,13 @@ type URLResult struct {
 	Status string
 	// TaskID is the task that gave Status: the last one the URL was sent in.
 	TaskID string
-	// Attempts counts the tasks the URL was sent in (1, or more after retries).
+	// Attempts counts the tasks the URL was sent in (1, or more after
+	// retries; 0 while it waits for its refresh).
 	Attempts int
+	// With refresh first: Refresh is the URL's latest refresh status as the
+	// API sent it for RefreshTaskID, the last refresh task it was sent in.
+	Refresh       string
+	RefreshTaskID string
 }
 
 // PreheatOutcome is what a preheat created and last saw. It is everything a
@@ -33,6 +38,9 @@ type PreheatOutcome struct {
 	// Warnings are problems that did not stop the preheat, e.g. a failed
 	// best-effort query when the request did not wait.
 	Warnings []error
+	// RefreshTaskIDs is every refresh task created (refresh first), in
+	// creation order, retries included.
+	RefreshTaskIDs []string
 }
 
 // Counts tallies the URLs by their latest status. A URL not answered yet
@@ -126,6 +134,8 @@ func (o PreheatOutcome) clone() PreheatOutcome {
 		Tasks:    slices.Clone(o.Tasks),
 		NotSent:  slices.Clone(o.NotSent),
 		Warnings: slices.Clone(o.Warnings),
+
+		RefreshTaskIDs: slices.Clone(o.RefreshTaskIDs),
 	}
 }
 
