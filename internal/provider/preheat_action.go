@@ -31,6 +31,12 @@ type preheatAction struct {
 }
 
 type preheatActionModel struct {
+	taskActionModel
+	RefreshFirst types.Bool `tfsdk:"refresh_first"`
+}
+
+// taskActionModel is what vod_preheat and vod_refresh share.
+type taskActionModel struct {
 	AssetID           types.String         `tfsdk:"asset_id"`
 	AssetIDs          types.List           `tfsdk:"asset_ids"`
 	URLs              types.List           `tfsdk:"urls"`
@@ -86,6 +92,10 @@ func (a *preheatAction) Schema(_ context.Context, _ action.SchemaRequest, resp *
 			},
 			"poll_interval": actionPollIntervalAttribute(),
 			"timeout":       actionTimeoutAttribute(),
+			"refresh_first": schema.BoolAttribute{
+				Optional:            true,
+				MarkdownDescription: refreshFirstDoc,
+			},
 		},
 	}
 }
@@ -113,6 +123,7 @@ func actionTimeoutAttribute() schema.StringAttribute {
 
 func (a *preheatAction) ValidateConfig(ctx context.Context, req action.ValidateConfigRequest, resp *action.ValidateConfigResponse) {
 	validateTaskAction(ctx, preheatKind, req, resp)
+	checkRefreshFirstNeedsWaiting(ctx, req.Config, &resp.Diagnostics)
 }
 
 // validateTaskAction checks the configuration of vod_preheat or
@@ -130,16 +141,17 @@ func (a *preheatAction) Configure(_ context.Context, req action.ConfigureRequest
 }
 
 func (a *preheatAction) Invoke(ctx context.Context, req action.InvokeRequest, resp *action.InvokeResponse) {
-	a.invoke(ctx, preheatKind, req, resp)
+	var model preheatActionModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &model)...)
+	a.invoke(ctx, preheatKind, model.taskActionModel, model.RefreshFirst.ValueBool(), req, resp)
 }
 
-// invoke runs vod_preheat or vod_refresh: one path for both kinds.
-func (a *preheatAction) invoke(ctx context.Context, kind *taskKind, req action.InvokeRequest, resp *action.InvokeResponse) {
+// invoke runs vod_preheat or vod_refresh, whose model the caller read:
+// one path for both kinds.
+func (a *preheatAction) invoke(ctx context.Context, kind *taskKind, model taskActionModel, refreshFirst bool, req action.InvokeRequest, resp *action.InvokeResponse) {
 	if !clientConfigured(a.client, &resp.Diagnostics) {
 		return
 	}
-	var model preheatActionModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &model)...)
 	urls, assetIDs, _ := batchArguments(ctx, req.Config, true, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
@@ -159,6 +171,7 @@ func (a *preheatAction) invoke(ctx context.Context, kind *taskKind, req action.I
 		timeout:        durationOr(model.Timeout, defaultCreateTimeout),
 		timeoutSetting: "timeout",
 		kind:           kind,
+		refreshFirst:   refreshFirst,
 	}
 	progress := actionProgress{report: report, wait: wait, timeout: run.timeout}
 	run.progress = progress.update
@@ -190,10 +203,12 @@ type actionProgress struct {
 }
 
 func (p *actionProgress) update(progress vod.PreheatProgress) {
-	if progress.Tasks == 0 {
+	if progress.Tasks == 0 && progress.RefreshTasks == 0 {
 		return
 	}
-	if !p.createdSaid && progress.NotCreated == 0 && progress.Tasks > 0 {
+	// With refresh first, preheats are created as refreshes end: no moment
+	// has them all created before the wait.
+	if !p.createdSaid && progress.NotCreated == 0 && progress.Tasks > 0 && progress.RefreshTasks == 0 {
 		p.createdSaid = true
 		if p.wait {
 			what := "created preheat task; waiting for its URLs"
@@ -215,8 +230,11 @@ func actionProgressLine(p vod.PreheatProgress) string {
 	if other := p.Total - p.Succeed - p.Failed - p.Processing; other > 0 {
 		line += fmt.Sprintf(", %d in another status", other)
 	}
-	if p.Tasks > 1 || p.NotCreated > 0 {
+	if p.Tasks > 1 || p.NotCreated > 0 || p.RefreshTasks > 0 {
 		line += "; " + plural(p.Tasks, "task")
+		if p.RefreshTasks > 0 {
+			line += ", " + plural(p.RefreshTasks, "refresh task")
+		}
 		if p.NotCreated > 0 {
 			line += fmt.Sprintf(", %d not yet created", p.NotCreated)
 		}

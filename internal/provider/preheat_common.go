@@ -93,6 +93,8 @@ type preheatRun struct {
 	progress func(vod.PreheatProgress)
 	// kind is preheat (nil) or refresh.
 	kind *taskKind
+	// refreshFirst refreshes each URL and asset before its preheat (refresh_first.go).
+	refreshFirst bool
 }
 
 // runPreheat creates the tasks, waits if asked, and describes what went
@@ -114,6 +116,7 @@ func runTasks(ctx context.Context, client *vod.Client, run preheatRun) (vod.Preh
 		Wait:         run.wait,
 		PollInterval: run.pollInterval,
 		Progress:     func(p vod.PreheatProgress) { logger.report(ctx, p) },
+		RefreshFirst: run.refreshFirst,
 	})
 	var diags diag.Diagnostics
 	if err != nil {
@@ -122,6 +125,7 @@ func runTasks(ctx context.Context, client *vod.Client, run preheatRun) (vod.Preh
 	}
 	if run.wait && run.failOnFailed {
 		if failure, failed := failedURLsDiagnostic(outcome.Counts(), outcome.FailedURLs(failedURLsShown), outcome.TaskIDs); failed {
+			failure = withRefreshFailures(failure, outcome)
 			if run.saved {
 				failure = diag.NewErrorDiagnostic(failure.Summary(), failure.Detail()+keptInStateNote(outcome.TaskIDs))
 			}

@@ -114,5 +114,7 @@ func (a *refreshAction) ValidateConfig(ctx context.Context, req action.ValidateC
 }
 
 func (a *refreshAction) Invoke(ctx context.Context, req action.InvokeRequest, resp *action.InvokeResponse) {
-	a.invoke(ctx, refreshKind, req, resp)
+	var model taskActionModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &model)...)
+	a.invoke(ctx, refreshKind, model, false, req, resp)
 }

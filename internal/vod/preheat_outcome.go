@@ -192,12 +192,17 @@ type PreheatProgress struct {
 	Processing int // neither succeeded nor failed yet, not yet sent included
 	Tasks      int // tasks created
 	NotCreated int // tasks still to be created
+	// RefreshTasks is the refresh tasks created (refresh first).
+	RefreshTasks int
 }
 
 // String is the one-line summary: "120/230 URLs succeeded, 2 failed, 108
 // processing; 30 tasks, 3 not yet created".
 func (p PreheatProgress) String() string {
 	line := fmt.Sprintf("%d/%d URLs succeeded, %d failed, %d processing; %s", p.Succeed, p.Total, p.Failed, p.Processing, plural(p.Tasks, "task"))
+	if p.RefreshTasks > 0 {
+		line += ", " + plural(p.RefreshTasks, "refresh task")
+	}
 	if p.NotCreated > 0 {
 		line += fmt.Sprintf(", %d not yet created", p.NotCreated)
 	}
@@ -208,7 +213,8 @@ func (p PreheatProgress) String() string {
 // their URLs are in Results already).
 func (o PreheatOutcome) progress(queued []TaskSpec, queuedURLs int) PreheatProgress {
 	c := o.Counts()
-	p := PreheatProgress{Total: c.Total + queuedURLs, Succeed: c.Succeed, Failed: c.Failed, Tasks: len(o.TaskIDs), NotCreated: len(queued)}
+	p := PreheatProgress{Total: c.Total + queuedURLs, Succeed: c.Succeed, Failed: c.Failed, Tasks: len(o.TaskIDs), NotCreated: len(queued),
+		RefreshTasks: len(o.RefreshTaskIDs)}
 	p.Processing = p.Total - p.Succeed - p.Failed
 	return p
 }

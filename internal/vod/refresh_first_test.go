@@ -24,8 +24,10 @@ func TestRefreshFirstPreheatsOnlyRefreshedURLs(t *testing.T) {
 	for _, u := range append(urls, assetURLs...) {
 		h.emu.UpdateContent(u)
 	}
+	var last PreheatProgress
 	out, err := h.client.preheat(context.Background(), PreheatRequest{
 		Tasks: SplitTasks(urls, []string{"as1"}), RetryFailed: 1, Wait: true, RefreshFirst: true,
+		Progress: func(p PreheatProgress) { last = p },
 	}, sim.clock())
 	if err != nil {
 		t.Fatal(err)
@@ -55,6 +57,9 @@ func TestRefreshFirstPreheatsOnlyRefreshedURLs(t *testing.T) {
 	}
 	if len(out.TaskIDs) != 6 {
 		t.Fatalf("%d preheat tasks, want 6 (4 released by the refreshes, the flaky URL after its second refresh, its preheat retry): %v", len(out.TaskIDs), out.TaskIDs)
+	}
+	if got := last.String(); got != "31/32 URLs succeeded, 1 failed, 0 processing; 6 tasks, 5 refresh tasks" {
+		t.Fatalf("last progress %q", got)
 	}
 	if failed := out.FailedURLs(10); len(failed) != 1 || !strings.Contains(failed[0], "fail-28") {
 		t.Fatalf("failed URLs %v", failed)

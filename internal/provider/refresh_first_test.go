@@ -1,0 +1,81 @@
+package provider
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+
+	"github.com/vodprovider/terraform-provider-vod/internal/vod"
+)
+
+// TestAccPreheatAction_refreshFirst preheats 30 updated URLs with
+// refresh_first: each is preheated only after its refresh succeeded (the
+// emulator saw no stale preheat), and the one whose refresh failed is not
+// preheated at all, which the error says.
+func TestAccPreheatAction_refreshFirst(t *testing.T) {
+	emu := newTestEmulator(t, 300*time.Millisecond)
+	var urls []string
+	for i := range 30 {
+		urls = append(urls, fmt.Sprintf("https://cdn.example.com/r7/%02d.ts", i))
+	}
+	urls[17] = "https://cdn.example.com/r7/fail-17.ts"
+	for _, u := range urls {
+		emu.UpdateContent(u)
+	}
+	runActionSteps(t, resource.TestStep{
+		Config: emu.actionConfig(`
+    urls          = ["` + strings.Join(urls, `", "`) + `"]
+    refresh_first = true
+    poll_interval = "100ms"
+`),
+		ExpectError: errorMatching("Preheat failed", "1 of 30 URLs", "fail-17.ts",
+			"1 URL failed the refresh that comes first (refresh_first) and was not preheated: https://cdn.example.com/r7/fail-17.ts"),
+	})
+	for _, u := range urls {
+		wantPreheats := 1
+		if strings.Contains(u, "fail") {
+			wantPreheats = 0
+		}
+		if got := [3]int{emu.RefreshCount(u), emu.PreheatCount(u), emu.StalePreheats(u)}; got != [3]int{1, wantPreheats, 0} {
+			t.Errorf("%s: refreshed, preheated, stale %v; want 1, %d, 0", u, got, wantPreheats)
+		}
+	}
+	if refreshes, preheats := emu.countAPI("POST", true), emu.countAPI("POST", false); refreshes != 3 || preheats != 3 {
+		t.Fatalf("%d refresh and %d preheat creates, want 3 and 3 (10 + 10 + 10 URLs; 10 + 10 + 9)", refreshes, preheats)
+	}
+}
+
+func TestAccPreheatAction_refreshFirstNeedsWaiting(t *testing.T) {
+	emu := newTestEmulator(t, -1)
+	runActionSteps(t, resource.TestStep{
+		Config: emu.actionConfig(`
+    urls                = ["https://cdn.example.com/a.mp4"]
+    refresh_first       = true
+    wait_for_completion = false
+`),
+		ExpectError: errorMatching("refresh_first needs wait_for_completion"),
+	})
+	if n := emu.RequestCount(); n != 0 {
+		t.Fatalf("%d requests; the configuration must be refused before any", n)
+	}
+}
+
+func TestWithRefreshFailuresNamesTheURLsNeverPreheated(t *testing.T) {
+	failure := diag.NewErrorDiagnostic("Preheat failed", "2 of 3 URLs failed")
+	outcome := vod.PreheatOutcome{Results: []vod.URLResult{
+		{URL: "https://cdn.example.com/a", Status: vod.StatusFailed, TaskID: "p1", RefreshTaskID: "r1"}, // its preheat failed
+		{URL: "https://cdn.example.com/b", Status: vod.StatusFailed, RefreshTaskID: "r1"},               // its refresh failed
+		{URL: "https://cdn.example.com/c", Status: vod.StatusSucceed, TaskID: "p1", RefreshTaskID: "r1"},
+	}}
+	got := withRefreshFailures(failure, outcome).Detail()
+	if !strings.HasSuffix(got, "1 URL failed the refresh that comes first (refresh_first) and was not preheated: https://cdn.example.com/b.") {
+		t.Fatalf("detail %q", got)
+	}
+	if d := withRefreshFailures(failure, vod.PreheatOutcome{}); !d.Equal(failure) {
+		t.Fatalf("without refresh failures the error changed: %v", d)
+	}
+}
