@@ -44,6 +44,7 @@ type preheatingBatchModel struct {
 	ID      types.String `tfsdk:"id"`
 	TaskIDs types.List   `tfsdk:"task_ids"`
 	preheatResults
+	refreshFirstState
 }
 
 // batchIdentity identifies a batch by its id, the comma-separated task IDs.
@@ -69,7 +70,7 @@ func (r *preheatingBatchResource) Schema(ctx context.Context, _ resource.SchemaR
 			"Failed URLs can be preheated again (`retry_failed`). A preheat cannot be edited: another set of `urls` or `asset_ids`, "+
 			"or changed `triggers`, starts a new batch. Destroying it only forgets the tasks.",
 			maxBatchURLs, maxBatchAssets, vod.MaxURLsPerTask),
-		Attributes: resultAttributes(preheatSettingsAttributes(ctx, batchWording, map[string]schema.Attribute{
+		Attributes: refreshFirstAttributes(resultAttributes(preheatSettingsAttributes(ctx, batchWording, map[string]schema.Attribute{
 			"urls": schema.ListAttribute{
 				Optional:            true,
 				ElementType:         types.StringType,
@@ -102,7 +103,7 @@ func (r *preheatingBatchResource) Schema(ctx context.Context, _ resource.SchemaR
 				MarkdownDescription: "Every task created, in order, retries included.",
 				PlanModifiers:       []planmodifier.List{listplanmodifier.UseStateForUnknown()},
 			},
-		})),
+		}))),
 	}
 }
 
@@ -119,6 +120,7 @@ func (r *preheatingBatchResource) ValidateConfig(ctx context.Context, req resour
 	checkBatchArguments(ctx, req.Config, false, &resp.Diagnostics)
 	checkFailWithoutWaiting(ctx, req.Config, &resp.Diagnostics)
 	checkRetryNeedsWaiting(ctx, req.Config, &resp.Diagnostics)
+	checkRefreshFirstNeedsWaiting(ctx, req.Config, &resp.Diagnostics)
 }
 
 // ModifyPlan requires urls or asset_ids when the plan creates a batch (see
@@ -158,6 +160,7 @@ func (r *preheatingBatchResource) Create(ctx context.Context, req resource.Creat
 		timeout:        createTimeout,
 		timeoutSetting: "timeouts.create",
 		saved:          true,
+		refreshFirst:   model.RefreshFirst.ValueBool(),
 	})
 	if len(outcome.TaskIDs) == 0 {
 		resp.Diagnostics.Append(runDiags...)
@@ -185,6 +188,7 @@ func (r *preheatingBatchResource) save(ctx context.Context, model *preheatingBat
 	model.TaskIDs = taskIDs
 	model.preheatResults, d = newOutcomeResults(outcome)
 	diags.Append(d...)
+	diags.Append(model.setRefreshes(ctx, outcome)...)
 	diags.Append(state.Set(ctx, model)...)
 	return diags
 }
@@ -294,6 +298,7 @@ func (r *preheatingBatchResource) ImportState(ctx context.Context, req resource.
 		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(name), true)...)
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("retry_failed"), int64(0))...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("refresh_first"), false)...)
 	resp.Diagnostics.Append(resp.Identity.Set(ctx, batchIdentity{ID: types.StringValue(id)})...)
 	resp.Diagnostics.Append(markImported(ctx, resp.Private, "urls", "asset_ids", "triggers")...)
 	resp.Diagnostics.Append(recordScope(ctx, resp.Private, r.scope)...)

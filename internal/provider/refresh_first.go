@@ -6,6 +6,10 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/listplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -49,4 +53,67 @@ func checkRefreshFirstNeedsWaiting(ctx context.Context, config tfsdk.Config, dia
 	diags.AddAttributeError(path.Root("refresh_first"), "refresh_first needs wait_for_completion",
 		"refresh_first = true and wait_for_completion = false: each preheat is sent only once its URLs' refresh has ended, "+
 			"which needs the wait. Set wait_for_completion = true, or refresh without preheating with the vod_refresh action.")
+}
+
+// refreshFirstState is vod_preheating_batch's refresh_first and what its
+// refreshes did: the refresh tasks and, per URL, how its refresh ended, in
+// the results' shape.
+type refreshFirstState struct {
+	RefreshFirst   types.Bool `tfsdk:"refresh_first"`
+	RefreshTaskIDs types.List `tfsdk:"refresh_task_ids"`
+	RefreshResults types.List `tfsdk:"refresh_results"`
+}
+
+// refreshFirstAttributes adds refreshFirstState's attributes to a resource's.
+func refreshFirstAttributes(attributes map[string]schema.Attribute) map[string]schema.Attribute {
+	keep := []planmodifier.List{listplanmodifier.UseStateForUnknown()}
+	attributes["refresh_first"] = schema.BoolAttribute{
+		Optional:            true,
+		Computed:            true,
+		Default:             booldefault.StaticBool(false),
+		MarkdownDescription: refreshFirstDoc + " Changing it later starts no preheat. OpenTofu has no actions: this is how its users refresh.",
+	}
+	attributes["refresh_task_ids"] = schema.ListAttribute{
+		Computed:            true,
+		ElementType:         types.StringType,
+		MarkdownDescription: "With `refresh_first`, every refresh task created, in order, retries included; empty otherwise.",
+		PlanModifiers:       keep,
+	}
+	attributes["refresh_results"] = schema.ListNestedAttribute{
+		Computed: true,
+		MarkdownDescription: "With `refresh_first`, one entry per URL refreshed: how its refresh ended, as `preheating_results` says how " +
+			"its preheat did (a URL whose refresh failed has no preheat: its `preheating_results` entry is `failed` with an empty `task_id`). " +
+			"Empty otherwise.",
+		NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+			"url":      schema.StringAttribute{Computed: true, MarkdownDescription: "A URL refreshed."},
+			"status":   schema.StringAttribute{Computed: true, MarkdownDescription: "Its latest refresh status, as `preheating_results`' `status`."},
+			"task_id":  schema.StringAttribute{Computed: true, MarkdownDescription: "The refresh task that gave this status."},
+			"attempts": schema.Int64Attribute{Computed: true, MarkdownDescription: "How many refresh tasks sent this URL."},
+		}},
+		PlanModifiers: keep,
+	}
+	return attributes
+}
+
+// setRefreshes sets the refresh attributes from a create's outcome. An outcome
+// without refreshes (a later read, or refresh_first off) keeps what state
+// holds, or sets them empty when nothing is known yet.
+func (s *refreshFirstState) setRefreshes(ctx context.Context, outcome vod.PreheatOutcome) diag.Diagnostics {
+	known := !s.RefreshTaskIDs.IsNull() && !s.RefreshTaskIDs.IsUnknown() && !s.RefreshResults.IsNull() && !s.RefreshResults.IsUnknown()
+	if len(outcome.RefreshTaskIDs) == 0 && known {
+		return nil
+	}
+	var diags diag.Diagnostics
+	ids, d := types.ListValueFrom(ctx, types.StringType, append([]string{}, outcome.RefreshTaskIDs...))
+	diags.Append(d...)
+	var results []vod.URLResult
+	for _, r := range outcome.Results {
+		if r.RefreshTaskID != "" {
+			results = append(results, vod.URLResult{URL: r.URL, Status: r.Refresh, TaskID: r.RefreshTaskID, Attempts: r.RefreshAttempts})
+		}
+	}
+	list, d := resultsOf(results, vod.Counts{}, false, false)
+	diags.Append(d...)
+	s.RefreshTaskIDs, s.RefreshResults = ids, list.PreheatingResults
+	return diags
 }

@@ -8,6 +8,9 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/vodprovider/terraform-provider-vod/internal/vod"
 )
@@ -77,5 +80,61 @@ func TestWithRefreshFailuresNamesTheURLsNeverPreheated(t *testing.T) {
 	}
 	if d := withRefreshFailures(failure, vod.PreheatOutcome{}); !d.Equal(failure) {
 		t.Fatalf("without refresh failures the error changed: %v", d)
+	}
+}
+
+// TestAccPreheatingBatch_refreshFirst30URLs: a batch of 30 updated URLs
+// with refresh_first. Each URL is preheated only after its refresh
+// succeeded (no stale preheat), the URL whose refresh failed is not
+// preheated and ends failed, and state says how each refresh and preheat
+// ended. A second plan is empty: nothing is refreshed or preheated again.
+func TestAccPreheatingBatch_refreshFirst30URLs(t *testing.T) {
+	emu := newTestEmulator(t, 300*time.Millisecond)
+	urls := make([]string, 30)
+	for i := range urls {
+		urls[i] = fmt.Sprintf("https://cdn.example.com/r8/%02d.ts", i)
+	}
+	urls[5] = "https://cdn.example.com/r8/fail-05.ts"
+	for _, u := range urls {
+		emu.UpdateContent(u)
+	}
+	failed := tfjsonpath.New("preheating_results").AtSliceIndex(5)
+	runSteps(t, resource.TestStep{
+		Config: emu.batchConfig(`
+  urls           = ["` + strings.Join(urls, `", "`) + `"]
+  refresh_first  = true
+  fail_on_failed = false
+  poll_interval  = "100ms"
+`),
+		ConfigStateChecks: []statecheck.StateCheck{
+			expectBatchAttr("total", knownvalue.Int64Exact(30)),
+			expectBatchAttr("succeed", knownvalue.Int64Exact(29)),
+			expectBatchAttr("failed", knownvalue.Int64Exact(1)),
+			expectBatchAttr("completed", knownvalue.Bool(true)),
+			expectBatchAttr("task_ids", knownvalue.ListSizeExact(3)),
+			expectBatchAttr("refresh_task_ids", knownvalue.ListSizeExact(3)),
+			expectBatchAttr("refresh_results", knownvalue.ListSizeExact(30)),
+			statecheck.ExpectKnownValue(batchAddress, failed, knownvalue.ObjectExact(map[string]knownvalue.Check{
+				"url": knownvalue.StringExact(urls[5]), "status": knownvalue.StringExact("failed"),
+				"task_id": knownvalue.StringExact(""), "attempts": knownvalue.Int64Exact(0),
+			})),
+			statecheck.ExpectKnownValue(batchAddress, tfjsonpath.New("refresh_results").AtSliceIndex(5), knownvalue.ObjectExact(map[string]knownvalue.Check{
+				"url": knownvalue.StringExact(urls[5]), "status": knownvalue.StringExact("failed"),
+				"task_id": knownvalue.StringRegexp(taskIDPattern), "attempts": knownvalue.Int64Exact(1),
+			})),
+			statecheck.ExpectKnownValue(batchAddress, tfjsonpath.New("refresh_results").AtSliceIndex(0), urlStatus(urls[0], "succeed")),
+		},
+	})
+	for _, u := range urls {
+		wantPreheats := 1
+		if strings.Contains(u, "fail") {
+			wantPreheats = 0
+		}
+		if got := [3]int{emu.RefreshCount(u), emu.PreheatCount(u), emu.StalePreheats(u)}; got != [3]int{1, wantPreheats, 0} {
+			t.Errorf("%s: refreshed, preheated, stale %v; want 1, %d, 0", u, got, wantPreheats)
+		}
+	}
+	if refreshes, preheats := emu.countAPI("POST", true), emu.countAPI("POST", false); refreshes != 3 || preheats != 3 {
+		t.Fatalf("%d refresh and %d preheat creates, want 3 and 3", refreshes, preheats)
 	}
 }

@@ -20,6 +20,8 @@ type URLResult struct {
 	// API sent it for RefreshTaskID, the last refresh task it was sent in.
 	Refresh       string
 	RefreshTaskID string
+	// RefreshAttempts counts the refresh tasks the URL was sent in.
+	RefreshAttempts int
 }
 
 // PreheatOutcome is what a preheat created and last saw. It is everything a

@@ -38,10 +38,11 @@ func (r *preheatRun) refreshCreated(q queuedSpec, taskID string) {
 	if q.retry != nil {
 		for _, i := range q.retry {
 			r.out.Results[i].RefreshTaskID, r.out.Results[i].Refresh = taskID, ""
+			r.out.Results[i].RefreshAttempts++
 		}
 	} else {
 		for _, u := range q.spec.URLs {
-			r.out.Results = append(r.out.Results, URLResult{URL: u, RefreshTaskID: taskID})
+			r.out.Results = append(r.out.Results, URLResult{URL: u, RefreshTaskID: taskID, RefreshAttempts: 1})
 		}
 	}
 	r.report()
@@ -103,6 +104,6 @@ func (r *preheatRun) mergeRefresh(task Task) {
 			own[answer.URL] = idx[1:]
 			continue
 		}
-		r.out.Results = append(r.out.Results, URLResult{URL: answer.URL, Refresh: answer.Status, RefreshTaskID: task.ID})
+		r.out.Results = append(r.out.Results, URLResult{URL: answer.URL, Refresh: answer.Status, RefreshTaskID: task.ID, RefreshAttempts: 1})
 	}
 }

@@ -44,7 +44,7 @@ func TestRefreshFirstPreheatsOnlyRefreshedURLs(t *testing.T) {
 			wantRefreshes, wantPreheats = 2, 2 // fails the first refresh, then the first preheat
 		}
 		got := [3]int{h.emu.RefreshCount(r.URL), h.emu.PreheatCount(r.URL), h.emu.StalePreheats(r.URL)}
-		if got != [3]int{wantRefreshes, wantPreheats, 0} || r.Status != wantStatus || r.Attempts != wantPreheats {
+		if got != [3]int{wantRefreshes, wantPreheats, 0} || r.Status != wantStatus || r.Attempts != wantPreheats || r.RefreshAttempts != wantRefreshes {
 			t.Errorf("%s: refreshed, preheated, stale %v, status %q, attempts %d; want %d, %d, 0, %q, %d",
 				r.URL, got, r.Status, r.Attempts, wantRefreshes, wantPreheats, wantStatus, wantPreheats)
 		}
