@@ -1,12 +1,14 @@
 package provider
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
@@ -136,5 +138,33 @@ func TestAccPreheatingBatch_refreshFirst30URLs(t *testing.T) {
 	}
 	if refreshes, preheats := emu.countAPI("POST", true), emu.countAPI("POST", false); refreshes != 3 || preheats != 3 {
 		t.Fatalf("%d refresh and %d preheat creates, want 3 and 3", refreshes, preheats)
+	}
+}
+
+func TestSetRefreshesKeepsStateOnAReadAndFillsACreate(t *testing.T) {
+	ctx := context.Background()
+	created := vod.PreheatOutcome{RefreshTaskIDs: []string{"r1"}, Results: []vod.URLResult{
+		{URL: "https://cdn.example.com/a", Refresh: "succeed", RefreshTaskID: "r1", RefreshAttempts: 1, TaskID: "p1", Status: "succeed"},
+		{URL: "https://cdn.example.com/b", Status: "succeed", TaskID: "p1"}, // not refreshed: not listed
+	}}
+	var s refreshFirstState
+	s.RefreshTaskIDs, s.RefreshResults = types.ListUnknown(types.StringType), types.ListUnknown(urlResultType)
+	if diags := s.setRefreshes(ctx, created); diags.HasError() {
+		t.Fatal(diags)
+	}
+	if len(s.RefreshTaskIDs.Elements()) != 1 || len(s.RefreshResults.Elements()) != 1 {
+		t.Fatalf("after a create: %v, %v", s.RefreshTaskIDs, s.RefreshResults)
+	}
+	saved := s
+	// A later read's outcome knows nothing of refreshes: state keeps them.
+	if diags := s.setRefreshes(ctx, vod.PreheatOutcome{TaskIDs: []string{"p1"}}); diags.HasError() || !s.RefreshResults.Equal(saved.RefreshResults) {
+		t.Fatalf("a read changed the refresh results: %v", s.RefreshResults)
+	}
+	// Without refresh_first a create sets them empty, not unknown.
+	var off refreshFirstState
+	off.RefreshTaskIDs, off.RefreshResults = types.ListUnknown(types.StringType), types.ListUnknown(urlResultType)
+	if diags := off.setRefreshes(ctx, vod.PreheatOutcome{TaskIDs: []string{"p1"}}); diags.HasError() ||
+		off.RefreshTaskIDs.IsUnknown() || len(off.RefreshResults.Elements()) != 0 || off.RefreshResults.IsUnknown() {
+		t.Fatalf("without refreshes: %v, %v", off.RefreshTaskIDs, off.RefreshResults)
 	}
 }
