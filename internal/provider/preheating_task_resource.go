@@ -48,6 +48,7 @@ type preheatingTaskModel struct {
 	ID     types.String `tfsdk:"id"`
 	TaskID types.String `tfsdk:"task_id"`
 	preheatResults
+	refreshFirstState
 }
 
 // taskIdentity identifies a task across imports and state moves.
@@ -71,7 +72,7 @@ func (r *preheatingTaskResource) Schema(ctx context.Context, _ resource.SchemaRe
 		MarkdownDescription: "Creates one VOD CDN preheat task (`POST /v1.0/{project_id}/asset/preheating`) and, by default, " +
 			"waits until every URL has ended and fails when one failed. A preheat cannot be edited: changing `asset_id`, " +
 			"the set of `urls` or `triggers` starts a new one. Destroying it only forgets the task; there is nothing to undo.",
-		Attributes: resultAttributes(preheatSettingsAttributes(ctx, taskWording, map[string]schema.Attribute{
+		Attributes: refreshFirstAttributes(resultAttributes(preheatSettingsAttributes(ctx, taskWording, map[string]schema.Attribute{
 			"asset_id": schema.StringAttribute{
 				Optional:            true,
 				MarkdownDescription: assetIDDoc + " Changing it starts a new preheat.",
@@ -95,7 +96,7 @@ func (r *preheatingTaskResource) Schema(ctx context.Context, _ resource.SchemaRe
 				MarkdownDescription: "The preheat task's ID, as the `vod_preheating_result` data source takes it.",
 				PlanModifiers:       keepID,
 			},
-		})),
+		}))),
 	}
 }
 
@@ -118,6 +119,7 @@ func (r *preheatingTaskResource) ModifyPlan(ctx context.Context, req resource.Mo
 
 func (r *preheatingTaskResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
 	checkFailWithoutWaiting(ctx, req.Config, &resp.Diagnostics)
+	checkRefreshFirstNeedsWaiting(ctx, req.Config, &resp.Diagnostics)
 }
 
 func (r *preheatingTaskResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
@@ -148,6 +150,7 @@ func (r *preheatingTaskResource) Create(ctx context.Context, req resource.Create
 		timeout:        createTimeout,
 		timeoutSetting: "timeouts.create",
 		saved:          true,
+		refreshFirst:   model.RefreshFirst.ValueBool(),
 	}
 	outcome, runDiags := runPreheat(ctx, r.client, run)
 	if len(outcome.TaskIDs) == 0 {
@@ -160,6 +163,7 @@ func (r *preheatingTaskResource) Create(ctx context.Context, req resource.Create
 	model.ID, model.TaskID = types.StringValue(taskID), types.StringValue(taskID)
 	model.preheatResults, diags = newOutcomeResults(outcome)
 	resp.Diagnostics.Append(diags...)
+	resp.Diagnostics.Append(model.setRefreshes(ctx, outcome)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &model)...)
 	resp.Diagnostics.Append(resp.Identity.Set(ctx, taskIdentity{TaskID: model.TaskID})...)
 	resp.Diagnostics.Append(recordScope(ctx, resp.Private, r.scope)...)
@@ -258,7 +262,7 @@ func (r *preheatingTaskResource) ImportState(ctx context.Context, req resource.I
 	if checkImportedTaskID(ctx, taskID, &resp.Diagnostics); resp.Diagnostics.HasError() {
 		return
 	}
-	for name, value := range map[string]any{"id": taskID, "task_id": taskID, "wait_for_completion": true, "fail_on_failed": true} {
+	for name, value := range map[string]any{"id": taskID, "task_id": taskID, "wait_for_completion": true, "fail_on_failed": true, "refresh_first": false} {
 		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(name), value)...)
 	}
 	resp.Diagnostics.Append(resp.Identity.Set(ctx, taskIdentity{TaskID: types.StringValue(taskID)})...)

@@ -55,7 +55,7 @@ func checkRefreshFirstNeedsWaiting(ctx context.Context, config tfsdk.Config, dia
 			"which needs the wait. Set wait_for_completion = true, or refresh without preheating with the vod_refresh action.")
 }
 
-// refreshFirstState is vod_preheating_batch's refresh_first and what its
+// refreshFirstState is the resources' refresh_first and what its
 // refreshes did: the refresh tasks and, per URL, how its refresh ended, in
 // the results' shape.
 type refreshFirstState struct {

@@ -168,3 +168,46 @@ func TestSetRefreshesKeepsStateOnAReadAndFillsACreate(t *testing.T) {
 		t.Fatalf("without refreshes: %v, %v", off.RefreshTaskIDs, off.RefreshResults)
 	}
 }
+
+// TestAccPreheatingTask_refreshFirst: one task of an asset and three URLs
+// with refresh_first is refreshed, then preheated as one task, without the
+// URL whose refresh failed.
+func TestAccPreheatingTask_refreshFirst(t *testing.T) {
+	emu := newTestEmulator(t, 300*time.Millisecond)
+	urls := []string{"https://cdn.example.com/r9/a.ts", "https://cdn.example.com/r9/fail-b.ts", "https://cdn.example.com/r9/c.ts"}
+	for _, u := range urls {
+		emu.UpdateContent(u)
+	}
+	runSteps(t, resource.TestStep{
+		Config: emu.taskConfig(`
+  asset_id       = "as9"
+  urls           = ["` + strings.Join(urls, `", "`) + `"]
+  refresh_first  = true
+  fail_on_failed = false
+  poll_interval  = "100ms"
+`),
+		ConfigStateChecks: []statecheck.StateCheck{
+			statecheck.ExpectKnownValue(taskAddress, tfjsonpath.New("total"), knownvalue.Int64Exact(5)),
+			statecheck.ExpectKnownValue(taskAddress, tfjsonpath.New("succeed"), knownvalue.Int64Exact(4)),
+			statecheck.ExpectKnownValue(taskAddress, tfjsonpath.New("failed"), knownvalue.Int64Exact(1)),
+			statecheck.ExpectKnownValue(taskAddress, tfjsonpath.New("refresh_task_ids"), knownvalue.ListSizeExact(1)),
+			statecheck.ExpectKnownValue(taskAddress, tfjsonpath.New("refresh_results"), knownvalue.ListSizeExact(5)),
+			statecheck.ExpectKnownValue(taskAddress, tfjsonpath.New("preheating_results").AtSliceIndex(1), knownvalue.ObjectExact(map[string]knownvalue.Check{
+				"url": knownvalue.StringExact(urls[1]), "status": knownvalue.StringExact("failed"),
+				"task_id": knownvalue.StringExact(""), "attempts": knownvalue.Int64Exact(0),
+			})),
+		},
+	})
+	if refreshes, preheats := emu.countAPI("POST", true), emu.countAPI("POST", false); refreshes != 1 || preheats != 1 {
+		t.Fatalf("%d refresh and %d preheat creates, want 1 and 1", refreshes, preheats)
+	}
+	for _, u := range append(urls, "https://vod.example.com/asset/as9/index.m3u8") {
+		want := 1
+		if strings.Contains(u, "fail") {
+			want = 0
+		}
+		if emu.PreheatCount(u) != want || emu.StalePreheats(u) != 0 {
+			t.Errorf("%s: preheated %d times (%d stale), want %d", u, emu.PreheatCount(u), emu.StalePreheats(u), want)
+		}
+	}
+}

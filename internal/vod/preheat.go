@@ -101,7 +101,7 @@ func (c *Client) runTasks(ctx context.Context, req PreheatRequest, api taskAPI, 
 		r.queue = append(r.queue, queuedSpec{spec: s, refresh: req.RefreshFirst})
 	}
 	if req.RefreshFirst {
-		r.refresh, r.isRefresh = refreshAPI{c}, map[string]bool{}
+		r.refresh, r.isRefresh, r.refreshSpec = refreshAPI{c}, map[string]bool{}, map[string]TaskSpec{}
 	}
 	r.report()
 	if !req.Wait {
@@ -123,18 +123,19 @@ type queuedSpec struct {
 // preheatRun is one Preheat's state. Only the goroutine running the wait
 // loop touches it; the creator goroutine hands results back as events.
 type preheatRun struct {
-	c         *Client
-	api       taskAPI
-	refresh   taskAPI         // with RefreshFirst: refresh tasks, see isRefresh
-	isRefresh map[string]bool // task ID → it is a refresh task
-	follow    []string        // every task ID the wait follows, in creation order
-	req       PreheatRequest
-	out       PreheatOutcome
-	queue     []queuedSpec
-	inFlight  *queuedSpec
-	round     map[string]int // task ID → its round
-	retried   map[string]bool
-	createErr error
+	c           *Client
+	api         taskAPI
+	refresh     taskAPI             // with RefreshFirst: refresh tasks, see isRefresh
+	isRefresh   map[string]bool     // task ID → it is a refresh task
+	refreshSpec map[string]TaskSpec // refresh task ID → what it refreshed
+	follow      []string            // every task ID the wait follows, in creation order
+	req         PreheatRequest
+	out         PreheatOutcome
+	queue       []queuedSpec
+	inFlight    *queuedSpec
+	round       map[string]int // task ID → its round
+	retried     map[string]bool
+	createErr   error
 
 	last     PreheatProgress
 	reported bool

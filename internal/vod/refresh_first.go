@@ -2,12 +2,13 @@ package vod
 
 // Refresh first: a preheat whose request sets RefreshFirst sends each spec
 // as a refresh task first; the end of that task releases the preheat of the
-// URLs whose refresh succeeded, in URL tasks, while the other refreshes and
-// preheats go on (one wait loop follows both kinds). A URL whose refresh
-// failed is refreshed again for RetryFailed rounds; once they are spent it
-// ends "failed" and is never preheated. An asset is refreshed by its ID and
-// then preheated by the URLs the refresh listed for it, so that one failed
-// URL does not hold back the others.
+// URLs whose refresh succeeded, while the other refreshes and preheats go on
+// (one wait loop follows both kinds). A URL whose refresh failed is
+// refreshed again for RetryFailed rounds; once they are spent it ends
+// "failed" and is never preheated. A spec's preheat keeps its shape (its
+// asset and URLs in one task) when every URL of its asset was refreshed;
+// otherwise the asset's refreshed URLs are preheated by URL, so that one
+// failed URL does not hold back the others.
 
 import "context"
 
@@ -34,6 +35,7 @@ func (r *preheatRun) queryTask(ctx context.Context, taskID string) (Task, error)
 func (r *preheatRun) refreshCreated(q queuedSpec, taskID string) {
 	r.out.RefreshTaskIDs = append(r.out.RefreshTaskIDs, taskID)
 	r.isRefresh[taskID] = true
+	r.refreshSpec[taskID] = q.spec
 	r.round[taskID] = q.round
 	if q.retry != nil {
 		for _, i := range q.retry {
@@ -57,22 +59,40 @@ func (r *preheatRun) refreshAnswered(t *waitTask) {
 		return
 	}
 	r.retried[t.id] = true
-	var succeeded, failed []int
+	spec := r.refreshSpec[t.id]
+	listed := map[string]bool{}
+	for _, u := range spec.URLs {
+		listed[u] = true
+	}
+	var urls, asset, failed []int // succeeded URLs listed in the spec, succeeded URLs of its asset, failed ones
+	assetWhole := spec.AssetID != ""
 	for i, res := range r.out.Results {
 		if res.RefreshTaskID != t.id {
 			continue
 		}
 		switch {
+		case isStatus(res.Refresh, StatusSucceed) && listed[res.URL]:
+			urls = append(urls, i)
 		case isStatus(res.Refresh, StatusSucceed):
-			succeeded = append(succeeded, i)
+			asset = append(asset, i)
 		case r.round[t.id] < r.req.RetryFailed:
-			failed = append(failed, i)
+			failed, assetWhole = append(failed, i), assetWhole && listed[res.URL]
 		default:
 			// Its rounds are spent: the URL fails without a preheat.
 			r.out.Results[i].Status = StatusFailed
+			assetWhole = assetWhole && listed[res.URL]
 		}
 	}
-	r.queueURLs(succeeded, queuedSpec{})
+	if assetWhole && len(asset) > 0 {
+		// One task, as the spec was: the asset and its URLs that were refreshed.
+		q := queuedSpec{spec: TaskSpec{AssetID: spec.AssetID}, retry: append(urls, asset...)}
+		for _, i := range urls {
+			q.spec.URLs = append(q.spec.URLs, r.out.Results[i].URL)
+		}
+		r.queue = append(r.queue, q)
+	} else {
+		r.queueURLs(append(urls, asset...), queuedSpec{})
+	}
 	r.queueURLs(failed, queuedSpec{refresh: true, round: r.round[t.id] + 1})
 }
 

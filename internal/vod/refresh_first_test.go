@@ -73,3 +73,37 @@ func TestRefreshFirstNeedsTheWait(t *testing.T) {
 		t.Fatalf("error %v after %d requests, want a refusal before any", err, h.emu.RequestCount())
 	}
 }
+
+// TestRefreshFirstKeepsATasksShape checks a spec of an asset and URLs is
+// preheated as one task after its refresh, and that an asset whose refresh
+// failed is left out while the spec's refreshed URLs are still preheated.
+func TestRefreshFirstKeepsATasksShape(t *testing.T) {
+	h, sim := newSimHarness(t, 20*time.Second)
+	for _, b := range []*budget{h.client.refreshQueries, h.client.refreshCreates} {
+		b.sleep = sim.sleep
+	}
+	urls := numberedURLs("u", 3)
+	out, err := h.client.preheat(context.Background(), PreheatRequest{
+		Tasks: []TaskSpec{{AssetID: "as1", URLs: urls}}, Wait: true, RefreshFirst: true,
+	}, sim.clock())
+	if err != nil || len(out.TaskIDs) != 1 || len(out.Results) != 5 || !out.AllSucceeded() {
+		t.Fatalf("%v: %d preheat tasks, results %+v", err, len(out.TaskIDs), out.Results)
+	}
+	if sent, _ := h.emu.TaskStatus(out.TaskIDs[0]); len(sent) != 5 {
+		t.Fatalf("the preheat task holds %d URLs, want the 3 URLs and the asset's 2", len(sent))
+	}
+
+	h2, sim2 := newSimHarness(t, 20*time.Second)
+	for _, b := range []*budget{h2.client.refreshQueries, h2.client.refreshCreates} {
+		b.sleep = sim2.sleep
+	}
+	out, err = h2.client.preheat(context.Background(), PreheatRequest{
+		Tasks: []TaskSpec{{AssetID: "as-fail", URLs: urls}}, Wait: true, RefreshFirst: true,
+	}, sim2.clock())
+	if err != nil || len(out.TaskIDs) != 1 || out.Counts().Failed != 2 || out.Counts().Succeed != 3 {
+		t.Fatalf("%v: %d preheat tasks, counts %+v", err, len(out.TaskIDs), out.Counts())
+	}
+	if sent, _ := h2.emu.TaskStatus(out.TaskIDs[0]); len(sent) != 3 {
+		t.Fatalf("the preheat task holds %d URLs, want only the 3 refreshed URLs: %+v", len(sent), sent)
+	}
+}
