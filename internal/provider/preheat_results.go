@@ -30,13 +30,19 @@ var (
 // preheatResults is the computed part of a preheat, named and filled the
 // same way everywhere.
 type preheatResults struct {
-	PreheatingResults types.List  `tfsdk:"preheating_results"`
-	Total             types.Int64 `tfsdk:"total"`
-	Processing        types.Int64 `tfsdk:"processing"`
-	Succeed           types.Int64 `tfsdk:"succeed"`
-	Failed            types.Int64 `tfsdk:"failed"`
-	Completed         types.Bool  `tfsdk:"completed"`
-	AllSucceeded      types.Bool  `tfsdk:"all_succeeded"`
+	PreheatingResults types.List `tfsdk:"preheating_results"`
+	resultCounts
+}
+
+// resultCounts are the counts over the results, for preheats and
+// refreshes (refresh_result_data_source.go) alike.
+type resultCounts struct {
+	Total        types.Int64 `tfsdk:"total"`
+	Processing   types.Int64 `tfsdk:"processing"`
+	Succeed      types.Int64 `tfsdk:"succeed"`
+	Failed       types.Int64 `tfsdk:"failed"`
+	Completed    types.Bool  `tfsdk:"completed"`
+	AllSucceeded types.Bool  `tfsdk:"all_succeeded"`
 }
 
 // newPreheatResults translates one query of one task: each URL was sent once.
@@ -68,12 +74,14 @@ func resultsOf(results []vod.URLResult, counts vod.Counts, completed, allSucceed
 	diags.Append(d...)
 	return preheatResults{
 		PreheatingResults: list,
-		Total:             types.Int64Value(int64(counts.Total)),
-		Processing:        types.Int64Value(int64(counts.Processing)),
-		Succeed:           types.Int64Value(int64(counts.Succeed)),
-		Failed:            types.Int64Value(int64(counts.Failed)),
-		Completed:         types.BoolValue(completed),
-		AllSucceeded:      types.BoolValue(allSucceeded),
+		resultCounts: resultCounts{
+			Total:        types.Int64Value(int64(counts.Total)),
+			Processing:   types.Int64Value(int64(counts.Processing)),
+			Succeed:      types.Int64Value(int64(counts.Succeed)),
+			Failed:       types.Int64Value(int64(counts.Failed)),
+			Completed:    types.BoolValue(completed),
+			AllSucceeded: types.BoolValue(allSucceeded),
+		},
 	}, diags
 }
 
@@ -156,14 +164,25 @@ func resultAttributes(attributes map[string]schema.Attribute) map[string]schema.
 
 // dataSourceResultAttributes are the same results in the data source's schema.
 func dataSourceResultAttributes(attributes map[string]dsschema.Attribute) map[string]dsschema.Attribute {
-	attributes["preheating_results"] = dsschema.ListNestedAttribute{
+	return dataSourceResultAttributesNamed(resultListDocs{Name: "preheating_results", List: resultDocs.PreheatingResults,
+		URL: resultDocs.URL, TaskID: resultDocs.TaskID, Attempts: resultDocs.Attempts}, attributes)
+}
+
+// resultListDocs names the results list and documents what differs
+// between preheats and refreshes.
+type resultListDocs struct{ Name, List, URL, TaskID, Attempts string }
+
+// dataSourceResultAttributesNamed are the results with the list as docs
+// name and describe it.
+func dataSourceResultAttributesNamed(docs resultListDocs, attributes map[string]dsschema.Attribute) map[string]dsschema.Attribute {
+	attributes[docs.Name] = dsschema.ListNestedAttribute{
 		Computed:            true,
-		MarkdownDescription: resultDocs.PreheatingResults,
+		MarkdownDescription: docs.List,
 		NestedObject: dsschema.NestedAttributeObject{Attributes: map[string]dsschema.Attribute{
-			"url":      dsschema.StringAttribute{Computed: true, MarkdownDescription: resultDocs.URL},
+			"url":      dsschema.StringAttribute{Computed: true, MarkdownDescription: docs.URL},
 			"status":   dsschema.StringAttribute{Computed: true, MarkdownDescription: resultDocs.Status},
-			"task_id":  dsschema.StringAttribute{Computed: true, MarkdownDescription: resultDocs.TaskID},
-			"attempts": dsschema.Int64Attribute{Computed: true, MarkdownDescription: resultDocs.Attempts},
+			"task_id":  dsschema.StringAttribute{Computed: true, MarkdownDescription: docs.TaskID},
+			"attempts": dsschema.Int64Attribute{Computed: true, MarkdownDescription: docs.Attempts},
 		}},
 	}
 	attributes["total"] = dsschema.Int64Attribute{Computed: true, MarkdownDescription: resultDocs.Total}

@@ -45,6 +45,7 @@ type preheatingBatchModel struct {
 	TaskIDs types.List   `tfsdk:"task_ids"`
 	preheatResults
 	notSentState
+	refreshFirstState
 }
 
 // batchIdentity identifies a batch by its id, the comma-separated task IDs.
@@ -70,7 +71,7 @@ func (r *preheatingBatchResource) Schema(ctx context.Context, _ resource.SchemaR
 			"Failed URLs can be preheated again (`retry_failed`). A preheat cannot be edited: another set of `urls` or `asset_ids`, "+
 			"or changed `triggers`, starts a new batch. Destroying it only forgets the tasks.",
 			maxBatchURLs, maxBatchAssets, vod.MaxURLsPerTask),
-		Attributes: notSentAttributes(resultAttributes(preheatSettingsAttributes(ctx, batchWording, map[string]schema.Attribute{
+		Attributes: refreshFirstAttributes(notSentAttributes(resultAttributes(preheatSettingsAttributes(ctx, batchWording, map[string]schema.Attribute{
 			"urls": schema.ListAttribute{
 				Optional:            true,
 				ElementType:         types.StringType,
@@ -104,7 +105,7 @@ func (r *preheatingBatchResource) Schema(ctx context.Context, _ resource.SchemaR
 				MarkdownDescription: "Every task created, in order, retries and resumed runs included.",
 				PlanModifiers:       []planmodifier.List{listplanmodifier.UseStateForUnknown()},
 			},
-		}))),
+		})))),
 	}
 }
 
@@ -123,6 +124,7 @@ func (r *preheatingBatchResource) ValidateConfig(ctx context.Context, req resour
 	checkRetryNeedsWaiting(ctx, req.Config, &resp.Diagnostics)
 	checkTimeoutsAboveZero(ctx, req.Config, &resp.Diagnostics)
 	checkPollWithinTimeout(ctx, req.Config, path.Root("timeouts").AtName("create"), defaultCreateTimeout, &resp.Diagnostics)
+	checkRefreshFirstNeedsWaiting(ctx, req.Config, &resp.Diagnostics)
 }
 
 // ModifyPlan requires urls or asset_ids when the plan creates a batch (see
@@ -169,6 +171,7 @@ func (r *preheatingBatchResource) Create(ctx context.Context, req resource.Creat
 		timeout:        createTimeout,
 		timeoutSetting: "timeouts.create",
 		saved:          true,
+		refreshFirst:   model.RefreshFirst.ValueBool(),
 	})
 	if len(outcome.TaskIDs) == 0 {
 		resp.Diagnostics.Append(runDiags...)
@@ -201,6 +204,7 @@ func (r *preheatingBatchResource) save(ctx context.Context, model *preheatingBat
 	diags.Append(d...)
 	model.notSentState, d = newNotSentState(ctx, outcome.NotSent)
 	diags.Append(d...)
+	diags.Append(model.setRefreshes(ctx, outcome)...)
 	diags.Append(state.Set(ctx, model)...)
 	return diags
 }
@@ -319,6 +323,7 @@ func (r *preheatingBatchResource) ImportState(ctx context.Context, req resource.
 		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(name), true)...)
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("retry_failed"), int64(0))...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("refresh_first"), false)...)
 	resp.Diagnostics.Append(resp.Identity.Set(ctx, batchIdentity{ID: types.StringValue(id)})...)
 	resp.Diagnostics.Append(markImported(ctx, resp.Private, "urls", "asset_ids", "triggers")...)
 	resp.Diagnostics.Append(recordScope(ctx, resp.Private, r.scope)...)

@@ -55,6 +55,7 @@ type preheatingTaskModel struct {
 	TaskIDs types.List   `tfsdk:"task_ids"`
 	preheatResults
 	notSentState
+	refreshFirstState
 }
 
 // taskIdentity identifies a task across imports and state moves.
@@ -78,7 +79,7 @@ func (r *preheatingTaskResource) Schema(ctx context.Context, _ resource.SchemaRe
 		MarkdownDescription: "Creates one VOD CDN preheat task (`POST /v1.0/{project_id}/asset/preheating`) and, by default, " +
 			"waits until every URL has ended and fails when one failed. A preheat cannot be edited: changing `asset_id`, " +
 			"the set of `urls` or `triggers` starts a new one. Destroying it only forgets the task; there is nothing to undo.",
-		Attributes: notSentAttributes(resultAttributes(preheatSettingsAttributes(ctx, taskWording, map[string]schema.Attribute{
+		Attributes: refreshFirstAttributes(notSentAttributes(resultAttributes(preheatSettingsAttributes(ctx, taskWording, map[string]schema.Attribute{
 			"asset_id": schema.StringAttribute{
 				Optional:            true,
 				MarkdownDescription: assetIDDoc + " Changing it starts a new preheat.",
@@ -115,7 +116,7 @@ func (r *preheatingTaskResource) Schema(ctx context.Context, _ resource.SchemaRe
 				MarkdownDescription: "`task_id`, then the tasks `retry_failed` created to send failed URLs again.",
 				PlanModifiers:       []planmodifier.List{listplanmodifier.UseStateForUnknown()},
 			},
-		}))),
+		})))),
 	}
 }
 
@@ -146,6 +147,7 @@ func (r *preheatingTaskResource) ValidateConfig(ctx context.Context, req resourc
 	checkTimeoutsAboveZero(ctx, req.Config, &resp.Diagnostics)
 	checkPollWithinTimeout(ctx, req.Config, path.Root("timeouts").AtName("create"), defaultCreateTimeout, &resp.Diagnostics)
 	checkRetryNeedsWaiting(ctx, req.Config, &resp.Diagnostics)
+	checkRefreshFirstNeedsWaiting(ctx, req.Config, &resp.Diagnostics)
 }
 
 func (r *preheatingTaskResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
@@ -179,6 +181,7 @@ func (r *preheatingTaskResource) Create(ctx context.Context, req resource.Create
 		timeout:        createTimeout,
 		timeoutSetting: "timeouts.create",
 		saved:          true,
+		refreshFirst:   model.RefreshFirst.ValueBool(),
 	}
 	outcome, runDiags := r.runResourcePreheat(ctx, key, nil, run)
 	if len(outcome.TaskIDs) == 0 {
@@ -261,6 +264,7 @@ func (r *preheatingTaskResource) save(ctx context.Context, model *preheatingTask
 	diags.Append(d...)
 	model.notSentState, d = newNotSentState(ctx, outcome.NotSent)
 	diags.Append(d...)
+	diags.Append(model.setRefreshes(ctx, outcome)...)
 	if model.RetryFailed.IsNull() || model.RetryFailed.IsUnknown() {
 		model.RetryFailed = types.Int64Value(0) // a state written before retry_failed existed
 	}
@@ -349,7 +353,8 @@ func (r *preheatingTaskResource) ImportState(ctx context.Context, req resource.I
 	if checkImportedTaskID(ctx, taskID, &resp.Diagnostics); resp.Diagnostics.HasError() {
 		return
 	}
-	for name, value := range map[string]any{"id": taskID, "task_id": taskID, "task_ids": []string{taskID}, "wait_for_completion": true, "fail_on_failed": true, "retry_failed": int64(0)} {
+	for name, value := range map[string]any{"id": taskID, "task_id": taskID, "task_ids": []string{taskID}, "wait_for_completion": true,
+		"fail_on_failed": true, "retry_failed": int64(0), "refresh_first": false} {
 		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(name), value)...)
 	}
 	resp.Diagnostics.Append(resp.Identity.Set(ctx, taskIdentity{TaskID: types.StringValue(taskID)})...)
