@@ -10,7 +10,7 @@
 #   TODAY_REV=<commit> bench/run.sh         # "today's client" = this commit (default: before the budgets)
 #   SKIP_RELEASE=1 bench/run.sh             # leave out the release-scale cases (about 8 minutes)
 #   ONLY_RELEASE=1 bench/run.sh             # only those
-#   RELEASE_CASES="creates pipelines" bench/run.sh   # some of them (default: creates pipelines outage batch)
+#   RELEASE_CASES="creates pipelines" bench/run.sh   # some of them (default: creates pipelines outage batch refresh-first)
 #   TODAY_CREATES=1 bench/run.sh            # also today's client for the 30 creates (about 6 minutes more)
 #
 # References: "floor" is bench/floor, a framework provider returning

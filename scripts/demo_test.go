@@ -13,7 +13,7 @@ import (
 // with stand-ins: terraform-path.sh names a fake terraform of version, which
 // records its arguments and writes colour codes unless given -no-color;
 // install.sh and go print module downloads on stderr, as a cold run does,
-// and go build leaves a fake emulator that only says where it listens.
+// and go build leaves a fake emulator that only writes where it listens.
 func demoRepo(t *testing.T, version string) (root, argsLog string) {
 	t.Helper()
 	root, bin := t.TempDir(), t.TempDir()
@@ -52,7 +52,14 @@ echo "go: downloading github.com/huaweicloud/huaweicloud-sdk-go-v3 v0.1.207" >&2
 [ "$1" = build ] || exit 1
 echo "CGO_ENABLED=$CGO_ENABLED $*" >>"$GO_LOG"
 while [ "$1" != -o ]; do shift; done
-printf '#!/bin/sh\necho "listening on http://127.0.0.1:1"\nexec sleep 60\n' >"$2"
+cat >"$2" <<'EMULATOR'
+#!/bin/sh
+# As vod-emulator --detach --env-file F: writes F once it listens, prints a pid.
+while [ $# -gt 0 ]; do [ "$1" = --env-file ] && { env_file="$2"; shift; }; shift; done
+echo "export HW_VOD_ENDPOINT=http://127.0.0.1:1" >"$env_file"
+sleep 60 >/dev/null 2>&1 &
+echo $!
+EMULATOR
 chmod +x "$2"
 `, 0o755)
 	t.Setenv("PATH", bin+string(os.PathListSeparator)+os.Getenv("PATH"))

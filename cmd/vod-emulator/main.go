@@ -6,6 +6,7 @@
 //	    [--security-token T] [--processing-time 10s] [--seed tasks.json] \
 //	    [--quota-rps 2 --quota-burst 2] [--huawei-quota] [--quota-queries-per-minute N] \
 //	    [--quota-creates-per-minute N] [--quota-creates-per-day N] [--quota-window 1m] \
+//	    [--quota-refreshes-per-minute N] [--quota-refreshes-per-day N] [--quota-refresh-queries-per-minute N] \
 //	    [--signing-algorithm HmacSM3] [--project-name cn-north-4] [--temporary-key-lifetime 1h]
 //	vod-emulator [flags] -- terraform test     # runs a command against it, see below
 //	vod-emulator [flags] --detach --env-file emulator.env [--log-file emulator.log]
@@ -23,7 +24,8 @@
 // --quota-window scales their window (whole seconds). --quota-rps is a
 // token bucket over all APIs whose answer states no limit. --huawei-quota
 // sets Huawei's documented limits (100 queries and 10 creates a minute,
-// 1000 preheat tasks a day) for those not set by their own flag. Huawei
+// 1000 preheat tasks a day, 100 refresh tasks a minute and 1000 a day) for
+// those not set by their own flag. Huawei
 // documents no answer for the exhausted daily quota: the same 429 with
 // "limit:1000,time:1 day" is the emulator's choice.
 //
@@ -126,6 +128,9 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.IntVar(&o.quota.QueriesPerMinute, "quota-queries-per-minute", 0, "tenant quota: preheat queries per minute (0: off)")
 	fs.IntVar(&o.quota.CreatesPerMinute, "quota-creates-per-minute", 0, "tenant quota: preheat creates per minute (0: off)")
 	fs.IntVar(&o.quota.CreatesPerDay, "quota-creates-per-day", 0, "tenant quota: preheat tasks created per day (0: off)")
+	fs.IntVar(&o.quota.RefreshesPerMinute, "quota-refreshes-per-minute", 0, "tenant quota: refresh tasks created per minute (0: off)")
+	fs.IntVar(&o.quota.RefreshesPerDay, "quota-refreshes-per-day", 0, "tenant quota: refresh tasks created per day (0: off)")
+	fs.IntVar(&o.quota.RefreshQueriesPerMinute, "quota-refresh-queries-per-minute", 0, "tenant quota: refresh queries per minute (0: off)")
 	fs.DurationVar(&o.quota.Window, "quota-window", 0, "window of the per-minute quota flags, whole seconds (0: a minute)")
 	fs.BoolVar(&o.huaweiQuota, "huawei-quota", false, "Huawei's documented quota for every limit not set by its own flag")
 	fs.StringVar(&o.identity.signingAlgorithm, "signing-algorithm", emulator.HmacSHA256, "the tenant's signing algorithm: HmacSHA256, HmacSM3, EcdsaP256SHA256 or SM2SM3")
@@ -182,7 +187,8 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	if o.processingTime < 0 {
 		return o, errors.New("--processing-time must not be negative")
 	}
-	if q := o.quota; q.RequestsPerSecond < 0 || q.Burst < 0 || q.QueriesPerMinute < 0 || q.CreatesPerMinute < 0 || q.CreatesPerDay < 0 {
+	if q := o.quota; q.RequestsPerSecond < 0 || q.Burst < 0 || q.QueriesPerMinute < 0 || q.CreatesPerMinute < 0 || q.CreatesPerDay < 0 ||
+		q.RefreshesPerMinute < 0 || q.RefreshesPerDay < 0 || q.RefreshQueriesPerMinute < 0 {
 		return o, errors.New("the --quota-* flags must not be negative")
 	}
 	if w := o.quota.Window; w < 0 || w%time.Second != 0 {
@@ -196,6 +202,8 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 			{&o.quota.QueriesPerMinute, emulator.HuaweiQuota.QueriesPerMinute},
 			{&o.quota.CreatesPerMinute, emulator.HuaweiQuota.CreatesPerMinute},
 			{&o.quota.CreatesPerDay, emulator.HuaweiQuota.CreatesPerDay},
+			{&o.quota.RefreshesPerMinute, emulator.HuaweiQuota.RefreshesPerMinute},
+			{&o.quota.RefreshesPerDay, emulator.HuaweiQuota.RefreshesPerDay},
 		} {
 			if *field.value == 0 {
 				*field.value = field.documented

@@ -182,11 +182,13 @@ func TestRunReadsEnvironment(t *testing.T) {
 
 func TestQuotaFlags(t *testing.T) {
 	o, err := parseFlags([]string{"--access-key", "a", "--secret-key", "s", "--project-id", "p",
-		"--quota-rps", "2.5", "--quota-burst", "4", "--huawei-quota", "--quota-creates-per-day", "5", "--quota-window", "2s"}, io.Discard)
+		"--quota-rps", "2.5", "--quota-burst", "4", "--huawei-quota", "--quota-creates-per-day", "5", "--quota-window", "2s",
+		"--quota-refreshes-per-day", "7"}, io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := emulator.Quota{RequestsPerSecond: 2.5, Burst: 4, QueriesPerMinute: 100, CreatesPerMinute: 10, CreatesPerDay: 5, Window: 2 * time.Second}
+	want := emulator.Quota{RequestsPerSecond: 2.5, Burst: 4, QueriesPerMinute: 100, CreatesPerMinute: 10, CreatesPerDay: 5, Window: 2 * time.Second,
+		RefreshesPerMinute: 100, RefreshesPerDay: 7}
 	if o.quota != want {
 		t.Fatalf("quota %+v, want %+v", o.quota, want)
 	}

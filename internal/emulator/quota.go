@@ -12,7 +12,7 @@ import (
 // counting against the others.
 //
 // The per-API limits are what Huawei's API gateway enforces: fixed windows,
-// one per API (queries and creates apart). A window opens with the first
+// one per API (preheat and refresh queries and creates apart). A window opens with the first
 // request after the previous one closed and admits its limit's worth; over
 // it the emulator answers as the gateway does, 429 APIGW.0308 with no
 // Retry-After and the limit in its error_msg:
@@ -36,6 +36,12 @@ type Quota struct {
 	CreatesPerMinute int
 	// CreatesPerDay bounds preheat tasks created per day (24 hours).
 	CreatesPerDay int
+	// RefreshesPerMinute and RefreshesPerDay bound refresh tasks created,
+	// per Window and per day; RefreshQueriesPerMinute bounds refresh
+	// queries per Window (refresh.go).
+	RefreshesPerMinute      int
+	RefreshesPerDay         int
+	RefreshQueriesPerMinute int
 	// Window is the length of the per-minute limits' window (0: a minute);
 	// tests scale it down, and the answers then say "time:2 second".
 	// Whole seconds only.
@@ -43,9 +49,19 @@ type Quota struct {
 }
 
 // HuaweiQuota is Huawei's documented per-tenant limits: 100 queries and 10
-// creates a minute (international API reference) and 1000 preheat tasks a
-// day.
-var HuaweiQuota = Quota{QueriesPerMinute: 100, CreatesPerMinute: 10, CreatesPerDay: 1000}
+// creates a minute (international API reference), 1000 preheat tasks a
+// day, and 100 media refreshes a minute and 1000 a day (the quota and
+// refresh pages). No page gives a limit for refresh queries.
+var HuaweiQuota = Quota{QueriesPerMinute: 100, CreatesPerMinute: 10, CreatesPerDay: 1000,
+	RefreshesPerMinute: 100, RefreshesPerDay: 1000}
+
+// The APIs the gateway counts apart, for AdmitAPI.
+const (
+	APIPreheatQuery  = "preheat query"
+	APIPreheatCreate = "preheat create"
+	APIRefreshQuery  = "refresh query"
+	APIRefreshCreate = "refresh create"
+)
 
 // throttledMessage is the gateway's error_msg over a quota.
 const throttledMessage = "The throttling threshold has been reached: policy user over ratelimit"
@@ -53,7 +69,7 @@ const throttledMessage = "The throttling threshold has been reached: policy user
 // limit is one limit of a Quota: a token bucket, or a fixed window when
 // window is set.
 type limit struct {
-	method  string // "" for every method
+	api     string // one of the API* names, "" for every API
 	message string
 
 	// token bucket
@@ -80,15 +96,18 @@ func (q Quota) limits() []*limit {
 	if window <= 0 {
 		window = time.Minute
 	}
-	fixed := func(method string, n int, window time.Duration) {
+	fixed := func(api string, n int, window time.Duration) {
 		if n > 0 {
-			ls = append(ls, &limit{method: method, window: window, max: n,
+			ls = append(ls, &limit{api: api, window: window, max: n,
 				message: fmt.Sprintf("%s,limit:%d,time:%s", throttledMessage, n, describeWindow(window))})
 		}
 	}
-	fixed(http.MethodGet, q.QueriesPerMinute, window)
-	fixed(http.MethodPost, q.CreatesPerMinute, window)
-	fixed(http.MethodPost, q.CreatesPerDay, 24*time.Hour)
+	fixed(APIPreheatQuery, q.QueriesPerMinute, window)
+	fixed(APIPreheatCreate, q.CreatesPerMinute, window)
+	fixed(APIPreheatCreate, q.CreatesPerDay, 24*time.Hour)
+	fixed(APIRefreshQuery, q.RefreshQueriesPerMinute, window)
+	fixed(APIRefreshCreate, q.RefreshesPerMinute, window)
+	fixed(APIRefreshCreate, q.RefreshesPerDay, 24*time.Hour)
 	return ls
 }
 
@@ -140,11 +159,20 @@ type QuotaGate struct{ limits []*limit }
 // NewQuotaGate returns a gate for q with every limit unused.
 func NewQuotaGate(q Quota) *QuotaGate { return &QuotaGate{limits: q.limits()} }
 
-// Admit counts the request against every limit that applies to method, or,
-// when one has no room, counts it against none and returns the message to
-// refuse with.
+// Admit is AdmitAPI for the preheat API of method: GET queries, POST
+// creates.
 func (g *QuotaGate) Admit(method string, now time.Time) (refusal string, ok bool) {
-	applies := func(l *limit) bool { return l.method == "" || l.method == method }
+	if method == http.MethodPost {
+		return g.AdmitAPI(APIPreheatCreate, now)
+	}
+	return g.AdmitAPI(APIPreheatQuery, now)
+}
+
+// AdmitAPI counts a request of api against every limit that applies to
+// it, or, when one has no room, counts it against none and returns the
+// message to refuse with.
+func (g *QuotaGate) AdmitAPI(api string, now time.Time) (refusal string, ok bool) {
+	applies := func(l *limit) bool { return l.api == "" || l.api == api }
 	for _, l := range g.limits {
 		if applies(l) && !l.admits(now) {
 			return l.message, false
@@ -160,9 +188,9 @@ func (g *QuotaGate) Admit(method string, now time.Time) (refusal string, ok bool
 
 // admit answers 429 APIGW.0308, without Retry-After, to a request over the
 // tenant's quota and reports whether the request may go on.
-func (s *Server) admit(w http.ResponseWriter, method string) bool {
+func (s *Server) admit(w http.ResponseWriter, api string) bool {
 	s.mu.Lock()
-	refusal, ok := s.quota.Admit(method, s.cfg.Now())
+	refusal, ok := s.quota.AdmitAPI(api, s.cfg.Now())
 	if !ok {
 		s.throttled++
 	}

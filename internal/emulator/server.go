@@ -1,5 +1,5 @@
 // Package emulator is a local, in-process stand-in for Huawei Cloud VOD's CDN
-// preheat API as reached through Huawei API Gateway: it verifies
+// preheat (and refresh, refresh.go) API as reached through Huawei API Gateway: it verifies
 // SDK-HMAC-SHA256 signatures, answers with the gateway's and VOD's error
 // bodies, simulates preheat progress on a controllable clock and can inject
 // faults (throttling, 5xx, HTML error pages, latency) so clients can be
@@ -127,6 +127,7 @@ type Server struct {
 	lock        lockout
 	preheats    map[string]int // times each URL was preheated (tasks.go)
 	script      AnswerScript   // how queries list URLs (answer_script.go)
+	refresh     refreshState   // refresh tasks and what they refreshed (refresh.go)
 }
 
 // New returns an emulator for cfg, filling defaults for zero fields.
@@ -244,7 +245,7 @@ func (s *Server) finish(rec RecordedRequest) {
 }
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
-	projectID, ok := matchRoute(r)
+	projectID, api, ok := matchRoute(r)
 	if !ok {
 		writeError(w, http.StatusNotFound, "APIGW.0101",
 			"The API does not exist or has not been published in the environment")
@@ -281,31 +282,46 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	if !s.admit(w, r.Method) {
+	if !s.admit(w, api) {
 		return
 	}
 
-	switch r.Method {
-	case http.MethodGet:
+	switch api {
+	case APIPreheatQuery:
 		s.handleQuery(w, r)
-	case http.MethodPost:
+	case APIPreheatCreate:
 		s.handleCreate(w, body)
+	case APIRefreshQuery:
+		s.handleRefreshQuery(w, r)
+	case APIRefreshCreate:
+		s.handleRefreshCreate(w, body)
 	}
 }
 
 // matchRoute accepts GET and POST on /v1.0/{project_id}/asset/preheating and
-// returns the project id. The gateway publishes APIs per method and path, so a
-// wrong method is "API does not exist" too.
-func matchRoute(r *http.Request) (string, bool) {
+// on /v1/{project_id}/asset/refresh, and returns the project id and the API
+// (one of the API* names). The gateway publishes APIs per method and path,
+// so a wrong method is "API does not exist" too.
+func matchRoute(r *http.Request) (projectID, api string, ok bool) {
 	if r.Method != http.MethodGet && r.Method != http.MethodPost {
-		return "", false
+		return "", "", false
 	}
 	parts := strings.Split(r.URL.Path, "/")
-	if len(parts) != 5 || parts[0] != "" || parts[1] != "v1.0" || parts[2] == "" ||
-		parts[3] != "asset" || parts[4] != "preheating" {
-		return "", false
+	if len(parts) != 5 || parts[0] != "" || parts[2] == "" || parts[3] != "asset" {
+		return "", "", false
 	}
-	return parts[2], true
+	create := r.Method == http.MethodPost
+	switch {
+	case parts[1] == "v1.0" && parts[4] == "preheating" && create:
+		return parts[2], APIPreheatCreate, true
+	case parts[1] == "v1.0" && parts[4] == "preheating":
+		return parts[2], APIPreheatQuery, true
+	case parts[1] == "v1" && parts[4] == "refresh" && create:
+		return parts[2], APIRefreshCreate, true
+	case parts[1] == "v1" && parts[4] == "refresh":
+		return parts[2], APIRefreshQuery, true
+	}
+	return "", "", false
 }
 
 func (s *Server) logf(format string, args ...any) {

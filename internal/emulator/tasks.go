@@ -40,15 +40,16 @@ type URLSeed struct {
 type task struct {
 	created time.Time
 	urls    []URLSeed
-	// preheat is, per simulated URL, how many times the emulator had
-	// preheated it when this task was stored (1 the first time).
-	preheat []int
+	// attempt is, per simulated URL, how many times the emulator had
+	// preheated (or, for a refresh task, refreshed) it when this task was
+	// stored (1 the first time).
+	attempt []int
 }
 
 // SeedTask registers (or replaces) a task under taskID, starting its clock
 // now. Its simulated URLs count as preheated once more (see URLSeed).
 func (s *Server) SeedTask(taskID string, urls []URLSeed) {
-	t := &task{created: s.cfg.Now(), urls: append([]URLSeed(nil), urls...), preheat: make([]int, len(urls))}
+	t := &task{created: s.cfg.Now(), urls: append([]URLSeed(nil), urls...), attempt: make([]int, len(urls))}
 	s.mu.Lock()
 	if s.preheats == nil {
 		s.preheats = map[string]int{}
@@ -56,7 +57,7 @@ func (s *Server) SeedTask(taskID string, urls []URLSeed) {
 	for i, u := range t.urls {
 		if u.Status == "" {
 			s.preheats[u.URL]++
-			t.preheat[i] = s.preheats[u.URL]
+			t.attempt[i] = s.preheats[u.URL]
 		}
 	}
 	s.tasks[taskID] = t
@@ -79,6 +80,7 @@ func (s *Server) CreateTask(assetID string, urls []string) string {
 	if assetID != "" {
 		urls = append(slices.Clone(urls), assetURLs(assetID)...)
 	}
+	s.notePreheats(urls)
 	seeds := make([]URLSeed, len(urls))
 	for i, u := range urls {
 		seeds[i] = URLSeed{URL: u}
@@ -142,7 +144,7 @@ func (s *Server) results(t *task) []URLSeed {
 		switch {
 		case s.cfg.ProcessingTime >= 0 && elapsed < ends:
 			out[i].Status = StatusProcessing
-		case failsThisTime(u.URL, t.preheat[i]):
+		case failsThisTime(u.URL, t.attempt[i]):
 			out[i].Status = StatusFailed
 		default:
 			out[i].Status = StatusSucceed
@@ -276,6 +278,11 @@ func (s *Server) handleQuery(w http.ResponseWriter, r *http.Request) {
 		writeIllegalField(w, "task_id")
 		return
 	}
+	s.writeResults(w, "preheating_results", t)
+}
+
+// writeResults answers a successful query of t, its URLs listed under key.
+func (s *Server) writeResults(w http.ResponseWriter, key string, t *task) {
 	s.mu.Lock()
 	status, script := s.queryStatus, s.script
 	s.mu.Unlock()
@@ -283,9 +290,7 @@ func (s *Server) handleQuery(w http.ResponseWriter, r *http.Request) {
 	for i := range results {
 		results[i].Status = s.wireStatus(results[i].Status)
 	}
-	writeJSON(w, status, struct {
-		PreheatingResults []wireResult `json:"preheating_results"`
-	}{results})
+	writeJSON(w, status, map[string][]wireResult{key: results})
 }
 
 func writeIllegalField(w http.ResponseWriter, field string) {

@@ -9,6 +9,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/action/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -34,6 +35,12 @@ type preheatAction struct {
 }
 
 type preheatActionModel struct {
+	taskActionModel
+	RefreshFirst types.Bool `tfsdk:"refresh_first"`
+}
+
+// taskActionModel is what vod_preheat and vod_refresh share.
+type taskActionModel struct {
 	AssetID           types.String         `tfsdk:"asset_id"`
 	AssetIDs          types.List           `tfsdk:"asset_ids"`
 	URLs              types.List           `tfsdk:"urls"`
@@ -87,33 +94,59 @@ func (a *preheatAction) Schema(_ context.Context, _ action.SchemaRequest, resp *
 				MarkdownDescription: retryFailedDoc,
 				Validators:          retryFailedValidators(),
 			},
-			"poll_interval": schema.StringAttribute{
+			"poll_interval": actionPollIntervalAttribute(pollIntervalDoc),
+			"timeout":       actionTimeoutAttribute(actionTimeoutDoc),
+			"refresh_first": schema.BoolAttribute{
 				Optional:            true,
-				CustomType:          timetypes.GoDurationType{},
-				MarkdownDescription: pollIntervalDoc,
-				Validators:          []validator.String{pollIntervalValidator{}},
-			},
-			"timeout": schema.StringAttribute{
-				Optional:   true,
-				CustomType: timetypes.GoDurationType{},
-				MarkdownDescription: fmt.Sprintf("Bounds creating the tasks and the wait, as a duration such as `\"10m\"`. Defaults to `%q`.",
-					vod.DurationText(defaultCreateTimeout)),
-				Validators: []validator.String{positiveDurationValidator{}},
+				MarkdownDescription: refreshFirstDoc,
 			},
 		},
 	}
 }
 
+// actionTimeoutDoc documents timeout on vod_preheat and vod_refresh.
+var actionTimeoutDoc = fmt.Sprintf("Bounds creating the tasks and the wait, as a duration such as `\"10m\"`. Defaults to `%q`.",
+	vod.DurationText(defaultCreateTimeout))
+
+// actionPollIntervalAttribute is poll_interval in an action's schema.
+func actionPollIntervalAttribute(description string) schema.StringAttribute {
+	return schema.StringAttribute{
+		Optional:            true,
+		CustomType:          timetypes.GoDurationType{},
+		MarkdownDescription: description,
+		Validators:          []validator.String{pollIntervalValidator{}},
+	}
+}
+
+// actionTimeoutAttribute is timeout in an action's schema.
+func actionTimeoutAttribute(description string) schema.StringAttribute {
+	return schema.StringAttribute{
+		Optional:            true,
+		CustomType:          timetypes.GoDurationType{},
+		MarkdownDescription: description,
+		Validators:          []validator.String{positiveDurationValidator{}},
+	}
+}
+
 func (a *preheatAction) ValidateConfig(ctx context.Context, req action.ValidateConfigRequest, resp *action.ValidateConfigResponse) {
-	checkBatchArguments(ctx, req.Config, true, &resp.Diagnostics)
-	checkFailWithoutWaiting(ctx, req.Config, &resp.Diagnostics)
-	checkRetryNeedsWaiting(ctx, req.Config, &resp.Diagnostics)
-	checkPollWithinTimeout(ctx, req.Config, path.Root("timeout"), defaultCreateTimeout, &resp.Diagnostics)
+	validateTaskAction(ctx, preheatKind, req, resp)
+	checkRefreshFirstNeedsWaiting(ctx, req.Config, &resp.Diagnostics)
 }
 
 // ModifyPlan refuses, at plan time, a provider without credentials.
 func (a *preheatAction) ModifyPlan(ctx context.Context, _ action.ModifyPlanRequest, resp *action.ModifyPlanResponse) {
 	checkCredentialsAtPlan(ctx, a.client, &resp.Diagnostics)
+}
+
+// validateTaskAction checks the configuration of vod_preheat or
+// vod_refresh, in the kind's words.
+func validateTaskAction(ctx context.Context, kind *taskKind, req action.ValidateConfigRequest, resp *action.ValidateConfigResponse) {
+	var diags diag.Diagnostics
+	checkBatchArguments(ctx, req.Config, true, &diags)
+	checkFailWithoutWaiting(ctx, req.Config, &diags)
+	checkRetryNeedsWaiting(ctx, req.Config, &diags)
+	checkPollWithinTimeout(ctx, req.Config, path.Root("timeout"), defaultCreateTimeout, &diags)
+	resp.Diagnostics.Append(kind.wordDiagnostics(diags)...)
 }
 
 func (a *preheatAction) Configure(_ context.Context, req action.ConfigureRequest, resp *action.ConfigureResponse) {
@@ -123,6 +156,12 @@ func (a *preheatAction) Configure(_ context.Context, req action.ConfigureRequest
 func (a *preheatAction) Invoke(ctx context.Context, req action.InvokeRequest, resp *action.InvokeResponse) {
 	var model preheatActionModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &model)...)
+	a.invoke(ctx, preheatKind, model.taskActionModel, model.RefreshFirst.ValueBool(), req, resp)
+}
+
+// invoke runs vod_preheat or vod_refresh, whose model the caller read:
+// one path for both kinds.
+func (a *preheatAction) invoke(ctx context.Context, kind *taskKind, model taskActionModel, refreshFirst bool, req action.InvokeRequest, resp *action.InvokeResponse) {
 	urls, assetIDs, _ := batchArguments(ctx, req.Config, true, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
@@ -132,7 +171,7 @@ func (a *preheatAction) Invoke(ctx context.Context, req action.InvokeRequest, re
 		reporting.Lock()
 		defer reporting.Unlock()
 		if resp.SendProgress != nil {
-			resp.SendProgress(action.InvokeProgressEvent{Message: message})
+			resp.SendProgress(action.InvokeProgressEvent{Message: kind.words(message)})
 		}
 	}
 	wait := model.WaitForCompletion.IsNull() || model.WaitForCompletion.ValueBool()
@@ -144,6 +183,8 @@ func (a *preheatAction) Invoke(ctx context.Context, req action.InvokeRequest, re
 		pollInterval:   pollInterval(model.PollInterval),
 		timeout:        durationOr(model.Timeout, defaultCreateTimeout),
 		timeoutSetting: "timeout",
+		kind:           kind,
+		refreshFirst:   refreshFirst,
 	}
 	progress := actionProgress{report: report, wait: wait, timeout: run.timeout}
 	run.progress = progress.update
@@ -181,10 +222,12 @@ type actionProgress struct {
 }
 
 func (p *actionProgress) update(progress vod.PreheatProgress) {
-	if progress.Tasks == 0 {
+	if progress.Tasks == 0 && progress.RefreshTasks == 0 {
 		return
 	}
-	if !p.createdSaid && progress.NotCreated == 0 && progress.Tasks > 0 {
+	// With refresh first, preheats are created as refreshes end: no moment
+	// has them all created before the wait.
+	if !p.createdSaid && progress.NotCreated == 0 && progress.Tasks > 0 && progress.RefreshTasks == 0 {
 		p.createdSaid = true
 		if p.wait {
 			what := "created preheat task; waiting for its URLs"
@@ -206,8 +249,11 @@ func actionProgressLine(p vod.PreheatProgress) string {
 	if other := p.Total - p.Succeed - p.Failed - p.Processing; other > 0 {
 		line += fmt.Sprintf(", %d in another status", other)
 	}
-	if p.Tasks > 1 || p.NotCreated > 0 {
+	if p.Tasks > 1 || p.NotCreated > 0 || p.RefreshTasks > 0 {
 		line += "; " + plural(p.Tasks, "task")
+		if p.RefreshTasks > 0 {
+			line += ", " + plural(p.RefreshTasks, "refresh task")
+		}
 		if p.NotCreated > 0 {
 			line += fmt.Sprintf(", %d not yet created", p.NotCreated)
 		}

@@ -32,13 +32,19 @@ var (
 // preheatResults is the computed part of a preheat, named and filled the
 // same way everywhere.
 type preheatResults struct {
-	PreheatingResults types.List  `tfsdk:"preheating_results"`
-	Total             types.Int64 `tfsdk:"total"`
-	Processing        types.Int64 `tfsdk:"processing"`
-	Succeed           types.Int64 `tfsdk:"succeed"`
-	Failed            types.Int64 `tfsdk:"failed"`
-	Completed         types.Bool  `tfsdk:"completed"`
-	AllSucceeded      types.Bool  `tfsdk:"all_succeeded"`
+	PreheatingResults types.List `tfsdk:"preheating_results"`
+	resultCounts
+}
+
+// resultCounts are the counts over the results, for preheats and
+// refreshes (refresh_result_data_source.go) alike.
+type resultCounts struct {
+	Total        types.Int64 `tfsdk:"total"`
+	Processing   types.Int64 `tfsdk:"processing"`
+	Succeed      types.Int64 `tfsdk:"succeed"`
+	Failed       types.Int64 `tfsdk:"failed"`
+	Completed    types.Bool  `tfsdk:"completed"`
+	AllSucceeded types.Bool  `tfsdk:"all_succeeded"`
 }
 
 // newPreheatResults translates one query of one task: each URL was sent once.
@@ -70,12 +76,14 @@ func resultsOf(results []vod.URLResult, counts vod.Counts, completed, allSucceed
 	diags.Append(d...)
 	return preheatResults{
 		PreheatingResults: list,
-		Total:             types.Int64Value(int64(counts.Total)),
-		Processing:        types.Int64Value(int64(counts.Processing)),
-		Succeed:           types.Int64Value(int64(counts.Succeed)),
-		Failed:            types.Int64Value(int64(counts.Failed)),
-		Completed:         types.BoolValue(completed),
-		AllSucceeded:      types.BoolValue(allSucceeded),
+		resultCounts: resultCounts{
+			Total:        types.Int64Value(int64(counts.Total)),
+			Processing:   types.Int64Value(int64(counts.Processing)),
+			Succeed:      types.Int64Value(int64(counts.Succeed)),
+			Failed:       types.Int64Value(int64(counts.Failed)),
+			Completed:    types.BoolValue(completed),
+			AllSucceeded: types.BoolValue(allSucceeded),
+		},
 	}, diags
 }
 

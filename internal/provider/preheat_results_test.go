@@ -78,7 +78,8 @@ func describe(a describedAttribute) string {
 }
 
 // TestOneResultsSchema checks that every data source and resource that has
-// preheating_results describes the results the same way.
+// results describes them the same way (vod_refresh_result's list is
+// refresh_results, of the same shape).
 func TestOneResultsSchema(t *testing.T) {
 	ctx := context.Background()
 	p := New("test")()
@@ -113,11 +114,14 @@ func TestOneResultsSchema(t *testing.T) {
 	}
 	checked := 0
 	for entry, attributes := range schemas {
-		if _, ok := attributes["preheating_results"]; !ok {
+		if _, ok := attributes["total"]; !ok {
 			continue
 		}
 		checked++
 		for _, name := range resultNames {
+			if name == "preheating_results" && entry == "data.vod_refresh_result" {
+				continue // a refresh task's results, checked below
+			}
 			a, ok := attributes[name]
 			if !ok {
 				t.Errorf("%s has no %s", entry, name)
@@ -127,8 +131,14 @@ func TestOneResultsSchema(t *testing.T) {
 				t.Errorf("%s.%s differs from vod_preheating_result's:\n got %s\nwant %s", entry, name, got, want[name])
 			}
 		}
+		// refresh_results, where there are any, have the same shape.
+		if a, ok := attributes["refresh_results"]; ok {
+			if got, want := a.GetType(), schemas["data.vod_preheating_result"]["preheating_results"].GetType(); !got.Equal(want) {
+				t.Errorf("%s.refresh_results is %s, want %s", entry, got, want)
+			}
+		}
 	}
-	if checked < 3 {
-		t.Errorf("checked %d entry points with preheating_results, want the data source and both resources", checked)
+	if checked < 4 {
+		t.Errorf("checked %d entry points with results, want both data sources and both resources", checked)
 	}
 }

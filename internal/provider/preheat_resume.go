@@ -82,8 +82,9 @@ func outcomeFromState(taskIDs []string, results []vod.URLResult, notSent []vod.T
 
 // resumeSettings are the planned settings a resume runs with.
 type resumeSettings struct {
-	wait        bool
-	retryFailed int
+	wait         bool
+	retryFailed  int
+	refreshFirst bool
 }
 
 // remainingWork is what a resume of o under s would do: what was not sent
@@ -175,8 +176,9 @@ func savedOutcome(ctx context.Context, state, plan attributeGetter, oneTask bool
 		taskIDs, results types.List
 		id               types.String
 		notSent          notSentState
-		wait             types.Bool
+		wait, refresh    types.Bool
 		retry            types.Int64
+		refreshes        refreshFirstState
 	)
 	diags.Append(state.GetAttribute(ctx, path.Root("task_ids"), &taskIDs)...)
 	diags.Append(state.GetAttribute(ctx, path.Root("id"), &id)...)
@@ -185,7 +187,10 @@ func savedOutcome(ctx context.Context, state, plan attributeGetter, oneTask bool
 	diags.Append(state.GetAttribute(ctx, path.Root("not_sent_asset_ids"), &notSent.NotSentAssetIDs)...)
 	diags.Append(plan.GetAttribute(ctx, path.Root("wait_for_completion"), &wait)...)
 	diags.Append(plan.GetAttribute(ctx, path.Root("retry_failed"), &retry)...)
-	if diags.HasError() || wait.IsUnknown() || retry.IsUnknown() {
+	diags.Append(plan.GetAttribute(ctx, path.Root("refresh_first"), &refresh)...)
+	diags.Append(state.GetAttribute(ctx, path.Root("refresh_task_ids"), &refreshes.RefreshTaskIDs)...)
+	diags.Append(state.GetAttribute(ctx, path.Root("refresh_results"), &refreshes.RefreshResults)...)
+	if diags.HasError() || wait.IsUnknown() || retry.IsUnknown() || refresh.IsUnknown() {
 		return vod.PreheatOutcome{}, resumeSettings{}, false
 	}
 	ids, d := stringList(ctx, taskIDs)
@@ -199,7 +204,10 @@ func savedOutcome(ctx context.Context, state, plan attributeGetter, oneTask bool
 		return vod.PreheatOutcome{}, resumeSettings{}, false
 	}
 	o := outcomeFromState(ids, preheatResults{PreheatingResults: results}.urlResults(), specs)
-	return o, resumeSettings{wait: wait.IsNull() || wait.ValueBool(), retryFailed: int(retry.ValueInt64())}, !diags.HasError()
+	o, d = refreshes.addTo(ctx, o)
+	diags.Append(d...)
+	settings := resumeSettings{wait: wait.IsNull() || wait.ValueBool(), retryFailed: int(retry.ValueInt64()), refreshFirst: refresh.ValueBool()}
+	return o, settings, !diags.HasError()
 }
 
 // resumeInUpdate runs the resume an update's plan proposed (planResume),
@@ -225,6 +233,7 @@ func (d providerData) resumeInUpdate(ctx context.Context, req resource.UpdateReq
 		timeout:        createTimeout,
 		timeoutSetting: "timeouts.create",
 		saved:          true,
+		refreshFirst:   settings.refreshFirst,
 	})
 	return outcome, append(diags, runDiags...), true
 }

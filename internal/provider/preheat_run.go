@@ -1,9 +1,10 @@
 package provider
 
-// The one create-and-wait path of vod_preheating_task, vod_preheating_batch
-// and the vod_preheat action (runPreheat, which calls vod.Client.Preheat or
-// Resume in internal/vod/preheat.go), the resources' journaled run around it
-// (runResourcePreheat), and the single-task wait of the data source.
+// The one create-and-wait path of vod_preheating_task, vod_preheating_batch,
+// the vod_preheat and vod_refresh actions (runPreheat, which calls
+// vod.Client.Preheat, RefreshCDN or Resume in internal/vod/preheat.go), the
+// resources' journaled run around it (runResourcePreheat), and the
+// single-task wait of the data sources.
 
 import (
 	"context"
@@ -38,19 +39,19 @@ func durationOr(v timetypes.GoDuration, fallback time.Duration) time.Duration {
 	return fallback
 }
 
-// waitForPreheat polls the task until it is complete, ctx ends or a query
-// fails for good (the data source's wait). A changed summary is logged at
-// INFO, so that TF_LOG_PROVIDER=INFO shows a long wait; each answered poll
-// is passed to progress when it is not nil.
-func waitForPreheat(ctx context.Context, client *vod.Client, taskID string, interval time.Duration, progress func(vod.Task)) (vod.Task, error) {
+// waitForTask polls a task of kind until it is complete, ctx ends or a
+// query fails for good (the data sources' wait). A changed summary is
+// logged at INFO, so that TF_LOG_PROVIDER=INFO shows a long wait; each
+// answered poll is passed to progress when it is not nil.
+func waitForTask(ctx context.Context, kind *taskKind, client *vod.Client, taskID string, interval time.Duration, progress func(vod.Task)) (vod.Task, error) {
 	last := ""
 	task, err := vod.Wait(ctx, taskID, interval, func(ctx context.Context) (vod.Task, error) {
-		task, err := client.QueryPreheating(ctx, taskID)
+		task, err := kind.query(ctx, client, taskID)
 		if err == nil {
 			// One line when the progress changes, not one per poll.
 			if summary := task.Summary(); summary != last {
 				last = summary
-				tflog.Info(ctx, "Preheat task "+taskID+" progress: "+summary)
+				tflog.Info(ctx, upperFirst(kind.noun)+" task "+taskID+" progress: "+summary)
 			}
 			if progress != nil {
 				progress(task)
@@ -96,6 +97,10 @@ type preheatRun struct {
 	resumedBy string
 	// onTaskCreated, when set, is told each task the moment it is created.
 	onTaskCreated func(vod.CreatedTask)
+	// kind is preheat (nil) or refresh.
+	kind *taskKind
+	// refreshFirst refreshes each URL and asset before its preheat (refresh_first.go).
+	refreshFirst bool
 }
 
 // runPreheat creates the tasks, waits if asked, and describes what went
@@ -103,9 +108,14 @@ type preheatRun struct {
 // error: a resource saves it in state before adding diags, so that the
 // resource is tainted and no task is lost.
 func runPreheat(ctx context.Context, client *vod.Client, run preheatRun) (vod.PreheatOutcome, diag.Diagnostics) {
+	outcome, diags := runTasks(ctx, client, run)
+	return outcome, run.kind.wordDiagnostics(diags)
+}
+
+func runTasks(ctx context.Context, client *vod.Client, run preheatRun) (vod.PreheatOutcome, diag.Diagnostics) {
 	ctx, cancel := context.WithTimeout(ctx, run.timeout)
 	defer cancel()
-	logger := progressLogger{next: run.progress}
+	logger := progressLogger{next: run.progress, noun: kindOr(run.kind).noun}
 	req := vod.PreheatRequest{
 		Tasks:         run.tasks,
 		RetryFailed:   run.retryFailed,
@@ -113,13 +123,14 @@ func runPreheat(ctx context.Context, client *vod.Client, run preheatRun) (vod.Pr
 		PollInterval:  run.pollInterval,
 		Progress:      func(p vod.PreheatProgress) { logger.report(ctx, p) },
 		OnTaskCreated: run.onTaskCreated,
+		RefreshFirst:  run.refreshFirst,
 	}
 	var outcome vod.PreheatOutcome
 	var err error
 	if run.from != nil {
 		outcome, err = client.Resume(ctx, *run.from, req)
 	} else {
-		outcome, err = client.Preheat(ctx, req)
+		outcome, err = kindOr(run.kind).run(ctx, client, req)
 	}
 	var diags diag.Diagnostics
 	if err != nil {
@@ -128,6 +139,7 @@ func runPreheat(ctx context.Context, client *vod.Client, run preheatRun) (vod.Pr
 	}
 	if run.wait && run.failOnFailed {
 		if failure, failed := failedURLsDiagnostic(outcome.Counts(), outcome.FailedURLs(failedURLsShown), outcome.TaskIDs); failed {
+			failure = withRefreshFailures(failure, outcome)
 			if run.saved {
 				failure = diag.NewErrorDiagnostic(failure.Summary(), failure.Detail()+keptInStateNote(outcome.TaskIDs, run.resumedBy == resumedByUpdate))
 			}
@@ -150,6 +162,7 @@ func runPreheat(ctx context.Context, client *vod.Client, run preheatRun) (vod.Pr
 // progressLogger writes one INFO line each time the summary changes, not
 // on every poll, and passes the change on.
 type progressLogger struct {
+	noun string // "preheat" or "refresh"
 	last string
 	next func(vod.PreheatProgress)
 }
@@ -160,7 +173,7 @@ func (l *progressLogger) report(ctx context.Context, p vod.PreheatProgress) {
 		return
 	}
 	l.last = line
-	tflog.Info(ctx, "Preheat progress: "+line)
+	tflog.Info(ctx, upperFirst(l.noun)+" progress: "+line)
 	if l.next != nil {
 		l.next(p)
 	}

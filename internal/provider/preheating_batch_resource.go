@@ -44,6 +44,7 @@ type preheatingBatchModel struct {
 	TaskIDs types.List   `tfsdk:"task_ids"`
 	preheatResults
 	notSentState
+	refreshFirstState
 }
 
 // batchIdentity identifies a batch by its id, the comma-separated task IDs.
@@ -116,6 +117,10 @@ func (r *preheatingBatchResource) Schema(ctx context.Context, _ resource.SchemaR
 			"all_succeeded":      resultFlagAttribute(resultDocs.AllSucceeded),
 			"not_sent_urls":      computedListAttribute(notSentURLsDoc),
 			"not_sent_asset_ids": computedListAttribute(notSentAssetIDsDoc),
+			"refresh_first": refreshFirstAttribute(refreshFirstDoc + " Changing it later starts no preheat. " +
+				"OpenTofu has no actions: this is how its users refresh."),
+			"refresh_task_ids": computedListAttribute("With `refresh_first`, every refresh task created, in order, retries included; empty otherwise."),
+			"refresh_results":  urlResultsAttribute(refreshFirstResultsDocs),
 		},
 	}
 }
@@ -126,6 +131,7 @@ func (r *preheatingBatchResource) ValidateConfig(ctx context.Context, req resour
 	checkRetryNeedsWaiting(ctx, req.Config, &resp.Diagnostics)
 	checkTimeoutsAboveZero(ctx, req.Config, &resp.Diagnostics)
 	checkPollWithinTimeout(ctx, req.Config, path.Root("timeouts").AtName("create"), defaultCreateTimeout, &resp.Diagnostics)
+	checkRefreshFirstNeedsWaiting(ctx, req.Config, &resp.Diagnostics)
 }
 
 // ModifyPlan requires urls or asset_ids when the plan creates a batch (see
@@ -169,6 +175,7 @@ func (r *preheatingBatchResource) Create(ctx context.Context, req resource.Creat
 		timeout:        createTimeout,
 		timeoutSetting: "timeouts.create",
 		saved:          true,
+		refreshFirst:   model.RefreshFirst.ValueBool(),
 	})
 	if len(outcome.TaskIDs) == 0 {
 		resp.Diagnostics.Append(runDiags...)
@@ -201,6 +208,7 @@ func (r *preheatingBatchResource) save(ctx context.Context, model *preheatingBat
 	diags.Append(d...)
 	model.notSentState, d = newNotSentState(ctx, outcome.NotSent)
 	diags.Append(d...)
+	diags.Append(model.setRefreshes(ctx, outcome)...)
 	diags.Append(state.Set(ctx, model)...)
 	return diags
 }
@@ -316,6 +324,7 @@ func (r *preheatingBatchResource) ImportState(ctx context.Context, req resource.
 		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(name), true)...)
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("retry_failed"), int64(0))...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("refresh_first"), false)...)
 	resp.Diagnostics.Append(resp.Identity.Set(ctx, batchIdentity{ID: types.StringValue(id)})...)
 	resp.Diagnostics.Append(markImported(ctx, resp.Private, "urls", "asset_ids", "triggers")...)
 	resp.Diagnostics.Append(recordScope(ctx, resp.Private, r.scope)...)

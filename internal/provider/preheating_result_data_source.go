@@ -12,8 +12,10 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/vodprovider/terraform-provider-vod/internal/vod"
@@ -36,15 +38,21 @@ type preheatingResultDataSource struct {
 }
 
 type preheatingResultModel struct {
+	taskResultArguments
+	TaskIDs types.List `tfsdk:"task_ids"`
+	preheatResults
+}
+
+// taskResultArguments are the arguments of a data source that reads one
+// task by its ID, preheat or refresh (refresh_result_data_source.go).
+type taskResultArguments struct {
 	TaskID            types.String         `tfsdk:"task_id"`
-	TaskIDs           types.List           `tfsdk:"task_ids"`
 	WaitForCompletion types.Bool           `tfsdk:"wait_for_completion"`
 	PollInterval      timetypes.GoDuration `tfsdk:"poll_interval"`
 	FailOnFailed      types.Bool           `tfsdk:"fail_on_failed"`
 	Timeouts          timeouts.Value       `tfsdk:"timeouts"`
 
 	ID types.String `tfsdk:"id"`
-	preheatResults
 }
 
 func (d *preheatingResultDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -108,11 +116,17 @@ func (d *preheatingResultDataSource) Schema(ctx context.Context, _ datasource.Sc
 // ValidateConfig refuses, before any request, a read timeout of zero or
 // less and a poll_interval its wait could not outlast.
 func (d *preheatingResultDataSource) ValidateConfig(ctx context.Context, req datasource.ValidateConfigRequest, resp *datasource.ValidateConfigResponse) {
-	checkTimeoutsAboveZero(ctx, req.Config, &resp.Diagnostics)
+	validateReadTimes(ctx, req.Config, &resp.Diagnostics)
+}
+
+// validateReadTimes is the ValidateConfig of a data source that reads
+// tasks: timeouts.read above zero, and poll_interval within it when it waits.
+func validateReadTimes(ctx context.Context, config tfsdk.Config, diags *diag.Diagnostics) {
+	checkTimeoutsAboveZero(ctx, config, diags)
 	var wait types.Bool
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("wait_for_completion"), &wait)...)
+	diags.Append(config.GetAttribute(ctx, path.Root("wait_for_completion"), &wait)...)
 	if wait.ValueBool() {
-		checkPollWithinTimeout(ctx, req.Config, path.Root("timeouts").AtName("read"), defaultReadTimeout, &resp.Diagnostics)
+		checkPollWithinTimeout(ctx, config, path.Root("timeouts").AtName("read"), defaultReadTimeout, diags)
 	}
 }
 
@@ -126,38 +140,15 @@ func (d *preheatingResultDataSource) Read(ctx context.Context, req datasource.Re
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	readTimeout, diags := model.Timeouts.Read(ctx, defaultReadTimeout)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, readTimeout)
-	defer cancel()
-
 	if !model.TaskIDs.IsNull() {
-		d.readMany(ctx, model, readTimeout, resp)
+		d.readMany(ctx, model, resp)
 		return
 	}
-	taskID := model.TaskID.ValueString()
-	var task vod.Task
-	var err error
-	if model.WaitForCompletion.ValueBool() {
-		task, err = waitForPreheat(ctx, d.client, taskID, pollInterval(model.PollInterval), nil)
-	} else {
-		task, err = d.client.QueryPreheating(ctx, taskID)
-	}
-	if err != nil {
-		summary, detail := describeWaitError(ctx.Err(), err, tasksLabel([]string{taskID}), readTimeout, "timeouts.read")
-		resp.Diagnostics.AddError(summary, detail)
+	task, ok := readTaskResult(ctx, preheatKind, d.client, &model.taskResultArguments, &resp.Diagnostics)
+	if !ok {
 		return
 	}
-	if model.FailOnFailed.ValueBool() {
-		if failure, failed := failedPreheatDiagnostic(task); failed {
-			resp.Diagnostics.Append(failure)
-			return
-		}
-	}
-	model.ID = types.StringValue(task.ID)
+	var diags diag.Diagnostics
 	model.preheatResults, diags = newPreheatResults(task)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
@@ -168,7 +159,14 @@ func (d *preheatingResultDataSource) Read(ctx context.Context, req datasource.Re
 
 // readMany reads, and waits for, several tasks at once through the one
 // wait loop (a resume that has nothing to send).
-func (d *preheatingResultDataSource) readMany(ctx context.Context, model preheatingResultModel, readTimeout time.Duration, resp *datasource.ReadResponse) {
+func (d *preheatingResultDataSource) readMany(ctx context.Context, model preheatingResultModel, resp *datasource.ReadResponse) {
+	readTimeout, diags := model.Timeouts.Read(ctx, defaultReadTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, readTimeout)
+	defer cancel()
 	listed, diags := stringList(ctx, model.TaskIDs)
 	resp.Diagnostics.Append(diags...)
 	var taskIDs []string
@@ -205,4 +203,39 @@ func (d *preheatingResultDataSource) readMany(ctx context.Context, model preheat
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &model)...)
+}
+
+// readTaskResult reads the task args name, waiting when asked, and sets
+// args.ID; it reports, in kind's words, a read that failed or, with
+// fail_on_failed, a failed URL, and then returns false.
+func readTaskResult(ctx context.Context, kind *taskKind, client *vod.Client, args *taskResultArguments, diags *diag.Diagnostics) (vod.Task, bool) {
+	readTimeout, d := args.Timeouts.Read(ctx, defaultReadTimeout)
+	diags.Append(d...)
+	if diags.HasError() {
+		return vod.Task{}, false
+	}
+	ctx, cancel := context.WithTimeout(ctx, readTimeout)
+	defer cancel()
+
+	taskID := args.TaskID.ValueString()
+	var task vod.Task
+	var err error
+	if args.WaitForCompletion.ValueBool() {
+		task, err = waitForTask(ctx, kind, client, taskID, pollInterval(args.PollInterval), nil)
+	} else {
+		task, err = kind.query(ctx, client, taskID)
+	}
+	if err != nil {
+		summary, detail := describeWaitError(ctx.Err(), err, tasksLabel([]string{taskID}), readTimeout, "timeouts.read")
+		diags.AddError(kind.words(summary), kind.words(detail))
+		return task, false
+	}
+	if args.FailOnFailed.ValueBool() {
+		if failure, failed := failedPreheatDiagnostic(task); failed {
+			diags.Append(kind.wordDiagnostics(diag.Diagnostics{failure})...)
+			return task, false
+		}
+	}
+	args.ID = types.StringValue(task.ID)
+	return task, true
 }

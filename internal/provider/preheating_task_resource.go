@@ -55,6 +55,7 @@ type preheatingTaskModel struct {
 	TaskIDs types.List   `tfsdk:"task_ids"`
 	preheatResults
 	notSentState
+	refreshFirstState
 }
 
 // taskIdentity identifies a task across imports and state moves.
@@ -129,6 +130,10 @@ func (r *preheatingTaskResource) Schema(ctx context.Context, _ resource.SchemaRe
 			"all_succeeded":      resultFlagAttribute(resultDocs.AllSucceeded),
 			"not_sent_urls":      computedListAttribute(notSentURLsDoc),
 			"not_sent_asset_ids": computedListAttribute(notSentAssetIDsDoc),
+			"refresh_first": refreshFirstAttribute(refreshFirstDoc + " Changing it later starts no preheat. " +
+				"OpenTofu has no actions: this is how its users refresh."),
+			"refresh_task_ids": computedListAttribute("With `refresh_first`, every refresh task created, in order, retries included; empty otherwise."),
+			"refresh_results":  urlResultsAttribute(refreshFirstResultsDocs),
 		},
 	}
 }
@@ -151,6 +156,7 @@ func (r *preheatingTaskResource) ValidateConfig(ctx context.Context, req resourc
 	checkTimeoutsAboveZero(ctx, req.Config, &resp.Diagnostics)
 	checkPollWithinTimeout(ctx, req.Config, path.Root("timeouts").AtName("create"), defaultCreateTimeout, &resp.Diagnostics)
 	checkRetryNeedsWaiting(ctx, req.Config, &resp.Diagnostics)
+	checkRefreshFirstNeedsWaiting(ctx, req.Config, &resp.Diagnostics)
 }
 
 func (r *preheatingTaskResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
@@ -181,6 +187,7 @@ func (r *preheatingTaskResource) Create(ctx context.Context, req resource.Create
 		timeout:        createTimeout,
 		timeoutSetting: "timeouts.create",
 		saved:          true,
+		refreshFirst:   model.RefreshFirst.ValueBool(),
 	}
 	outcome, runDiags := r.runResourcePreheat(ctx, key, nil, run)
 	if len(outcome.TaskIDs) == 0 {
@@ -260,6 +267,7 @@ func (r *preheatingTaskResource) save(ctx context.Context, model *preheatingTask
 	diags.Append(d...)
 	model.notSentState, d = newNotSentState(ctx, outcome.NotSent)
 	diags.Append(d...)
+	diags.Append(model.setRefreshes(ctx, outcome)...)
 	if model.RetryFailed.IsNull() || model.RetryFailed.IsUnknown() {
 		model.RetryFailed = types.Int64Value(0) // a state written before retry_failed existed
 	}
@@ -348,7 +356,8 @@ func (r *preheatingTaskResource) ImportState(ctx context.Context, req resource.I
 	if checkImportedTaskID(ctx, taskID, &resp.Diagnostics); resp.Diagnostics.HasError() {
 		return
 	}
-	for name, value := range map[string]any{"id": taskID, "task_id": taskID, "task_ids": []string{taskID}, "wait_for_completion": true, "fail_on_failed": true, "retry_failed": int64(0)} {
+	for name, value := range map[string]any{"id": taskID, "task_id": taskID, "task_ids": []string{taskID}, "wait_for_completion": true,
+		"fail_on_failed": true, "retry_failed": int64(0), "refresh_first": false} {
 		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(name), value)...)
 	}
 	resp.Diagnostics.Append(resp.Identity.Set(ctx, taskIdentity{TaskID: types.StringValue(taskID)})...)

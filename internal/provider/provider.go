@@ -226,12 +226,12 @@ func (p *VodProvider) Configure(ctx context.Context, req provider.ConfigureReque
 
 // Actions are available to Terraform 1.14 and newer.
 func (p *VodProvider) Actions(context.Context) []func() action.Action {
-	return []func() action.Action{NewPreheatAction}
+	return []func() action.Action{NewPreheatAction, NewRefreshAction}
 }
 
 // DataSources lists the data sources.
 func (p *VodProvider) DataSources(context.Context) []func() datasource.DataSource {
-	return []func() datasource.DataSource{NewPreheatingResultDataSource}
+	return []func() datasource.DataSource{NewPreheatingResultDataSource, NewRefreshResultDataSource}
 }
 
 // Resources lists the resources.

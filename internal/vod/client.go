@@ -207,18 +207,29 @@ func (c *Client) CreatePreheating(ctx context.Context, assetID string, urls []st
 	if len(urls) > 0 {
 		body.Urls = &urls
 	}
-	var taskID string
-	// Creating is not idempotent: it is sent again only when it never
-	// reached VOD (retry.go).
-	err := c.send(ctx, preheatCreate, func(api *vodsdk.VodClient) error {
+	return c.createTask(ctx, preheatCreate, func(api *vodsdk.VodClient) (*string, error) {
 		resp, err := api.CreatePreheatingAsset(&model.CreatePreheatingAssetRequest{Body: body})
+		if err != nil {
+			return nil, err
+		}
+		return resp.TaskId, nil
+	})
+}
+
+// createTask sends a create of API a and returns the task_id its answer
+// carries. Creating is not idempotent: it is sent again only when it never
+// reached VOD (retry.go).
+func (c *Client) createTask(ctx context.Context, a api, send func(*vodsdk.VodClient) (taskID *string, err error)) (string, error) {
+	var taskID string
+	err := c.send(ctx, a, func(api *vodsdk.VodClient) error {
+		id, err := send(api)
 		if err != nil {
 			return err
 		}
-		if resp.TaskId == nil || *resp.TaskId == "" {
+		if id == nil || *id == "" {
 			return missingFieldError("task_id")
 		}
-		taskID = *resp.TaskId
+		taskID = *id
 		return nil
 	})
 	return taskID, err

@@ -66,6 +66,9 @@ const clockSkewShown = time.Minute
 // the status alone would blame IAM for them. The status decides only when
 // the code is one this client does not know.
 func (e *APIError) hint() string {
+	if hint := e.refreshHint(); hint != "" { // refresh_task.go
+		return hint
+	}
 	if hint := e.hintByCode(); hint != "" {
 		return hint
 	}

@@ -17,6 +17,8 @@ type api int
 const (
 	preheatCreate api = iota
 	preheatQuery
+	refreshCreate // refresh_task.go
+	refreshQuery
 	apiCount
 )
 
@@ -33,6 +35,8 @@ var apiTraits = [apiCount]struct {
 }{
 	preheatCreate: {name: "create"},
 	preheatQuery:  {name: "query", idempotent: true, spread: true},
+	refreshCreate: {name: "refresh create"},
+	refreshQuery:  {name: "refresh query", idempotent: true, spread: true},
 }
 
 func (a api) String() string { return apiTraits[a].name }

@@ -52,6 +52,9 @@ type PreheatRequest struct {
 	// somewhere a later run finds it even if this process is killed. It may
 	// run in another goroutine than Progress.
 	OnTaskCreated func(CreatedTask)
+	// RefreshFirst refreshes every URL and asset before preheating it
+	// (refresh_first.go); it needs Wait.
+	RefreshFirst bool
 }
 
 // CreatedTask is one task a preheat created: what it sent, and in which
@@ -62,19 +65,22 @@ type CreatedTask struct {
 	Round  int      `json:"round,omitempty"`
 }
 
-func (r PreheatRequest) check() error {
+func (r PreheatRequest) check(noun string) error {
 	if len(r.Tasks) == 0 {
-		return errors.New("nothing to preheat: no URLs and no asset IDs")
+		return fmt.Errorf("nothing to %s: no URLs and no asset IDs", noun)
 	}
 	if r.RetryFailed < 0 {
 		return fmt.Errorf("retry_failed must be zero or more, got %d", r.RetryFailed)
 	}
+	if r.RefreshFirst && !r.Wait {
+		return errors.New("refresh first needs the wait: a preheat is sent only once its refresh has ended")
+	}
 	for i, s := range r.Tasks {
 		switch {
 		case s.AssetID == "" && len(s.URLs) == 0:
-			return fmt.Errorf("preheat task %d needs an asset ID or at least one URL", i+1)
+			return fmt.Errorf("%s task %d needs an asset ID or at least one URL", noun, i+1)
 		case len(s.URLs) > MaxURLsPerTask:
-			return fmt.Errorf("preheat task %d has %d URLs; a task takes at most %d", i+1, len(s.URLs), MaxURLsPerTask)
+			return fmt.Errorf("%s task %d has %d URLs; a task takes at most %d", noun, i+1, len(s.URLs), MaxURLsPerTask)
 		}
 	}
 	return nil
@@ -95,12 +101,17 @@ func (c *Client) Preheat(ctx context.Context, req PreheatRequest) (PreheatOutcom
 }
 
 func (c *Client) preheat(ctx context.Context, req PreheatRequest, clk clock) (PreheatOutcome, error) {
-	if err := req.check(); err != nil {
+	return c.runTasks(ctx, req, preheatAPI{c}, clk)
+}
+
+// runTasks is the many-task flow of Preheat, over the tasks of api.
+func (c *Client) runTasks(ctx context.Context, req PreheatRequest, api taskAPI, clk clock) (PreheatOutcome, error) {
+	if err := req.check(api.noun()); err != nil {
 		return PreheatOutcome{}, err
 	}
-	r := &preheatRun{c: c, req: req, round: map[string]int{}, sent: map[string][]string{}}
+	r := newRun(c, api, req)
 	for _, s := range req.Tasks {
-		r.queue = append(r.queue, queuedSpec{spec: s})
+		r.queue = append(r.queue, queuedSpec{spec: s, refresh: req.RefreshFirst})
 	}
 	r.report()
 	if !req.Wait {
@@ -114,20 +125,37 @@ type queuedSpec struct {
 	spec  TaskSpec
 	round int   // 0 for the request's own specs, n for the nth retry
 	retry []int // a retry's entries in Results, one per URL of spec
+	// refresh makes this spec a refresh task whose end releases the
+	// preheat of its URLs (refresh_first.go).
+	refresh bool
+}
+
+// newRun is the state of a run of req over api, with nothing queued yet.
+func newRun(c *Client, api taskAPI, req PreheatRequest) *preheatRun {
+	r := &preheatRun{c: c, api: api, req: req, round: map[string]int{}, sent: map[string][]string{}, retried: map[string]bool{}}
+	if req.RefreshFirst {
+		r.refresh, r.isRefresh, r.refreshSpec = refreshAPI{c}, map[string]bool{}, map[string]TaskSpec{}
+	}
+	return r
 }
 
 // preheatRun is one Preheat's state. Only the goroutine running the wait
 // loop touches it; the creator goroutine hands results back as events.
 type preheatRun struct {
-	c         *Client
-	req       PreheatRequest
-	out       PreheatOutcome
-	queue     []queuedSpec
-	inFlight  *queuedSpec
-	round     map[string]int      // task ID → its round
-	sent      map[string][]string // task ID → the URLs it was created with
-	retried   map[string]bool
-	createErr error
+	c           *Client
+	api         taskAPI
+	refresh     taskAPI             // with RefreshFirst: refresh tasks, see isRefresh
+	isRefresh   map[string]bool     // task ID → it is a refresh task
+	refreshSpec map[string]TaskSpec // refresh task ID → what it refreshed
+	follow      []string            // every task ID the wait follows, in creation order
+	req         PreheatRequest
+	out         PreheatOutcome
+	queue       []queuedSpec
+	inFlight    *queuedSpec
+	round       map[string]int      // task ID → its round
+	sent        map[string][]string // task ID → the URLs it was created with
+	retried     map[string]bool
+	createErr   error
 
 	last     PreheatProgress
 	reported bool
@@ -138,7 +166,7 @@ func (r *preheatRun) createThenLook(ctx context.Context) (PreheatOutcome, error)
 	for len(r.queue) > 0 {
 		q := r.queue[0]
 		r.queue = r.queue[1:]
-		taskID, err := r.c.CreatePreheating(ctx, q.spec.AssetID, q.spec.URLs)
+		taskID, err := r.api.createTask(ctx, q.spec)
 		if err != nil {
 			r.createErr = err
 			r.queue = append([]queuedSpec{q}, r.queue...)
@@ -151,9 +179,9 @@ func (r *preheatRun) createThenLook(ctx context.Context) (PreheatOutcome, error)
 		if r.out.taskDone(id) {
 			continue // a resumed outcome's finished task
 		}
-		task, err := r.c.lookOnce(ctx, id)
+		task, err := lookOnce(ctx, r.api, id)
 		if err != nil {
-			r.out.Warnings = append(r.out.Warnings, fmt.Errorf("querying preheat task %s once after creating it: %w", id, err))
+			r.out.Warnings = append(r.out.Warnings, fmt.Errorf("querying %s task %s once after creating it: %w", r.api.noun(), id, err))
 			continue
 		}
 		task.ID = id
@@ -170,10 +198,10 @@ func (r *preheatRun) createThenLook(ctx context.Context) (PreheatOutcome, error)
 const bestEffortLook = 5 * time.Second
 
 // lookOnce is that look: it has its own deadline, never the create's.
-func (c *Client) lookOnce(ctx context.Context, taskID string) (Task, error) {
+func lookOnce(ctx context.Context, api taskAPI, taskID string) (Task, error) {
 	ctx, cancel := context.WithTimeout(ctx, bestEffortLook)
 	defer cancel()
-	return c.QueryPreheating(ctx, taskID)
+	return api.queryTask(ctx, taskID)
 }
 
 // createAndWait runs the creates in a goroutine of their own, one at a
@@ -183,14 +211,14 @@ func (r *preheatRun) createAndWait(ctx context.Context, clk clock) (PreheatOutco
 	events := make(chan func() error, 1)
 	go func() {
 		for q := range specs {
-			taskID, err := r.c.CreatePreheating(ctx, q.spec.AssetID, q.spec.URLs)
-			if err == nil {
+			taskID, err := r.apiFor(q).createTask(ctx, q.spec)
+			if err == nil && !q.refresh {
 				r.tell(q, taskID) // at once, not when the wait loop gets to the event
 			}
 			events <- func() error { return r.createDone(q, taskID, err) }
 		}
 	}()
-	w := newWaiter(clk, r.req.PollInterval, r.c.QueryPreheating)
+	w := newWaiter(clk, r.req.PollInterval, r.queryTask)
 	w.project = r.c.knownProjectID
 	if r.retried == nil {
 		r.retried = map[string]bool{}
@@ -200,13 +228,13 @@ func (r *preheatRun) createAndWait(ctx context.Context, clk clock) (PreheatOutco
 		events:  events,
 		pending: func() bool { return r.inFlight != nil || (len(r.queue) > 0 && r.createErr == nil) },
 		step: func() {
-			for ; added < len(r.out.TaskIDs); added++ {
-				id := r.out.TaskIDs[added]
-				if r.out.taskDone(id) {
+			for ; added < len(r.follow); added++ {
+				id := r.follow[added]
+				if r.out.taskDone(id) && !r.isRefresh[id] {
 					continue // a resumed outcome's finished task is not polled again
 				}
-				w.add(id).sent = r.sent[id]
-				w.reached = true // the endpoint answered the create
+				w.add(id).sent = r.sent[id] // none for a refresh task: the URLs it lists count
+				w.reached = true            // the endpoint answered the create
 			}
 			if r.inFlight == nil && len(r.queue) > 0 && r.createErr == nil && ctx.Err() == nil {
 				q := r.queue[0]
@@ -253,6 +281,11 @@ func (r *preheatRun) tell(q queuedSpec, taskID string) {
 
 // created records a new task and its URLs.
 func (r *preheatRun) created(q queuedSpec, taskID string) {
+	r.follow = append(r.follow, taskID)
+	if q.refresh {
+		r.refreshCreated(q, taskID)
+		return
+	}
 	r.out.TaskIDs = append(r.out.TaskIDs, taskID)
 	r.out.Tasks = append(r.out.Tasks, Task{ID: taskID})
 	r.round[taskID] = q.round
@@ -274,6 +307,11 @@ func (r *preheatRun) created(q queuedSpec, taskID string) {
 // answered merges a task's answer and, once it has ended, queues its
 // failed URLs again while rounds are left.
 func (r *preheatRun) answered(t *waitTask) {
+	if r.isRefresh[t.id] {
+		r.refreshAnswered(t)
+		r.report()
+		return
+	}
 	if sent := r.sent[t.id]; t.done && len(t.last.Unlisted(sent)) > 0 {
 		if r.out.ListedInstead == nil {
 			r.out.ListedInstead = map[string][]string{}
@@ -352,7 +390,7 @@ func (r *preheatRun) finish(waitErr error) (PreheatOutcome, error) {
 	if cause == nil {
 		return r.out, nil
 	}
-	perr := &PreheatError{Phase: "wait", Created: len(r.out.TaskIDs), URLsCovered: len(r.out.Results), NotSent: r.out.NotSent, Cause: cause}
+	perr := &PreheatError{Noun: r.api.noun(), Phase: "wait", Created: len(r.out.TaskIDs), URLsCovered: len(r.out.Results), NotSent: r.out.NotSent, Cause: cause}
 	if len(r.out.NotSent) > 0 {
 		perr.Phase = "create"
 	}

@@ -11,6 +11,7 @@ import (
 // every task created; Cause is the create's error unchanged, or the wait's
 // *WaitError.
 type PreheatError struct {
+	Noun        string // the tasks' kind: "preheat" (also when empty) or "refresh"
 	Phase       string // "create" (some specs not sent) or "wait"
 	Created     int    // tasks created
 	URLsCovered int    // URLs in the created tasks, as far as known
@@ -22,7 +23,11 @@ type PreheatError struct {
 
 func (e *PreheatError) Error() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s created covering %s", plural(e.Created, "preheat task"), plural(e.URLsCovered, "URL"))
+	noun := e.Noun
+	if noun == "" {
+		noun = "preheat"
+	}
+	fmt.Fprintf(&b, "%s created covering %s", plural(e.Created, noun+" task"), plural(e.URLsCovered, "URL"))
 	if e.AssetsUnlisted > 0 {
 		fmt.Fprintf(&b, " (and %s not listed yet)", plural(e.AssetsUnlisted, "asset's URLs"))
 	}

@@ -14,8 +14,15 @@ type URLResult struct {
 	Status string
 	// TaskID is the task that gave Status: the last one the URL was sent in.
 	TaskID string
-	// Attempts counts the tasks the URL was sent in (1, or more after retries).
+	// Attempts counts the tasks the URL was sent in (1, or more after
+	// retries; 0 while it waits for its refresh).
 	Attempts int
+	// With refresh first: Refresh is the URL's latest refresh status as the
+	// API sent it for RefreshTaskID, the last refresh task it was sent in.
+	Refresh       string
+	RefreshTaskID string
+	// RefreshAttempts counts the refresh tasks the URL was sent in.
+	RefreshAttempts int
 }
 
 // PreheatOutcome is what a preheat created and last saw. It is everything a
@@ -40,6 +47,9 @@ type PreheatOutcome struct {
 	// Warnings are problems that did not stop the preheat, e.g. a failed
 	// best-effort query when the request did not wait.
 	Warnings []error
+	// RefreshTaskIDs is every refresh task created (refresh first), in
+	// creation order, retries included.
+	RefreshTaskIDs []string
 }
 
 // Counts tallies the URLs by their latest status. A URL not answered yet
@@ -134,7 +144,8 @@ func (o PreheatOutcome) clone() PreheatOutcome {
 		NotSent:  slices.Clone(o.NotSent),
 		Warnings: slices.Clone(o.Warnings),
 
-		ListedInstead: maps.Clone(o.ListedInstead),
+		ListedInstead:  maps.Clone(o.ListedInstead),
+		RefreshTaskIDs: slices.Clone(o.RefreshTaskIDs),
 	}
 }
 
@@ -225,12 +236,17 @@ type PreheatProgress struct {
 	Processing int // not ended yet, not yet sent included (not_listed has ended)
 	Tasks      int // tasks created
 	NotCreated int // tasks still to be created
+	// RefreshTasks is the refresh tasks created (refresh first).
+	RefreshTasks int
 }
 
 // String is the one-line summary: "120/230 URLs succeeded, 2 failed, 108
 // processing; 30 tasks, 3 not yet created".
 func (p PreheatProgress) String() string {
 	line := fmt.Sprintf("%d/%d URLs succeeded, %d failed, %d processing; %s", p.Succeed, p.Total, p.Failed, p.Processing, plural(p.Tasks, "task"))
+	if p.RefreshTasks > 0 {
+		line += ", " + plural(p.RefreshTasks, "refresh task")
+	}
 	if p.NotCreated > 0 {
 		line += fmt.Sprintf(", %d not yet created", p.NotCreated)
 	}
@@ -241,7 +257,8 @@ func (p PreheatProgress) String() string {
 // their URLs are in Results already).
 func (o PreheatOutcome) progress(queued []TaskSpec, queuedURLs int) PreheatProgress {
 	c := o.Counts()
-	p := PreheatProgress{Total: c.Total + queuedURLs, Succeed: c.Succeed, Failed: c.Failed, Tasks: len(o.TaskIDs), NotCreated: len(queued)}
+	p := PreheatProgress{Total: c.Total + queuedURLs, Succeed: c.Succeed, Failed: c.Failed, Tasks: len(o.TaskIDs), NotCreated: len(queued),
+		RefreshTasks: len(o.RefreshTaskIDs)}
 	p.Processing = p.Total - p.Succeed - p.Failed
 	for _, r := range o.Results {
 		if r.Status == StatusNotListed {

@@ -25,18 +25,27 @@ func (c *Client) resume(ctx context.Context, o PreheatOutcome, req PreheatReques
 	if req.RetryFailed < 0 {
 		return o, fmt.Errorf("retry_failed must be zero or more, got %d", req.RetryFailed)
 	}
-	r := &preheatRun{c: c, req: req, round: map[string]int{}, retried: map[string]bool{}, sent: map[string][]string{}}
+	r := newRun(c, preheatAPI{c}, req)
 	r.out = o.clone()
 	r.out.NotSent, r.out.Warnings = nil, nil
 	r.out.alignTasks()
 	for _, spec := range o.NotSent {
-		r.queue = append(r.queue, queuedSpec{spec: spec})
+		r.queue = append(r.queue, queuedSpec{spec: spec, refresh: req.RefreshFirst})
 	}
 	for _, id := range r.out.TaskIDs {
 		r.round[id] = r.out.roundOf(id)
 		// The wait ends when each URL saved for the task has (none saved: an
 		// asset's task, whose listed URLs count).
 		r.sent[id] = r.out.urlsOf(id)
+		r.follow = append(r.follow, id)
+	}
+	if req.RefreshFirst {
+		// A refresh task whose URLs are neither preheated nor failed is
+		// followed again: its end releases their preheats.
+		for _, id := range r.out.refreshTasksPending() {
+			r.isRefresh[id], r.round[id] = true, r.out.refreshRoundOf(id)
+			r.follow = append(r.follow, id)
+		}
 	}
 	if req.Wait {
 		for _, id := range r.out.TaskIDs {
@@ -93,6 +102,7 @@ func (o PreheatOutcome) Remaining(retryFailed int) Remaining {
 			rem.Unfinished++
 		}
 	}
+	rem.Unfinished += len(o.refreshTasksPending())
 	for _, res := range o.Results {
 		if (isStatus(res.Status, StatusFailed) || res.Status == StatusNotListed) && res.Attempts-1 < retryFailed && o.taskDone(res.TaskID) {
 			rem.Retries++
@@ -134,6 +144,8 @@ func AdoptInto(o PreheatOutcome, created []CreatedTask) PreheatOutcome {
 		}
 		if i := slices.IndexFunc(o.NotSent, func(s TaskSpec) bool { return sameSpec(s, c.Spec) }); i >= 0 {
 			o.NotSent = slices.Delete(o.NotSent, i, i+1)
+		} else {
+			o.NotSent = withoutURLs(o.NotSent, c.Spec.URLs) // a refresh first's preheat: part of a spec
 		}
 		for _, u := range c.Spec.URLs {
 			o.Results = append(o.Results, URLResult{URL: u, TaskID: c.TaskID, Attempts: 1})
@@ -158,4 +170,41 @@ func (o PreheatOutcome) urlsOf(taskID string) []string {
 		}
 	}
 	return urls
+}
+
+// refreshTasksPending is the refresh tasks (refresh first) some URL of
+// which is neither preheated nor failed: a stop came before their end
+// released the preheats.
+func (o PreheatOutcome) refreshTasksPending() []string {
+	var ids []string
+	for _, res := range o.Results {
+		if res.RefreshTaskID != "" && res.TaskID == "" && !isStatus(res.Status, StatusFailed) && !slices.Contains(ids, res.RefreshTaskID) {
+			ids = append(ids, res.RefreshTaskID)
+		}
+	}
+	return ids
+}
+
+// refreshRoundOf is the round refresh task taskID was created in.
+func (o PreheatOutcome) refreshRoundOf(taskID string) int {
+	round := 0
+	for _, r := range o.Results {
+		if r.RefreshTaskID == taskID {
+			round = max(round, r.RefreshAttempts-1)
+		}
+	}
+	return round
+}
+
+// withoutURLs is specs without urls; a spec left with neither URL nor
+// asset goes.
+func withoutURLs(specs []TaskSpec, urls []string) []TaskSpec {
+	var out []TaskSpec
+	for _, s := range specs {
+		s.URLs = slices.DeleteFunc(slices.Clone(s.URLs), func(u string) bool { return slices.Contains(urls, u) })
+		if len(s.URLs) > 0 || s.AssetID != "" {
+			out = append(out, s)
+		}
+	}
+	return out
 }
