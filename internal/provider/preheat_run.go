@@ -127,10 +127,13 @@ func runTasks(ctx context.Context, client *vod.Client, run preheatRun) (vod.Preh
 	}
 	var outcome vod.PreheatOutcome
 	var err error
-	if run.from != nil {
+	switch {
+	case run.from != nil:
 		outcome, err = client.Resume(ctx, *run.from, req)
-	} else {
-		outcome, err = kindOr(run.kind).run(ctx, client, req)
+	case run.kind != nil:
+		outcome, err = run.kind.run(ctx, client, req) // the actions name their kind (task_kind.go)
+	default:
+		outcome, err = client.Preheat(ctx, req)
 	}
 	var diags diag.Diagnostics
 	if err != nil {

@@ -7,6 +7,8 @@ package provider
 import (
 	"context"
 	"fmt"
+	"net/http"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 
@@ -55,6 +57,19 @@ func notFoundDecision(recorded taskScope, known bool, current taskScope) (remove
 			"If the provider settings are right and the task is really gone, remove it with terraform state rm.", recorded, current)
 	}
 	return true, ""
+}
+
+// isTaskNotFound reports the API's answers that mean "no such task":
+// VOD.10062, or a 404 from the VOD endpoint itself (an answer with VOD's
+// own error code, not a gateway's or a proxy's). VOD.10053 ("illegal
+// parameter") is not one: it can mean a bad request as well.
+func isTaskNotFound(err error) bool {
+	apiErr, ok := vod.AsAPIError(err)
+	if !ok {
+		return false
+	}
+	return apiErr.ErrorCode == "VOD.10062" ||
+		apiErr.HTTPStatus == http.StatusNotFound && strings.HasPrefix(apiErr.ErrorCode, "VOD.")
 }
 
 // isIllegalTaskAnswer is VOD.10053 ("illegal parameter") for a query: VOD

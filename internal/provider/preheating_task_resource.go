@@ -3,8 +3,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"net/http"
-	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
@@ -290,19 +288,6 @@ func assetsOf(assetID types.String) []string {
 		return nil
 	}
 	return []string{assetID.ValueString()}
-}
-
-// isTaskNotFound reports the API's answers that mean "no such task":
-// VOD.10062, or a 404 from the VOD endpoint itself (an answer with VOD's
-// own error code, not a gateway's or a proxy's). VOD.10053 ("illegal
-// parameter") is not one: it can mean a bad request as well.
-func isTaskNotFound(err error) bool {
-	apiErr, ok := vod.AsAPIError(err)
-	if !ok {
-		return false
-	}
-	return apiErr.ErrorCode == "VOD.10062" ||
-		apiErr.HTTPStatus == http.StatusNotFound && strings.HasPrefix(apiErr.ErrorCode, "VOD.")
 }
 
 // Update resumes a task that stopped part-way, when the plan says so (see
