@@ -28,7 +28,7 @@ type notSentState struct {
 
 // resumeComputed are the attributes a resume recomputes: unknown in its plan.
 var resumeComputed = []string{"preheating_results", "total", "processing", "succeed", "failed", "completed", "all_succeeded",
-	"task_ids", "not_sent_urls", "not_sent_asset_ids"}
+	"task_ids", "not_sent_urls", "not_sent_asset_ids", "refresh_task_ids", "refresh_results"}
 
 // newNotSentState lists what specs hold.
 func newNotSentState(ctx context.Context, specs []vod.TaskSpec) (notSentState, diag.Diagnostics) {

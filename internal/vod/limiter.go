@@ -88,7 +88,7 @@ type limiter struct {
 	opened    time.Time // a shared window was seen open by then; zero: not known
 }
 
-// The adaptive pace's constants; "What was tried" in BENCHMARKS.md says why.
+// The adaptive pace's constants ("What was tried" in BENCHMARKS.md).
 const (
 	startWindow      = 2
 	maxWindow        = 1000
@@ -109,7 +109,7 @@ const (
 	holdMargin      = 10 * time.Millisecond
 	holdJitter      = 0.01 // of the window, so processes do not retry in lockstep
 	probesPerWindow = 12   // a shared window not seen open yet is probed every W ÷ this
-	spreadAfter     = 4
+	spreadAfter     = 4    // queries: a window ÷ limit apart after a quarter of the window
 )
 
 func newLimiter(a api, capLimiter *rate.Limiter) *limiter {
@@ -125,8 +125,7 @@ func newCap(perSecond float64) *rate.Limiter {
 	return rate.NewLimiter(rate.Limit(perSecond), 1)
 }
 
-// ticket is a request let through, for done: the adaptive pace's cuts
-// then, and whether it went alone as a probe.
+// ticket is a request let through: the pace's cuts then, and whether it went alone as a probe.
 type ticket struct {
 	cuts  int
 	probe bool
@@ -142,9 +141,8 @@ const (
 	throttled               // a 429
 )
 
-// wait blocks until a request may go and takes its place, or fails at
-// once with a *SlotBeyondDeadlineError when it could go only after ctx's
-// deadline.
+// wait blocks until a request may go and takes its place, or fails at once
+// with a *SlotBeyondDeadlineError when it could go only after ctx's deadline.
 func (l *limiter) wait(ctx context.Context) (ticket, error) {
 	deadline, _ := ctx.Deadline()
 	var sleptTo time.Time // a waiter that slept until its slot takes it
@@ -216,8 +214,7 @@ func delayAt(bucket *rate.Limiter, at time.Time) time.Duration {
 	return time.Duration((1 - tokens) / float64(bucket.Limit()) * float64(time.Second))
 }
 
-// takeLocked spends the place at now; false when the cap, shared with
-// the other APIs, was taken meanwhile.
+// takeLocked spends the place at now; false when the cap (shared) was taken meanwhile.
 func (l *limiter) takeLocked(now time.Time) bool {
 	if l.cap != nil && !l.cap.AllowN(now, 1) {
 		return false
@@ -229,8 +226,7 @@ func (l *limiter) takeLocked(now time.Time) bool {
 	return true
 }
 
-// beyondLocked is the error for a slot past the deadline; it names the
-// limit that put it there.
+// beyondLocked is the error for a slot past the deadline, naming the limit.
 func (l *limiter) beyondLocked(slot, deadline, now time.Time) error {
 	err := &SlotBeyondDeadlineError{API: l.api.String(), Delay: slot.Sub(now), Left: deadline.Sub(now),
 		Stated: l.holdLimit, Last: l.holdErr}
@@ -275,8 +271,7 @@ func (l *limiter) done(t ticket, got answer, stated Throttle, apiErr error, retr
 	}
 }
 
-// learn records a stated limit (replacing one of the same window) and
-// sets the pace it implies.
+// learn records a stated limit (replacing one of the same window) and its pace.
 func (l *limiter) learn(s Throttle) {
 	known := false
 	for i, old := range l.stated {

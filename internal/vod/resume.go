@@ -53,6 +53,7 @@ func (c *Client) resume(ctx context.Context, o PreheatOutcome, req PreheatReques
 				r.queueRetries(id)
 			}
 		}
+		r.queueRefreshRetries()
 	}
 	r.report()
 	if !req.Wait {
@@ -104,7 +105,13 @@ func (o PreheatOutcome) Remaining(retryFailed int) Remaining {
 	}
 	rem.Unfinished += len(o.refreshTasksPending())
 	for _, res := range o.Results {
-		if (isStatus(res.Status, StatusFailed) || res.Status == StatusNotListed) && res.Attempts-1 < retryFailed && o.taskDone(res.TaskID) {
+		switch {
+		case res.refreshFailed():
+			if res.RefreshAttempts-1 < retryFailed {
+				rem.Retries++ // refreshed again, then preheated
+			}
+		case res.TaskID != "" && (isStatus(res.Status, StatusFailed) || res.Status == StatusNotListed) &&
+			res.Attempts-1 < retryFailed && o.taskDone(res.TaskID):
 			rem.Retries++
 		}
 	}
@@ -207,4 +214,32 @@ func withoutURLs(specs []TaskSpec, urls []string) []TaskSpec {
 		}
 	}
 	return out
+}
+
+// refreshFailed reports a URL whose refresh (refresh first) failed, so that
+// it was never preheated.
+func (r URLResult) refreshFailed() bool {
+	return r.TaskID == "" && r.RefreshTaskID != "" && isStatus(r.Status, StatusFailed)
+}
+
+// queueRefreshRetries queues, in a resumed run, a refresh again for the URLs
+// whose refresh failed and that have rounds left; their end releases the
+// preheats as in the first run.
+func (r *preheatRun) queueRefreshRetries() {
+	byRound := map[int][]int{}
+	var rounds []int
+	for i, res := range r.out.Results {
+		if res.refreshFailed() && res.RefreshAttempts-1 < r.req.RetryFailed {
+			if _, ok := byRound[res.RefreshAttempts]; !ok {
+				rounds = append(rounds, res.RefreshAttempts)
+			}
+			byRound[res.RefreshAttempts] = append(byRound[res.RefreshAttempts], i)
+		}
+	}
+	if len(rounds) > 0 && r.refresh == nil {
+		r.refresh, r.isRefresh, r.refreshSpec = refreshAPI{r.c}, map[string]bool{}, map[string]TaskSpec{}
+	}
+	for _, round := range rounds {
+		r.queueURLs(byRound[round], queuedSpec{refresh: true, round: round})
+	}
 }

@@ -191,3 +191,64 @@ func TestPreheatStoppedBeforeARetryDoesNotListItAsNotSent(t *testing.T) {
 		t.Fatalf("remaining %+v", rem)
 	}
 }
+
+// TestResumeRefreshesAgainOnlyWithRoundsLeft checks a URL whose refresh
+// failed (refresh first) counts as a retry only with rounds left, and that
+// the resume then refreshes it again and preheats it (twice: a flaky URL
+// fails its first preheat too), nothing else.
+func TestResumeRefreshesAgainOnlyWithRoundsLeft(t *testing.T) {
+	h, sim := newSimHarness(t, 20*time.Second)
+	urls := []string{"https://cdn.example.com/ok.mp4", "https://cdn.example.com/flaky.mp4"}
+	first, err := h.client.preheat(context.Background(), PreheatRequest{Tasks: SplitTasks(urls, nil), Wait: true, RefreshFirst: true}, sim.clock())
+	if err != nil || !first.Completed() || first.AllSucceeded() {
+		t.Fatalf("first run: %v, completed %v, all succeeded %v", err, first.Completed(), first.AllSucceeded())
+	}
+	if rem := first.Remaining(0); !rem.Nothing() {
+		t.Fatalf("remaining with no rounds left: %+v, want nothing", rem)
+	}
+	if rem := first.Remaining(1); rem.Retries != 1 || rem.Unfinished != 0 {
+		t.Fatalf("remaining with a round left: %+v, want the flaky URL's refresh", rem)
+	}
+	out, err := h.client.resume(context.Background(), first, PreheatRequest{Wait: true, RetryFailed: 1, RefreshFirst: true}, sim.clock())
+	if err != nil || !out.AllSucceeded() {
+		t.Fatalf("resume: %v, results %+v", err, out.Results)
+	}
+	for _, c := range []struct {
+		url                 string
+		refreshes, preheats int
+	}{{urls[0], 1, 1}, {urls[1], 2, 2}} { // flaky fails its first preheat too, as in a first run
+		if got := [2]int{h.emu.RefreshCount(c.url), h.emu.PreheatCount(c.url)}; got != [2]int{c.refreshes, c.preheats} {
+			t.Errorf("%s refreshed and preheated %v times, want %d and %d", c.url, got, c.refreshes, c.preheats)
+		}
+	}
+}
+
+// TestResumeFollowsARefreshStoppedBeforeItsEnd checks a refresh-first run
+// stopped while its refresh task went on: the resume creates no refresh,
+// waits for that one, then preheats its URLs once.
+func TestResumeFollowsARefreshStoppedBeforeItsEnd(t *testing.T) {
+	h, sim := newSimHarness(t, 20*time.Second)
+	urls := numberedURLs("r", 3)
+	ctx, cancel := context.WithCancel(context.Background())
+	stopped, err := h.client.preheat(ctx, PreheatRequest{Tasks: SplitTasks(urls, nil), Wait: true, RefreshFirst: true,
+		Progress: func(p PreheatProgress) {
+			if p.RefreshTasks == 1 {
+				cancel()
+			}
+		}}, sim.clock())
+	if err == nil || len(stopped.RefreshTaskIDs) != 1 || len(stopped.TaskIDs) != 0 || stopped.Completed() {
+		t.Fatalf("stop: %v, refresh tasks %v, tasks %v", err, stopped.RefreshTaskIDs, stopped.TaskIDs)
+	}
+	if rem := stopped.Remaining(0); rem.Unfinished != 1 {
+		t.Fatalf("remaining %+v, want the refresh task", rem)
+	}
+	out, err := h.client.resume(context.Background(), stopped, PreheatRequest{Wait: true, RefreshFirst: true}, sim.clock())
+	if err != nil || !out.AllSucceeded() || len(out.RefreshTaskIDs) != 1 {
+		t.Fatalf("resume: %v, refresh tasks %v, results %+v", err, out.RefreshTaskIDs, out.Results)
+	}
+	for _, u := range urls {
+		if got := [2]int{h.emu.RefreshCount(u), h.emu.PreheatCount(u)}; got != [2]int{1, 1} {
+			t.Errorf("%s refreshed and preheated %v times, want once each", u, got)
+		}
+	}
+}

@@ -64,13 +64,14 @@ func pastDeadline(err error) bool {
 	return errors.As(err, new(*RetryBeyondDeadlineError)) || errors.As(err, new(*SlotBeyondDeadlineError))
 }
 
-// send runs call as an a request until it succeeds, fails for good, runs
-// out of retries or ctx ends. Its limiter decides when each attempt goes;
-// retryable decides whether it is tried again. A 429 is retried until ctx's
-// deadline without counting against max_retries (unless that is 0: no
-// retries); other retries back off exponentially with jitter, or after the
-// server's Retry-After. A request no attempt of which reached VOD fails
-// with a *NotSentError.
+// send runs call as a request of API a until it succeeds, fails for good,
+// runs out of retries or ctx ends. The limiter decides when each attempt
+// goes; retryable decides whether it is tried again. A 429 stating its
+// limit, and any 429 to a create, is retried until ctx's deadline without
+// counting against max_retries (unless that is 0: no retries); other
+// retries back off exponentially with jitter, or after the server's
+// Retry-After. A request no attempt of which reached VOD fails with a
+// *NotSentError.
 func (c *Client) send(ctx context.Context, a api, call func(*vodsdk.VodClient) error) error {
 	l := c.limiters[a]
 	var last error   // the last attempt's error
@@ -123,11 +124,11 @@ func (c *Client) send(ctx context.Context, a api, call func(*vodsdk.VodClient) e
 			return fail(err)
 		}
 		deadline, hasDeadline := ctx.Deadline()
-		throttledUntilDeadline := hasDeadline && c.cfg.MaxRetries > 0 && rt.status == http.StatusTooManyRequests
-		if throttledUntilDeadline && stated.Limit > 0 {
+		throttled := hasDeadline && c.cfg.MaxRetries > 0 && rt.status == http.StatusTooManyRequests
+		if throttled && stated.Limit > 0 {
 			continue // the limiter holds the retry until the window can have freed, and fails at once past the deadline
 		}
-		if !throttledUntilDeadline {
+		if !throttled || apiTraits[a].idempotent {
 			if retries++; retries > c.cfg.MaxRetries {
 				if attempt == 1 {
 					return fail(err)
