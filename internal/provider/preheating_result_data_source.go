@@ -78,26 +78,15 @@ func (d *preheatingResultDataSource) Schema(ctx context.Context, _ datasource.Sc
 					"which are split). The results list every task's URLs, in this order.",
 				Validators: []validator.List{listvalidator.SizeAtLeast(1), listvalidator.ValueStringsAre(taskIDListValidator{})},
 			},
-			"wait_for_completion": schema.BoolAttribute{
-				Optional: true,
-				MarkdownDescription: "Poll until the task is complete: its list is not empty and every URL is `succeed` or `failed`. " +
-					"Bounded by `timeouts.read`. Defaults to `false`: one query, and the state as it is.",
-			},
-			"poll_interval": schema.StringAttribute{
-				Optional:            true,
-				CustomType:          timetypes.GoDurationType{},
-				MarkdownDescription: pollIntervalDoc,
-				Validators:          []validator.String{pollIntervalValidator{}},
-			},
+			"wait_for_completion": dataSourceWaitAttribute(dataSourceWaitDoc),
+			"poll_interval":       dataSourcePollIntervalAttribute(pollIntervalDoc),
 			"fail_on_failed": schema.BoolAttribute{
 				Optional: true,
 				MarkdownDescription: "After the optional wait, fail the read when any URL's status is `failed`, listing them. " +
 					"Lets a release pipeline stop on a failed preheat. Defaults to `false`. Note that the data source is read again " +
 					"during `terraform destroy`'s refresh, so a failed preheat then blocks the destroy too: run `terraform destroy -refresh=false`.",
 			},
-			"timeouts": timeouts.AttributesWithOpts(ctx, timeouts.Opts{
-				ReadDescription: `Bounds the whole read, waiting and retries included, as a duration such as "15m". Defaults to "20m".`,
-			}),
+			"timeouts": dataSourceReadTimeouts(ctx),
 			"id": schema.StringAttribute{
 				Computed:            true,
 				MarkdownDescription: "The task ID; with `task_ids`, the task IDs separated by commas.",
@@ -238,4 +227,31 @@ func readTaskResult(ctx context.Context, kind *taskKind, client *vod.Client, arg
 	}
 	args.ID = types.StringValue(task.ID)
 	return task, true
+}
+
+// dataSourceWaitDoc describes both data sources' wait_for_completion.
+const dataSourceWaitDoc = "Poll until the task is complete: its list is not empty and every URL is `succeed` or `failed`. " +
+	"Bounded by `timeouts.read`. Defaults to `false`: one query, and the state as it is."
+
+// dataSourceWaitAttribute is a data source's wait_for_completion.
+func dataSourceWaitAttribute(description string) schema.BoolAttribute {
+	return schema.BoolAttribute{Optional: true, MarkdownDescription: description}
+}
+
+// dataSourcePollIntervalAttribute is a data source's poll_interval.
+func dataSourcePollIntervalAttribute(description string) schema.StringAttribute {
+	return schema.StringAttribute{
+		Optional:            true,
+		CustomType:          timetypes.GoDurationType{},
+		MarkdownDescription: description,
+		Validators:          []validator.String{pollIntervalValidator{}},
+	}
+}
+
+// dataSourceReadTimeouts is a data source's timeouts block: read bounds the
+// whole read.
+func dataSourceReadTimeouts(ctx context.Context) schema.Attribute {
+	return timeouts.AttributesWithOpts(ctx, timeouts.Opts{
+		ReadDescription: `Bounds the whole read, waiting and retries included, as a duration such as "15m". Defaults to "20m".`,
+	})
 }

@@ -3,8 +3,6 @@ package provider
 import (
 	"context"
 
-	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
-	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -46,26 +44,15 @@ func (d *refreshResultDataSource) Schema(ctx context.Context, _ datasource.Schem
 				MarkdownDescription: "ID of the refresh task, as returned when it was created.",
 				Validators:          []validator.String{taskIDValidator{}},
 			},
-			"wait_for_completion": schema.BoolAttribute{
-				Optional: true,
-				MarkdownDescription: "Poll until the task is complete: its list is not empty and every URL is `succeed` or `failed`. " +
-					"Bounded by `timeouts.read`. Defaults to `false`: one query, and the state as it is.",
-			},
-			"poll_interval": schema.StringAttribute{
-				Optional:            true,
-				CustomType:          timetypes.GoDurationType{},
-				MarkdownDescription: pollIntervalDoc,
-				Validators:          []validator.String{pollIntervalValidator{}},
-			},
+			"wait_for_completion": dataSourceWaitAttribute(dataSourceWaitDoc),
+			"poll_interval":       dataSourcePollIntervalAttribute(pollIntervalDoc),
 			"fail_on_failed": schema.BoolAttribute{
 				Optional: true,
 				MarkdownDescription: "After the optional wait, fail the read when any URL's status is `failed`, listing them. " +
 					"Lets a release pipeline stop on a failed refresh. Defaults to `false`. Note that the data source is read again " +
 					"during `terraform destroy`'s refresh, so a failed refresh then blocks the destroy too: run `terraform destroy -refresh=false`.",
 			},
-			"timeouts": timeouts.AttributesWithOpts(ctx, timeouts.Opts{
-				ReadDescription: `Bounds the whole read, waiting and retries included, as a duration such as "15m". Defaults to "20m".`,
-			}),
+			"timeouts": dataSourceReadTimeouts(ctx),
 			"id": schema.StringAttribute{
 				Computed:            true,
 				MarkdownDescription: "The task ID.",
